@@ -1,0 +1,106 @@
+"""The one NinjaAPI at /api/v1/: every error leaves as {"code", "message", "field"} in Chinese."""
+
+import logging
+
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from gonghui.accounts.api import router as auth_router
+from gonghui.accounts.auth import api_auth
+from gonghui.core.api import router as core_router
+from gonghui.core.errors import DomainError
+from gonghui.members.api import router as members_router
+from gonghui.orgs.api import router as orgs_router
+
+logger = logging.getLogger("gonghui.api")
+
+api = NinjaAPI(
+    title="gonghui 工会服务平台 API",
+    version="1",
+    description="工会数字服务平台接口：入会、会员、服务站点、诉求工单等。所有错误返回 {code, message, field}。",
+    auth=api_auth,
+    urls_namespace="api",
+)
+
+PYDANTIC_MESSAGES = {
+    "missing": "缺少必填字段",
+    "string_type": "应为文本",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "string_too_long": "内容过长",
+    "string_too_short": "内容过短",
+    "json_invalid": "请求体不是有效的 JSON",
+    "model_attributes_type": "请求体应为 JSON 对象",
+    "dict_type": "请求体应为 JSON 对象",
+    "literal_error": "取值不在允许范围内",
+    "enum": "取值不在允许范围内",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+    "list_type": "应为列表",
+    "value_error": "取值无效",
+}
+
+
+def _error(request, status: int, code: str, message: str, field: str | None = None):
+    return api.create_response(request, {"code": code, "message": message, "field": field}, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request, exc: NinjaValidationError):
+    first = exc.errors[0] if exc.errors else {}
+    loc = [str(p) for p in first.get("loc", []) if p not in ("body", "payload", "query", "path", "form")]
+    field = ".".join(loc) or None
+    kind = first.get("type", "")
+    message = PYDANTIC_MESSAGES.get(kind, "请求参数不正确")
+    if kind == "value_error" and first.get("ctx", {}).get("error"):
+        message = str(first["ctx"]["error"])
+    elif field:
+        message = f"{field}：{message}"
+    return _error(request, 422, kind or "invalid", message, field)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return _error(request, 401, "unauthorized", "请先登录，或登录已过期，请重新登录")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, 404, "not_found", "未找到该记录，或不在您的管辖范围内")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious(request, exc):
+    # RequestDataTooBig, TooManyFieldsSent and malformed requests end here.
+    return _error(request, 400, "bad_request", "请求过大或格式不正确，请检查后重试")
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request, exc):
+    logger.exception("API 未处理的异常")
+    return _error(request, 500, "server_error", "服务器内部错误，请稍后再试")
+
+
+api.add_router("", core_router)
+api.add_router("/auth", auth_router)
+api.add_router("/orgs", orgs_router)
+api.add_router("/members", members_router)

@@ -1,0 +1,291 @@
+"""gonghui settings — one module, driven by the environment.
+
+GONGHUI_ENV=demo (default) runs on the embedded SQLite database and generates its own
+secret and field-encryption keys into var/ (git-ignored). GONGHUI_ENV=production refuses
+to start without SECRET_KEY and FIELD_ENCRYPTION_KEYS and turns on every HTTPS setting.
+"""
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("GONGHUI_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+GONGHUI_ENV = os.environ.get("GONGHUI_ENV", "demo")
+if GONGHUI_ENV not in {"demo", "production"}:
+    raise ImproperlyConfigured("GONGHUI_ENV 只能是 demo 或 production")
+PRODUCTION = GONGHUI_ENV == "production"
+DEBUG = env_bool("DEBUG", not PRODUCTION)
+
+
+def _local_secret(name: str, make) -> str:
+    """Demo only: a secret generated once into var/, so restarts keep sessions and data readable."""
+    path = VAR_DIR / name
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _new_field_keys() -> str:
+    return json.dumps(
+        {
+            "current": 1,
+            "keys": {"1": secrets.token_urlsafe(32)},
+            "index_key": secrets.token_urlsafe(32),
+        }
+    )
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+_field_keys_raw = os.environ.get("FIELD_ENCRYPTION_KEYS", "")
+if PRODUCTION:
+    if len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured("生产环境必须设置 SECRET_KEY（至少 50 个字符）")
+    if not _field_keys_raw:
+        raise ImproperlyConfigured("生产环境必须设置 FIELD_ENCRYPTION_KEYS（个人信息字段加密密钥）")
+else:
+    SECRET_KEY = SECRET_KEY or _local_secret("secret_key", lambda: secrets.token_urlsafe(64))
+    _field_keys_raw = _field_keys_raw or _local_secret("field_keys.json", _new_field_keys)
+try:
+    FIELD_ENCRYPTION_KEYS = json.loads(_field_keys_raw)
+    assert FIELD_ENCRYPTION_KEYS["keys"][str(FIELD_ENCRYPTION_KEYS["current"])]
+    assert FIELD_ENCRYPTION_KEYS["index_key"]
+except (ValueError, KeyError, TypeError, AssertionError) as exc:
+    raise ImproperlyConfigured(
+        'FIELD_ENCRYPTION_KEYS 格式应为 {"current": 1, "keys": {"1": "..."}, "index_key": "..."}'
+    ) from exc
+
+ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h] or (
+    [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver", "[::1]"]
+)
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "template_partials",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
+    "ninja",
+    "django_tasks",
+    "django_tasks_db",
+    "gonghui.core",
+    "gonghui.accounts",
+    "gonghui.orgs",
+    "gonghui.members",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "gonghui.core.context.RequestContextMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "gonghui.accounts.middleware.PasswordExpiryMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "gonghui.core.context_processors.site",
+            ],
+        },
+    }
+]
+
+# --- database: embedded SQLite by default, PostgreSQL via DATABASE_URL -------------------
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get(
+            "GONGHUI_TEST_DB_NAME", "test_gonghui"
+        )
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("SQLITE_PATH", str(VAR_DIR / "gonghui.sqlite3")),
+            "OPTIONS": {
+                # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of
+                # failing with "database is locked" half-way through a transaction.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000; "
+                    "PRAGMA foreign_keys=ON;"
+                ),
+            },
+        }
+    }
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- cache: local memory by default, Redis via REDIS_URL ---------------------------------
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "gonghui",
+            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gonghui"}}
+
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+if env_bool("GONGHUI_DB_TASKS", PRODUCTION):
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- accounts and authentication ---------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "gonghui.accounts.backends.PhonePasswordBackend",
+    "gonghui.accounts.backends.PhoneCodeBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "/"
+
+# 等保三级: complexity and expiry are switched on together for production.
+GONGHUI_STRICT_PASSWORDS = env_bool("GONGHUI_STRICT_PASSWORDS", PRODUCTION)
+GONGHUI_PASSWORD_MAX_AGE_DAYS = env_int("GONGHUI_PASSWORD_MAX_AGE_DAYS", 90 if GONGHUI_STRICT_PASSWORDS else 0)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10 if GONGHUI_STRICT_PASSWORDS else 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if GONGHUI_STRICT_PASSWORDS:
+    AUTH_PASSWORD_VALIDATORS.append({"NAME": "gonghui.accounts.passwords.ComplexityValidator"})
+
+# Staff sign in with password + TOTP; the demo may switch TOTP off.
+GONGHUI_STAFF_TOTP_REQUIRED = env_bool("GONGHUI_STAFF_TOTP_REQUIRED", PRODUCTION)
+# In demo mode the sign-in page shows the one-time code instead of sending an SMS.
+GONGHUI_SHOW_LOGIN_CODE = env_bool("GONGHUI_SHOW_LOGIN_CODE", not PRODUCTION)
+GONGHUI_LOGIN_CODE_TTL_SECONDS = 300
+GONGHUI_API_TOKEN_TTL_HOURS = env_int("GONGHUI_API_TOKEN_TTL_HOURS", 12)
+GONGHUI_SMS_BACKEND = os.environ.get("GONGHUI_SMS_BACKEND", "gonghui.core.sms.LogSmsBackend")
+
+# Idle timeout: the session expires after 30 idle minutes; every request renews it.
+SESSION_COOKIE_AGE = env_int("GONGHUI_IDLE_TIMEOUT_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+AXES_FAILURE_LIMIT = env_int("GONGHUI_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 0.5  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Lock per phone number, not per IP: riders and drivers share carrier-grade NAT addresses, and an
+# IP lockout would shut out every worker behind the same mobile gateway.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_USERNAME_CALLABLE = "gonghui.accounts.backends.axes_username"
+AXES_LOCKOUT_CALLABLE = "gonghui.accounts.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# --- security headers --------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+TILE_URL = os.environ.get("GONGHUI_TILE_URL", "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:", "https:"],
+        "style-src": ["'self'"],
+        "script-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Oversized requests are refused early (DATA_UPLOAD_MAX_MEMORY_SIZE → 400 with a Chinese message).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+# --- language, time ----------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
+    },
+}
+
+GONGHUI_SITE_NAME = "工会服务"
+GONGHUI_WORKBENCH_NAME = "工会工作台"

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("gonghui.accounts.urls")),
+    path("workbench/orgs/", include("gonghui.orgs.urls")),
+    path("workbench/members/", include("gonghui.members.urls")),
+    path("", include("gonghui.core.urls")),
+]
+
+handler400 = "gonghui.core.views.bad_request"
+handler403 = "gonghui.core.views.forbidden"
+handler404 = "gonghui.core.views.not_found"
+handler500 = "gonghui.core.views.server_error"

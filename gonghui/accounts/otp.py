@@ -1,0 +1,15 @@
+"""Staff second factor: TOTP through django-otp. The demo may switch the requirement off."""
+
+from django.conf import settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+def confirmed_device(user) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def staff_otp_ok(user, token: str | None) -> bool:
+    device = confirmed_device(user)
+    if device is None:
+        return not settings.GONGHUI_STAFF_TOTP_REQUIRED
+    return bool(token) and device.verify_token(token.strip())

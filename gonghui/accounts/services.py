@@ -1,0 +1,134 @@
+"""Sign-in: one-time codes, API tokens, passwords."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from gonghui.core.audit import audit_record
+from gonghui.core.errors import DomainError, RateLimited, field_value
+from gonghui.core.sms import send_sms
+from gonghui.core.validators import normalize_mobile
+
+from .models import ApiToken, LoginCode, User, phone_index
+
+CODE_RESEND_SECONDS = 60
+CODE_MAX_ATTEMPTS = 5
+
+
+def _hash(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+@transaction.atomic
+def login_code_issue(*, phone: str) -> str:
+    """Create a 6-digit code for this phone and send it. Returns the code (shown in demo mode)."""
+    phone = field_value(phone, "phone", normalize_mobile)
+    index = phone_index(phone)
+    now = timezone.now()
+    recent = LoginCode.objects.filter(
+        phone_index=index, created_at__gt=now - dt.timedelta(seconds=CODE_RESEND_SECONDS)
+    ).exists()
+    if recent:
+        raise RateLimited(f"验证码已发送，请 {CODE_RESEND_SECONDS} 秒后再试", field="phone")
+    code = f"{secrets.randbelow(10**6):06d}"
+    LoginCode.objects.create(
+        phone_index=index,
+        code_hash=_hash(f"{index}:{code}"),
+        expires_at=now + dt.timedelta(seconds=settings.GONGHUI_LOGIN_CODE_TTL_SECONDS),
+    )
+    if not settings.GONGHUI_SHOW_LOGIN_CODE:
+        transaction.on_commit(lambda: send_sms(phone, f"【工会】您的登录验证码是 {code}，5分钟内有效。"))
+    return code
+
+
+def login_code_consume(*, phone: str, code: str) -> bool:
+    """True when the code is the latest unexpired one for this phone; each code works once."""
+    try:
+        index = phone_index(normalize_mobile(phone))
+    except ValidationError:
+        return False
+    with transaction.atomic():
+        latest = (
+            LoginCode.objects.select_for_update()
+            .filter(phone_index=index, used_at__isnull=True, expires_at__gt=timezone.now())
+            .order_by("-created_at")
+            .first()
+        )
+        if latest is None or latest.attempts >= CODE_MAX_ATTEMPTS:
+            return False
+        if not hmac.compare_digest(latest.code_hash, _hash(f"{index}:{(code or '').strip()}")):
+            latest.attempts += 1
+            latest.save(update_fields=["attempts"])
+            return False
+        latest.used_at = timezone.now()
+        latest.save(update_fields=["used_at"])
+        return True
+
+
+def user_get_or_create_by_phone(*, phone: str) -> User:
+    """Workers need no separate registration: a verified phone number creates the account."""
+    phone = normalize_mobile(phone)
+    user = User.objects.filter(phone_index=phone_index(phone)).first()
+    if user is None:
+        user = User.objects.create_user(phone)
+        audit_record(actor=user, action="user.register", obj=user)
+    return user
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> str:
+    raw = secrets.token_urlsafe(32)
+    ApiToken.objects.create(
+        user=user,
+        key_hash=_hash(raw),
+        expires_at=timezone.now() + dt.timedelta(hours=settings.GONGHUI_API_TOKEN_TTL_HOURS),
+    )
+    audit_record(actor=user, action="auth.token_issue", obj=user)
+    return raw
+
+
+def api_token_user(raw: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_hash(raw), expires_at__gt=timezone.now(), user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    # Touch at most once a minute: this runs on every API call.
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+@transaction.atomic
+def api_token_revoke(*, raw: str) -> None:
+    ApiToken.objects.filter(key_hash=_hash(raw)).delete()
+
+
+@transaction.atomic
+def user_set_password(*, user: User, password: str) -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), code="password_weak", field="password") from exc
+    user.set_password(password)
+    user.save(update_fields=["password", "password_changed_at"])
+    audit_record(actor=user, action="user.password_change", obj=user)
+
+
+def password_expired(user: User) -> bool:
+    days = settings.GONGHUI_PASSWORD_MAX_AGE_DAYS
+    if not days or not user.has_usable_password() or user.password_changed_at is None:
+        return False
+    return timezone.now() - user.password_changed_at > dt.timedelta(days=days)

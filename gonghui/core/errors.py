@@ -1,0 +1,70 @@
+"""One error shape for pages and API: {"code", "message", "field"} with a Chinese message."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+
+class DomainError(Exception):
+    status = 400
+    code = "invalid"
+    default_message = "请求无效"
+
+    def __init__(self, message: str | None = None, *, code: str | None = None, field: str | None = None,
+                 status: int | None = None):
+        self.message = message or self.default_message
+        self.code = code or self.code
+        self.field = field
+        if status is not None:
+            self.status = status
+        super().__init__(self.message)
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": self.message, "field": self.field}
+
+    @classmethod
+    def from_validation(cls, exc: ValidationError, field: str | None = None) -> DomainError:
+        """Wrap a Django ValidationError raised by a validator, keeping its Chinese message and code."""
+        error = exc.error_list[0] if hasattr(exc, "error_list") else exc
+        message = error.message % error.params if getattr(error, "params", None) else error.message
+        return cls(str(message), code=error.code or "invalid", field=field)
+
+
+class NotFound(DomainError):
+    """Also used when the record exists but lies outside the actor's scope: never leak existence."""
+
+    status = 404
+    code = "not_found"
+    default_message = "未找到该记录，或不在您的管辖范围内"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+    default_message = "您没有执行此操作的权限"
+
+
+class Unauthorized(DomainError):
+    status = 401
+    code = "unauthorized"
+    default_message = "请先登录"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+    default_message = "数据已变化，请刷新后重试"
+
+
+class RateLimited(DomainError):
+    status = 429
+    code = "rate_limited"
+    default_message = "操作太频繁，请稍后再试"
+
+
+def field_value(cleaned, field: str, validator):
+    """Run a validator and report its failure against the named field."""
+    try:
+        return validator(cleaned)
+    except ValidationError as exc:
+        raise DomainError.from_validation(exc, field=field) from exc

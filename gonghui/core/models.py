@@ -1,0 +1,68 @@
+from django.conf import settings
+from django.db import models
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AuditEvent(models.Model):
+    """Append-only: one row per state change and per reveal/export of personal data.
+
+    Never holds raw personal data: objects are named by type and id, details carry codes and
+    counts, masked values at most."""
+
+    class Result(models.TextChoices):
+        OK = "ok", "成功"
+        DENIED = "denied", "拒绝"
+        FAILED = "failed", "失败"
+
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField("操作人（记录时）", max_length=80, blank=True)
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name="所属组织", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    org_path = models.CharField(max_length=255, blank=True, db_index=True)
+    action = models.CharField("操作", max_length=64, db_index=True)
+    object_type = models.CharField("对象类型", max_length=64, blank=True)
+    object_id = models.CharField("对象编号", max_length=64, blank=True)
+    result = models.CharField("结果", max_length=8, choices=Result.choices, default=Result.OK)
+    ip = models.GenericIPAddressField("IP", null=True, blank=True)
+    detail = models.JSONField("详情", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计日志"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["org_path", "-created_at"])]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("审计日志只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("审计日志只能追加，不能删除")
+
+
+class Notification(models.Model):
+    """In-app inbox message; SMS copies go through the sender interface (core.sms)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField("类别", max_length=32, default="system")
+    title = models.CharField("标题", max_length=120)
+    body = models.TextField("内容", blank=True)
+    link = models.CharField("链接", max_length=255, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "站内通知"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,134 @@
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from gonghui.orgs.decorators import workbench_view
+from gonghui.orgs.models import Staff
+from gonghui.orgs.scope import scope_paths
+from gonghui.orgs.selectors import org_roots, scoped_orgs, subtree_counts
+
+from . import notifications
+from .models import AuditEvent
+from .selectors import audit_events
+
+# --- worker face -------------------------------------------------------------------------
+
+# The home page tiles: (title, subtitle, icon, url name or None while the feature is being built).
+HOME_TILES = [
+    ("我要入会", "随时随地 线上申请", "join", None),
+    ("电子会员卡", "扫码亮证 享受服务", "card", None),
+    ("附近驿站", "歇脚 喝水 热饭 充电", "station", None),
+    ("抢课抢券", "公益课程 福利券", "ticket", None),
+    ("我要维权", "欠薪 工伤 劳动合同", "shield", None),
+    ("点单服务", "心理 法律 技能", "menu", None),
+]
+
+
+def home(request):
+    member = getattr(request.user, "member", None) if request.user.is_authenticated else None
+    return render(request, "core/home.html", {"tiles": HOME_TILES, "member": member, "tab": "home"})
+
+
+def services_page(request):
+    return render(request, "core/services.html", {"tiles": HOME_TILES, "tab": "services"})
+
+
+@login_required
+def me(request):
+    member = getattr(request.user, "member", None)
+    return render(request, "core/me.html", {"member": member, "tab": "me",
+                                            "is_union_staff": bool(scope_paths(request.user))})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inbox(request):
+    if request.method == "POST":
+        notifications.notification_mark_read(user=request.user)
+    items = notifications.notifications_for(request.user)[:50]
+    return render(request, "core/inbox.html", {"items": items, "tab": "me"})
+
+
+# --- workbench ---------------------------------------------------------------------------
+
+@workbench_view
+def workbench_home(request):
+    roots = list(org_roots(actor=request.user))
+    counts = subtree_counts(roots)
+    positions = (
+        Staff.objects.filter(user=request.user, is_active=True).select_related("org").order_by("org__path")
+    )
+    recent = notifications.notifications_for(request.user)[:5]
+    return render(request, "core/workbench_home.html", {
+        "roots": [(r, counts[r.pk]) for r in roots],
+        "positions": positions,
+        "recent": recent,
+        "nav": "home",
+    })
+
+
+@workbench_view
+@require_http_methods(["GET", "POST"])
+def workbench_inbox(request):
+    if request.method == "POST":
+        notifications.notification_mark_read(user=request.user)
+    items = notifications.notifications_for(request.user)[:100]
+    return render(request, "core/workbench_inbox.html", {"items": items, "nav": "inbox"})
+
+
+@workbench_view
+def audit_log(request):
+    is_auditor = bool(scope_paths(request.user, roles=[Staff.Role.AUDITOR]))
+    if not is_auditor:
+        return render(request, "core/not_auditor.html", {"nav": "audit"}, status=403)
+    org_id = request.GET.get("org") or ""
+    org_path = ""
+    if org_id.isdigit():
+        org = scoped_orgs(request.user, roles=[Staff.Role.AUDITOR]).filter(pk=int(org_id)).first()
+        org_path = org.path if org else "-"
+    events = audit_events(
+        actor=request.user,
+        action=request.GET.get("action", "").strip(),
+        result=request.GET.get("result", ""),
+        org_path=org_path,
+        date_from=_date_param(request.GET.get("from")),
+        date_to=_date_param(request.GET.get("to")),
+    )
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {
+        "page": page,
+        "results": AuditEvent.Result.choices,
+        "filters": request.GET,
+        "nav": "audit",
+    })
+
+
+def _date_param(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+# --- error pages: same Chinese messages as the API -----------------------------------------
+
+def bad_request(request, exception=None):
+    return render(request, "core/error.html", {"title": "请求有误", "message": "请求格式不正确或内容过大，请返回重试。"},
+                  status=400)
+
+
+def forbidden(request, exception=None):
+    return render(request, "core/error.html", {"title": "没有权限", "message": "您没有访问此页面的权限。"}, status=403)
+
+
+def not_found(request, exception=None):
+    return render(request, "core/error.html",
+                  {"title": "页面不存在", "message": "未找到该页面，或该内容不在您的管辖范围内。"}, status=404)
+
+
+def server_error(request):
+    return render(request, "core/error.html", {"title": "系统繁忙", "message": "服务器开小差了，请稍后再试。"},
+                  status=500)

@@ -1,0 +1,134 @@
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gonghui.accounts.services import user_get_or_create_by_phone
+from gonghui.core.errors import DomainError, field_value
+from gonghui.core.validators import normalize_mobile
+
+from . import selectors, services
+from .decorators import workbench_view
+from .forms import OrgCreateForm, OrgForm, StaffForm
+from .models import Org, Staff
+from .scope import in_scope, roles_on
+from .services import ALLOWED_CHILDREN
+
+
+def _with_counts(orgs):
+    orgs = list(orgs)
+    counts = selectors.subtree_counts(orgs)
+    return [(o, counts[o.pk]) for o in orgs]
+
+
+@workbench_view
+def tree(request):
+    q = request.GET.get("q", "").strip()
+    results = _with_counts(selectors.org_list(actor=request.user, q=q)[:50]) if q else None
+    roots = _with_counts(selectors.org_roots(actor=request.user))
+    return render(request, "orgs/tree.html", {"roots": roots, "q": q, "results": results, "nav": "orgs"})
+
+
+@workbench_view
+def children(request, org_id):
+    """htmx: one level of the tree, loaded when a node is expanded."""
+    org = selectors.org_get(actor=request.user, org_id=org_id)
+    nodes = _with_counts(selectors.org_children(actor=request.user, org=org))
+    return render(request, "orgs/_children.html", {"nodes": nodes, "parent": org})
+
+
+@workbench_view
+def detail(request, org_id):
+    org = selectors.org_get(actor=request.user, org_id=org_id)
+    roles = roles_on(request.user, org)
+    return render(request, "orgs/detail.html", {
+        "org": org,
+        "counts": selectors.subtree_counts([org])[org.pk],
+        "breadcrumbs": selectors.visible_ancestors(actor=request.user, org=org),
+        "children": _with_counts(selectors.org_children(actor=request.user, org=org)[:200]),
+        "staff": selectors.staff_for_org(actor=request.user, org=org),
+        "is_admin": Staff.Role.ADMIN in roles,
+        "can_have_children": bool(ALLOWED_CHILDREN[Org.Kind(org.kind)]),
+        "staff_form": StaffForm(),
+        "nav": "orgs",
+    })
+
+
+def _apply_errors(form, exc: DomainError):
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@workbench_view
+@require_http_methods(["GET", "POST"])
+def create(request, org_id):
+    parent = selectors.org_get(actor=request.user, org_id=org_id, roles=[Staff.Role.ADMIN])
+    allowed = ALLOWED_CHILDREN[Org.Kind(parent.kind)]
+    form = OrgCreateForm(request.POST or None)
+    form.fields["kind"].choices = [(k, label) for k, label in Org.Kind.choices if k in allowed]
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        kind = data.pop("kind")
+        try:
+            org = services.org_create(actor=request.user, parent=parent, kind=kind, **data)
+        except DomainError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("orgs:detail", org_id=org.pk)
+    return render(request, "orgs/form.html", {"form": form, "parent": parent, "title": "新建下级工会",
+                                              "nav": "orgs"})
+
+
+@workbench_view
+@require_http_methods(["GET", "POST"])
+def edit(request, org_id):
+    org = selectors.org_get(actor=request.user, org_id=org_id, roles=[Staff.Role.ADMIN])
+    initial = {f: getattr(org, f) for f in OrgForm.base_fields}
+    form = OrgForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.org_update(actor=request.user, org=org, **form.cleaned_data)
+        except DomainError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("orgs:detail", org_id=org.pk)
+    return render(request, "orgs/form.html", {"form": form, "org": org, "title": f"编辑 {org.name}", "nav": "orgs"})
+
+
+@workbench_view
+@require_POST
+def staff_add(request, org_id):
+    org = selectors.org_get(actor=request.user, org_id=org_id, roles=[Staff.Role.ADMIN])
+    form = StaffForm(request.POST)
+    if form.is_valid():
+        try:
+            phone = field_value(form.cleaned_data["phone"], "phone", normalize_mobile)
+            with transaction.atomic():
+                user = user_get_or_create_by_phone(phone=phone)
+                if form.cleaned_data["name"] and not user.name:
+                    user.name = form.cleaned_data["name"]
+                    user.save(update_fields=["name"])
+                services.staff_assign(actor=request.user, org=org, user=user, role=form.cleaned_data["role"],
+                                      title=form.cleaned_data["title"])
+        except DomainError as exc:
+            _apply_errors(form, exc)
+    if form.errors:
+        return render(request, "orgs/_staff_panel.html", {
+            "org": org, "staff": selectors.staff_for_org(actor=request.user, org=org), "staff_form": form,
+            "is_admin": True,
+        }, status=422 if not request.htmx else 200)
+    if request.htmx:
+        return render(request, "orgs/_staff_panel.html", {
+            "org": org, "staff": selectors.staff_for_org(actor=request.user, org=org), "staff_form": StaffForm(),
+            "is_admin": True, "saved": True,
+        })
+    return redirect("orgs:detail", org_id=org.pk)
+
+
+@workbench_view
+@require_POST
+def staff_remove(request, staff_id):
+    staff = get_object_or_404(Staff.objects.select_related("org", "user"), pk=staff_id, is_active=True)
+    if not in_scope(request.user, staff.org, roles=[Staff.Role.ADMIN]):
+        return render(request, "core/error.html", {"title": "页面不存在", "message": "未找到该记录，或不在您的管辖范围内。"},
+                      status=404)
+    services.staff_revoke(actor=request.user, staff=staff)
+    return redirect("orgs:detail", org_id=staff.org_id)
