@@ -14,6 +14,7 @@ from gonghui.core.api import router as core_router
 from gonghui.core.errors import DomainError
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
+from gonghui.service_orders.api import router as service_orders_router
 
 logger = logging.getLogger("gonghui.api")
 
@@ -104,3 +105,4 @@ api.add_router("", core_router)
 api.add_router("/auth", auth_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/members", members_router)
+api.add_router("/service-orders", service_orders_router)

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "gonghui.accounts",
     "gonghui.orgs",
     "gonghui.members",
+    "gonghui.service_orders",
 ]
 
 MIDDLEWARE = [
@@ -289,3 +290,9 @@ LOGGING = {
 
 GONGHUI_SITE_NAME = "工会服务"
 GONGHUI_WORKBENCH_NAME = "工会工作台"
+
+# 订单式服务: minutes an expert needs between sessions at different sites, the slot grid, and how far
+# ahead the scheduler looks for a free slot.
+SERVICE_ORDERS_TRAVEL_BUFFER_MINUTES = env_int("GONGHUI_SERVICE_TRAVEL_BUFFER_MINUTES", 60)
+SERVICE_ORDERS_SLOT_MINUTES = 30
+SERVICE_ORDERS_HORIZON_DAYS = 270

@@ -1,0 +1,90 @@
+import datetime as dt
+
+import pytest
+
+from gonghui.core.errors import Conflict
+from gonghui.service_orders import scheduler, services
+from gonghui.service_orders.models import Booking
+
+from .conftest import at, place
+
+pytestmark = pytest.mark.django_db
+
+
+def test_suggests_first_preferred_date_in_working_hours(personas, menu):
+    order = place(personas, menu.checkup, [menu.monday + dt.timedelta(days=2), menu.monday])
+    slot = scheduler.suggest(order)
+    # The union's first choice (Wednesday) wins over the earlier Monday: preferences are honoured in order.
+    assert slot.start == at(menu.monday + dt.timedelta(days=2), 9)
+    assert slot.preferred
+    assert {e.pk for e in slot.experts} == {menu.doctor.pk, menu.counsellor.pk}
+    assert order.expected_date == menu.monday + dt.timedelta(days=2)
+
+
+def test_skips_weekend_preference_when_no_one_works_then_earliest_day(personas, menu):
+    saturday = menu.monday + dt.timedelta(days=5)
+    order = place(personas, menu.talk, [saturday])
+    slot = scheduler.suggest(order)
+    assert not slot.preferred
+    # Nobody works Saturdays: the next weekday after it.
+    assert slot.day.weekday() < 5
+    assert slot.day == saturday + dt.timedelta(days=2)
+
+
+def test_leave_moves_the_slot(personas, menu):
+    services.leave_add(actor=personas.county_staffer, expert=menu.counsellor, start_date=menu.monday,
+                       end_date=menu.monday + dt.timedelta(days=1), reason="外出培训")
+    order = place(personas, menu.checkup, [menu.monday])
+    slot = scheduler.suggest(order)
+    assert slot.day == menu.monday + dt.timedelta(days=2)
+    assert not slot.preferred
+
+
+def test_availability_window_respected(personas, menu):
+    # Counsellor only works Monday afternoons: the checkup (needs both) starts at 14:00.
+    services.availability_set(actor=personas.county_staffer, expert=menu.counsellor,
+                              hours=[(0, dt.time(14), dt.time(17))])
+    order = place(personas, menu.checkup, [menu.monday])
+    assert scheduler.suggest(order).start == at(menu.monday, 14)
+
+
+def test_travel_buffer_between_sites(personas, menu, settings):
+    settings.SERVICE_ORDERS_TRAVEL_BUFFER_MINUTES = 60
+    first = place(personas, menu.talk, [menu.monday], address="甲厂")
+    services.order_schedule(actor=personas.county_staffer, order=first, start=at(menu.monday, 9),
+                            expert_ids=[menu.counsellor.pk])  # 09:00–10:30 at 甲厂
+    second = place(personas, menu.talk, [menu.monday], address="乙厂")
+    # 10:30 + 60 minutes' travel: 11:30 would end at 13:00, past the morning window, so 14:00.
+    assert scheduler.suggest(second).start == at(menu.monday, 14)
+    third = place(personas, menu.talk, [menu.monday], address="甲厂")
+    # Same site: back to back is fine.
+    assert scheduler.suggest(third).start == at(menu.monday, 10, 30)
+    with pytest.raises(Conflict) as exc:
+        services.order_schedule(actor=personas.county_staffer, order=second, start=at(menu.monday, 11),
+                                expert_ids=[menu.counsellor.pk])
+    assert exc.value.field == "start" and "路途" in exc.value.message
+
+
+def test_no_slot_overlaps_and_fully_booked_day_moves_on(personas, menu, settings):
+    settings.SERVICE_ORDERS_TRAVEL_BUFFER_MINUTES = 0
+    orders = [place(personas, menu.checkup, [menu.monday], address="同一会议室") for _ in range(4)]
+    starts = []
+    for order in orders:
+        slot = scheduler.suggest(order)
+        services.order_schedule(actor=personas.county_staffer, order=order, start=slot.start,
+                                expert_ids=[e.pk for e in slot.experts])
+        starts.append(slot.start)
+    # Two-hour sessions fit 09:00 and 14:00 (14:00–16:00; 16:00–18:00 overruns 17:30): then Tuesday.
+    assert starts[:2] == [at(menu.monday, 9), at(menu.monday, 14)]
+    assert starts[2] == at(menu.monday + dt.timedelta(days=1), 9)
+    rows = list(Booking.objects.filter(expert=menu.doctor, is_active=True).order_by("start"))
+    for a, b in zip(rows, rows[1:], strict=False):
+        assert a.end <= b.start
+
+
+def test_fully_booked_union_sees_expected_date(personas, menu, settings):
+    settings.SERVICE_ORDERS_HORIZON_DAYS = 60
+    services.leave_add(actor=personas.county_staffer, expert=menu.doctor, start_date=menu.monday,
+                       end_date=menu.monday + dt.timedelta(days=20), reason="援疆")
+    order = place(personas, menu.checkup, [menu.monday, menu.monday + dt.timedelta(days=1)])
+    assert order.expected_date == menu.monday + dt.timedelta(days=21)
