@@ -18,6 +18,7 @@ router = Router(tags=["订单式服务"])
 
 # --- schemas -------------------------------------------------------------------------------------
 
+
 class ItemOut(Schema):
     id: int
     org_id: int
@@ -219,10 +220,11 @@ class EventOut(Schema):
 
 # --- menu ----------------------------------------------------------------------------------------
 
+
 @router.get("/items", response=list[ItemOut], summary="服务菜单（我发布的与我可点单的）")
 def item_list(request, q: str = "", category: str = "", limit: int = 100, offset: int = 0):
     limit = max(1, min(limit, 500))
-    return list(selectors.item_list(actor=request.user, q=q, category=category)[offset: offset + limit])
+    return list(selectors.item_list(actor=request.user, q=q, category=category)[offset : offset + limit])
 
 
 @router.get("/items/{item_id}", response=ItemOut, summary="服务项目详情")
@@ -256,6 +258,7 @@ def _team_or_error(request, team_id):
 
 # --- experts -------------------------------------------------------------------------------------
 
+
 @router.get("/teams", response=list[TeamOut], summary="专家服务团")
 def team_list(request):
     return list(selectors.team_list(actor=request.user))
@@ -264,7 +267,9 @@ def team_list(request):
 @router.post("/teams", response={201: TeamOut}, summary="组建专家服务团")
 def team_create(request, payload: TeamIn):
     org = org_get(actor=request.user, org_id=payload.org_id, roles=services.MANAGERS)
-    return 201, services.team_create(actor=request.user, org=org, name=payload.name, description=payload.description)
+    return 201, services.team_create(
+        actor=request.user, org=org, name=payload.name, description=payload.description
+    )
 
 
 @router.get("/teams/{team_id}/calendar", response=list[EventOut], summary="服务团日程（周/月）")
@@ -283,8 +288,15 @@ def expert_list(request, team_id: int | None = None, kind: str = "", q: str = ""
 def expert_create(request, payload: ExpertIn):
     org = org_get(actor=request.user, org_id=payload.org_id, roles=services.MANAGERS)
     team = _team_or_error(request, payload.team_id) if payload.team_id else None
-    return 201, services.expert_create(actor=request.user, org=org, team=team, name=payload.name,
-                                       kind=payload.kind, title=payload.title, skills=payload.skills)
+    return 201, services.expert_create(
+        actor=request.user,
+        org=org,
+        team=team,
+        name=payload.name,
+        kind=payload.kind,
+        title=payload.title,
+        skills=payload.skills,
+    )
 
 
 @router.get("/experts/{expert_id}", response=ExpertOut, summary="专家详情")
@@ -295,16 +307,22 @@ def expert_detail(request, expert_id: int):
 @router.put("/experts/{expert_id}/availability", response=list[HoursIn], summary="设置每周可服务时间")
 def expert_availability(request, expert_id: int, payload: AvailabilityIn):
     expert = selectors.expert_get(actor=request.user, expert_id=expert_id)
-    rows = services.availability_set(actor=request.user, expert=expert,
-                                     hours=[(h.weekday, h.start, h.end) for h in payload.hours])
+    rows = services.availability_set(
+        actor=request.user, expert=expert, hours=[(h.weekday, h.start, h.end) for h in payload.hours]
+    )
     return [{"weekday": r.weekday, "start": r.start_time, "end": r.end_time} for r in rows]
 
 
 @router.post("/experts/{expert_id}/leaves", response={201: LeaveOut}, summary="登记专家请假")
 def expert_leave(request, expert_id: int, payload: LeaveIn):
     expert = selectors.expert_get(actor=request.user, expert_id=expert_id)
-    return 201, services.leave_add(actor=request.user, expert=expert, start_date=payload.start_date,
-                                   end_date=payload.end_date, reason=payload.reason)
+    return 201, services.leave_add(
+        actor=request.user,
+        expert=expert,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+        reason=payload.reason,
+    )
 
 
 @router.get("/experts/{expert_id}/calendar", response=list[EventOut], summary="专家日程（周/月）")
@@ -320,12 +338,22 @@ def _events(events):
 
 # --- orders --------------------------------------------------------------------------------------
 
+
 @router.get("/orders", response=list[OrderOut], summary="服务订单")
-def order_list(request, status: str = "", category: str = "", item_id: int | None = None,
-               org_id: int | None = None, limit: int = 100, offset: int = 0):
+def order_list(
+    request,
+    status: str = "",
+    category: str = "",
+    item_id: int | None = None,
+    org_id: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
+):
     limit = max(1, min(limit, 500))
-    qs = selectors.order_list(actor=request.user, status=status, category=category, item_id=item_id, org_id=org_id)
-    return list(qs[offset: offset + limit])
+    qs = selectors.order_list(
+        actor=request.user, status=status, category=category, item_id=item_id, org_id=org_id
+    )
+    return list(qs[offset : offset + limit])
 
 
 @router.get("/queue", response=list[OrderOut], summary="调度队列（待排期）")
@@ -338,9 +366,16 @@ def order_place(request, payload: OrderIn):
     item = selectors.item_get(actor=request.user, item_id=payload.item_id)
     org = org_get(actor=request.user, org_id=payload.org_id, roles=services.MANAGERS)
     order = services.order_place(
-        actor=request.user, item=item, org=org, preferred_dates=payload.preferred_dates, headcount=payload.headcount,
-        address=payload.address, contact_name=payload.contact_name, contact_phone=payload.contact_phone,
-        needs=payload.needs, channel=payload.channel,
+        actor=request.user,
+        item=item,
+        org=org,
+        preferred_dates=payload.preferred_dates,
+        headcount=payload.headcount,
+        address=payload.address,
+        contact_name=payload.contact_name,
+        contact_phone=payload.contact_phone,
+        needs=payload.needs,
+        channel=payload.channel,
     )
     return 201, _detail(order)
 
@@ -357,15 +392,25 @@ def order_suggestion(request, order_id: int):
     if slot is None:
         return {"found": False, "message": f"未来 {scheduler.horizon_days()} 天内没有可安排的专家时段"}
     note = "符合希望日期" if slot.preferred else "希望日期均已约满，这是最早可安排的时段"
-    return {"found": True, "start": slot.start, "end": slot.end, "expert_ids": [e.pk for e in slot.experts],
-            "expert_names": [e.name for e in slot.experts], "preferred": slot.preferred, "message": note}
+    return {
+        "found": True,
+        "start": slot.start,
+        "end": slot.end,
+        "expert_ids": [e.pk for e in slot.experts],
+        "expert_names": [e.name for e in slot.experts],
+        "preferred": slot.preferred,
+        "message": note,
+    }
 
 
 @router.post("/orders/{order_id}/schedule", response=OrderDetailOut, summary="排期（派专家）")
 def order_schedule(request, order_id: int, payload: ScheduleIn):
     order = selectors.order_get(actor=request.user, order_id=order_id)
-    return _detail(services.order_schedule(actor=request.user, order=order, start=payload.start,
-                                           expert_ids=payload.expert_ids))
+    return _detail(
+        services.order_schedule(
+            actor=request.user, order=order, start=payload.start, expert_ids=payload.expert_ids
+        )
+    )
 
 
 @router.post("/orders/{order_id}/confirm", response=OrderDetailOut, summary="点单工会确认时间")
@@ -377,15 +422,19 @@ def order_confirm(request, order_id: int):
 @router.post("/orders/{order_id}/attend", response=OrderDetailOut, summary="登记服务（实际服务职工人数）")
 def order_attend(request, order_id: int, payload: AttendIn):
     order = selectors.order_get(actor=request.user, order_id=order_id)
-    return _detail(services.order_attend(actor=request.user, order=order, attended_count=payload.attended_count,
-                                         note=payload.note))
+    return _detail(
+        services.order_attend(
+            actor=request.user, order=order, attended_count=payload.attended_count, note=payload.note
+        )
+    )
 
 
 @router.post("/orders/{order_id}/rate", response=OrderDetailOut, summary="评价")
 def order_rate(request, order_id: int, payload: RateIn):
     order = selectors.order_get(actor=request.user, order_id=order_id)
-    return _detail(services.order_rate(actor=request.user, order=order, rating=payload.rating,
-                                       comment=payload.comment))
+    return _detail(
+        services.order_rate(actor=request.user, order=order, rating=payload.rating, comment=payload.comment)
+    )
 
 
 @router.post("/orders/{order_id}/cancel", response=OrderDetailOut, summary="取消订单（任一方，需说明原因）")

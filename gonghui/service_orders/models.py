@@ -31,7 +31,9 @@ class Mode(models.TextChoices):
 
 
 class ExpertTeam(models.Model):
-    org = models.ForeignKey(Org, verbose_name="所属工会", on_delete=models.PROTECT, related_name="expert_teams")
+    org = models.ForeignKey(
+        Org, verbose_name="所属工会", on_delete=models.PROTECT, related_name="expert_teams"
+    )
     name = models.CharField("名称", max_length=80)
     description = models.TextField("简介", blank=True)
     is_active = models.BooleanField("有效", default=True)
@@ -55,15 +57,29 @@ class Expert(models.Model):
         TRAINER = "trainer", "培训讲师"
 
     org = models.ForeignKey(Org, verbose_name="所属工会", on_delete=models.PROTECT, related_name="experts")
-    team = models.ForeignKey(ExpertTeam, verbose_name="专家服务团", null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="experts")
+    team = models.ForeignKey(
+        ExpertTeam,
+        verbose_name="专家服务团",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="experts",
+    )
     # Experts need not have an account; when they do, it is a Staff position with role expert.
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="账号", null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="expert_profiles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="expert_profiles",
+    )
     name = models.CharField("姓名", max_length=40)
     kind = models.CharField("类别", max_length=16, choices=Kind.choices)
     title = models.CharField("职称/单位", max_length=80, blank=True)
-    skills = models.CharField("擅长", max_length=200, blank=True, help_text="用顿号或逗号分隔，如：海姆立克急救、心理疏导")
+    skills = models.CharField(
+        "擅长", max_length=200, blank=True, help_text="用顿号或逗号分隔，如：海姆立克急救、心理疏导"
+    )
     is_active = models.BooleanField("在册", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -76,7 +92,9 @@ class Expert(models.Model):
 
     @property
     def skill_list(self) -> list[str]:
-        return [s.strip() for s in self.skills.replace("，", "、").replace(",", "、").split("、") if s.strip()]
+        return [
+            s.strip() for s in self.skills.replace("，", "、").replace(",", "、").split("、") if s.strip()
+        ]
 
 
 class Availability(models.Model):
@@ -90,8 +108,11 @@ class Availability(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "可服务时间"
         ordering = ["weekday", "start_time"]
-        constraints = [models.CheckConstraint(condition=Q(start_time__lt=models.F("end_time")),
-                                              name="availability_start_before_end")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_time__lt=models.F("end_time")), name="availability_start_before_end"
+            )
+        ]
 
 
 class Leave(models.Model):
@@ -107,13 +128,18 @@ class Leave(models.Model):
 
 
 class ServiceItem(models.Model):
-    org = models.ForeignKey(Org, verbose_name="发布工会", on_delete=models.PROTECT, related_name="service_items")
+    org = models.ForeignKey(
+        Org, verbose_name="发布工会", on_delete=models.PROTECT, related_name="service_items"
+    )
     category = models.CharField("类别", max_length=16, choices=Category.choices)
     name = models.CharField("服务项目", max_length=60)
     description = models.TextField("服务内容", blank=True)
-    team = models.ForeignKey(ExpertTeam, verbose_name="服务团队", on_delete=models.PROTECT, related_name="items")
-    required_skill = models.CharField("所需专长", max_length=40, blank=True,
-                                      help_text="只派擅长此项的专家；留空则团队内任一专家均可")
+    team = models.ForeignKey(
+        ExpertTeam, verbose_name="服务团队", on_delete=models.PROTECT, related_name="items"
+    )
+    required_skill = models.CharField(
+        "所需专长", max_length=40, blank=True, help_text="只派擅长此项的专家；留空则团队内任一专家均可"
+    )
     experts_needed = models.PositiveSmallIntegerField("每场专家人数", default=1)
     duration_minutes = models.PositiveIntegerField("时长(分钟)", default=120)
     min_headcount = models.PositiveIntegerField("最少人数", default=10)
@@ -128,8 +154,9 @@ class ServiceItem(models.Model):
         verbose_name = verbose_name_plural = "服务项目"
         ordering = ["org__path", "category", "name"]
         constraints = [
-            models.CheckConstraint(condition=Q(min_headcount__lte=models.F("max_headcount")),
-                                   name="item_headcount_range"),
+            models.CheckConstraint(
+                condition=Q(min_headcount__lte=models.F("max_headcount")), name="item_headcount_range"
+            ),
             models.UniqueConstraint(fields=["org", "name"], name="item_unique_name_per_org"),
         ]
 
@@ -155,12 +182,18 @@ class ServiceOrder(models.Model):
         UNION = "union", "点单工会"
         PROVIDER = "provider", "服务方"
 
-    item = models.ForeignKey(ServiceItem, verbose_name="服务项目", on_delete=models.PROTECT, related_name="orders")
-    org = models.ForeignKey(Org, verbose_name="点单工会", on_delete=models.PROTECT, related_name="service_orders")
+    item = models.ForeignKey(
+        ServiceItem, verbose_name="服务项目", on_delete=models.PROTECT, related_name="orders"
+    )
+    org = models.ForeignKey(
+        Org, verbose_name="点单工会", on_delete=models.PROTECT, related_name="service_orders"
+    )
     # Copied from org and item.org so that both sides' lists are one index range filter.
     org_path = models.CharField(max_length=255, db_index=True, editable=False)
     provider_path = models.CharField(max_length=255, db_index=True, editable=False)
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.ORDERED, db_index=True)
+    status = models.CharField(
+        "状态", max_length=16, choices=Status.choices, default=Status.ORDERED, db_index=True
+    )
     channel = models.CharField("点单方式", max_length=16, choices=Channel.choices, default=Channel.ONLINE)
     preferred_date1 = models.DateField("首选日期")
     preferred_date2 = models.DateField("备选日期二", null=True, blank=True)
@@ -179,8 +212,9 @@ class ServiceOrder(models.Model):
     comment = models.TextField("评价", blank=True)
     close_reason = models.CharField("婉拒/取消原因", max_length=200, blank=True)
     closed_by_side = models.CharField("取消方", max_length=16, choices=Side.choices, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="下单人", on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="下单人", on_delete=models.PROTECT, related_name="+"
+    )
     ordered_at = models.DateTimeField("下单时间", auto_now_add=True)
     scheduled_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -193,10 +227,14 @@ class ServiceOrder(models.Model):
         verbose_name = verbose_name_plural = "服务订单"
         ordering = ["-ordered_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
-                                   name="order_rating_1_to_5"),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="order_rating_1_to_5"
+            ),
         ]
-        indexes = [models.Index(fields=["provider_path", "status"]), models.Index(fields=["org_path", "status"])]
+        indexes = [
+            models.Index(fields=["provider_path", "status"]),
+            models.Index(fields=["org_path", "status"]),
+        ]
 
     def __str__(self):
         return f"{self.number} {self.item.name}"
@@ -244,7 +282,8 @@ class Booking(models.Model):
         verbose_name = verbose_name_plural = "专家排期"
         ordering = ["start"]
         constraints = [
-            models.UniqueConstraint(fields=["expert", "start"], condition=Q(is_active=True),
-                                    name="booking_unique_active_start"),
+            models.UniqueConstraint(
+                fields=["expert", "start"], condition=Q(is_active=True), name="booking_unique_active_start"
+            ),
         ]
         indexes = [models.Index(fields=["expert", "day"])]

@@ -65,7 +65,9 @@ class TeamCalendar:
     busy: dict[int, dict[dt.date, list[_Busy]]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, experts: list[Expert], first: dt.date, last: dt.date, *, exclude_order_id=None) -> TeamCalendar:
+    def load(
+        cls, experts: list[Expert], first: dt.date, last: dt.date, *, exclude_order_id=None
+    ) -> TeamCalendar:
         ids = [e.pk for e in experts]
         cal = cls(experts=experts)
         cal.hours = defaultdict(lambda: defaultdict(list))
@@ -95,8 +97,10 @@ class TeamCalendar:
         windows = self.hours.get(expert_id, {}).get(day.weekday(), ())
         if not any(ws <= local_start and local_end <= we for ws, we in windows):
             return False
-        return not any(conflicts(b.start, b.end, b.site, start, end, site)
-                       for b in self.busy.get(expert_id, {}).get(day, ()))
+        return not any(
+            conflicts(b.start, b.end, b.site, start, end, site)
+            for b in self.busy.get(expert_id, {}).get(day, ())
+        )
 
     def candidate_starts(self, day: dt.date, duration: dt.timedelta) -> list[dt.datetime]:
         step = slot_step()
@@ -111,8 +115,14 @@ class TeamCalendar:
                     t += step
         return sorted(starts)
 
-    def slot_on(self, day: dt.date, duration: dt.timedelta, site: str, needed: int,
-                not_before: dt.datetime | None = None) -> Slot | None:
+    def slot_on(
+        self,
+        day: dt.date,
+        duration: dt.timedelta,
+        site: str,
+        needed: int,
+        not_before: dt.datetime | None = None,
+    ) -> Slot | None:
         for start in self.candidate_starts(day, duration):
             if not_before and start < not_before:
                 continue

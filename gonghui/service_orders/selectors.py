@@ -30,7 +30,10 @@ def _get(qs: QuerySet, pk):
 
 # --- menu ----------------------------------------------------------------------------------------
 
-def item_list(*, actor, q: str = "", category: str = "", published_only: bool = False) -> QuerySet[ServiceItem]:
+
+def item_list(
+    *, actor, q: str = "", category: str = "", published_only: bool = False
+) -> QuerySet[ServiceItem]:
     """Items the actor publishes (in scope) plus published items the actor's unions may order."""
     roots = scope_paths(actor)
     qs = ServiceItem.objects.filter(
@@ -51,9 +54,13 @@ def item_get(*, actor, item_id) -> ServiceItem:
 
 def ordering_orgs(*, actor, item: ServiceItem) -> QuerySet[Org]:
     """Unions the actor may place this item's order for: below the publisher and within the actor's reach."""
-    return (scoped_orgs(actor, MANAGERS).filter(subtree_q(item.org.path)).exclude(pk=item.org_id)
-            .exclude(kind__in=[Org.Kind.NATIONAL, Org.Kind.PROVINCE, Org.Kind.CITY, Org.Kind.COUNTY])
-            .order_by("path"))
+    return (
+        scoped_orgs(actor, MANAGERS)
+        .filter(subtree_q(item.org.path))
+        .exclude(pk=item.org_id)
+        .exclude(kind__in=[Org.Kind.NATIONAL, Org.Kind.PROVINCE, Org.Kind.CITY, Org.Kind.COUNTY])
+        .order_by("path")
+    )
 
 
 def publishing_orgs(*, actor) -> QuerySet[Org]:
@@ -63,6 +70,7 @@ def publishing_orgs(*, actor) -> QuerySet[Org]:
 
 
 # --- experts -------------------------------------------------------------------------------------
+
 
 def team_list(*, actor) -> QuerySet[ExpertTeam]:
     return ExpertTeam.objects.filter(path_q(scope_paths(actor), "org__path")).select_related("org")
@@ -89,9 +97,13 @@ def expert_get(*, actor, expert_id) -> Expert:
 
 # --- orders --------------------------------------------------------------------------------------
 
-def order_list(*, actor, status: str = "", category: str = "", item_id=None, org_id=None) -> QuerySet[ServiceOrder]:
-    qs = ServiceOrder.objects.filter(path_q(scope_paths(actor), "org_path")).select_related("item", "org",
-                                                                                              "item__org")
+
+def order_list(
+    *, actor, status: str = "", category: str = "", item_id=None, org_id=None
+) -> QuerySet[ServiceOrder]:
+    qs = ServiceOrder.objects.filter(path_q(scope_paths(actor), "org_path")).select_related(
+        "item", "org", "item__org"
+    )
     if status:
         qs = qs.filter(status__in=status.split(","))
     if category:
@@ -105,8 +117,9 @@ def order_list(*, actor, status: str = "", category: str = "", item_id=None, org
 
 def dispatch_queue(*, actor) -> QuerySet[ServiceOrder]:
     """Orders waiting for a slot on items the actor dispatches, oldest first."""
-    qs = ServiceOrder.objects.filter(path_q(scope_paths(actor, MANAGERS), "provider_path"),
-                                     status=ServiceOrder.Status.ORDERED)
+    qs = ServiceOrder.objects.filter(
+        path_q(scope_paths(actor, MANAGERS), "provider_path"), status=ServiceOrder.Status.ORDERED
+    )
     return qs.select_related("item", "org").order_by("ordered_at")
 
 
@@ -119,6 +132,7 @@ def order_bookings(order: ServiceOrder) -> list[Booking]:
 
 
 # --- calendars -----------------------------------------------------------------------------------
+
 
 def calendar_range(view: str, anchor: dt.date) -> tuple[dt.date, dt.date]:
     if view == "month":
@@ -150,8 +164,13 @@ def _booking_events(bookings) -> list[dict]:
         ev = events.get(b.order_id)
         if ev is None:
             ev = events[b.order_id] = {
-                "day": b.day, "start": timezone.localtime(b.start), "end": timezone.localtime(b.end),
-                "order": b.order, "title": b.order.item.name, "org": b.order.org.display_name, "experts": [],
+                "day": b.day,
+                "start": timezone.localtime(b.start),
+                "end": timezone.localtime(b.end),
+                "order": b.order,
+                "title": b.order.item.name,
+                "org": b.order.org.display_name,
+                "experts": [],
                 "status": b.order.get_status_display(),
             }
         ev["experts"].append(b.expert.name)
@@ -159,29 +178,44 @@ def _booking_events(bookings) -> list[dict]:
 
 
 def expert_calendar(*, expert: Expert, first: dt.date, last: dt.date) -> list[dict]:
-    bookings = (Booking.objects.filter(expert=expert, is_active=True, day__gte=first, day__lte=last)
-                .select_related("order__item", "order__org", "expert"))
+    bookings = Booking.objects.filter(
+        expert=expert, is_active=True, day__gte=first, day__lte=last
+    ).select_related("order__item", "order__org", "expert")
     return _booking_events(bookings)
 
 
 def team_calendar(*, team: ExpertTeam, first: dt.date, last: dt.date) -> list[dict]:
-    bookings = (Booking.objects.filter(expert__team=team, is_active=True, day__gte=first, day__lte=last)
-                .select_related("order__item", "order__org", "expert").order_by("start"))
+    bookings = (
+        Booking.objects.filter(expert__team=team, is_active=True, day__gte=first, day__lte=last)
+        .select_related("order__item", "order__org", "expert")
+        .order_by("start")
+    )
     return _booking_events(bookings)
 
 
 def union_calendar(*, actor, org: Org, first: dt.date, last: dt.date) -> list[dict]:
     lo = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
     hi = timezone.make_aware(dt.datetime.combine(last, dt.time.max))
-    orders = (order_list(actor=actor).filter(path_q([org.path], "org_path"), scheduled_start__gte=lo,
-                                              scheduled_start__lte=hi)
-              .exclude(status__in=[ServiceOrder.Status.CANCELLED, ServiceOrder.Status.DECLINED]))
+    orders = (
+        order_list(actor=actor)
+        .filter(path_q([org.path], "org_path"), scheduled_start__gte=lo, scheduled_start__lte=hi)
+        .exclude(status__in=[ServiceOrder.Status.CANCELLED, ServiceOrder.Status.DECLINED])
+    )
     events = []
     for o in orders.prefetch_related("bookings__expert"):
         start = timezone.localtime(o.scheduled_start)
-        events.append({"day": start.date(), "start": start, "end": timezone.localtime(o.scheduled_end), "order": o,
-                       "title": o.item.name, "org": o.org.display_name, "status": o.get_status_display(),
-                       "experts": [b.expert.name for b in o.bookings.all() if b.is_active]})
+        events.append(
+            {
+                "day": start.date(),
+                "start": start,
+                "end": timezone.localtime(o.scheduled_end),
+                "order": o,
+                "title": o.item.name,
+                "org": o.org.display_name,
+                "status": o.get_status_display(),
+                "experts": [b.expert.name for b in o.bookings.all() if b.is_active],
+            }
+        )
     return events
 
 
@@ -198,27 +232,53 @@ def statistics(*, actor, date_from: dt.date | None = None, date_to: dt.date | No
         qs = qs.filter(ordered_at__date__gte=date_from)
     if date_to:
         qs = qs.filter(ordered_at__date__lte=date_to)
-    rows = qs.values_list("item_id", "item__name", "item__category", "status", "attended_count", "ordered_at",
-                          "scheduled_start", "rating")
+    rows = qs.values_list(
+        "item_id",
+        "item__name",
+        "item__category",
+        "status",
+        "attended_count",
+        "ordered_at",
+        "scheduled_start",
+        "rating",
+    )
     labels = dict(Category.choices)
 
     def blank(name):
-        return {"name": name, "orders": 0, "open": 0, "delivered": 0, "workers": 0, "wait_days": [], "ratings": []}
+        return {
+            "name": name,
+            "orders": 0,
+            "open": 0,
+            "delivered": 0,
+            "workers": 0,
+            "wait_days": [],
+            "ratings": [],
+        }
 
     by_item: dict[int, dict] = {}
     by_cat: dict[str, dict] = {c: blank(labels[c]) for c in Category.values}
     total = blank("合计")
     for item_id, name, cat, status, attended, ordered_at, start, rating in rows:
-        buckets = [by_item.setdefault(item_id, blank(name) | {"category": labels.get(cat, cat)}), by_cat[cat], total]
+        buckets = [
+            by_item.setdefault(item_id, blank(name) | {"category": labels.get(cat, cat)}),
+            by_cat[cat],
+            total,
+        ]
         for b in buckets:
             b["orders"] += 1
-            if status in {ServiceOrder.Status.ORDERED, ServiceOrder.Status.SCHEDULED, ServiceOrder.Status.CONFIRMED}:
+            if status in {
+                ServiceOrder.Status.ORDERED,
+                ServiceOrder.Status.SCHEDULED,
+                ServiceOrder.Status.CONFIRMED,
+            }:
                 b["open"] += 1
             if status in DELIVERED:
                 b["delivered"] += 1
                 b["workers"] += attended or 0
             if start and status not in {ServiceOrder.Status.CANCELLED, ServiceOrder.Status.DECLINED}:
-                b["wait_days"].append((timezone.localtime(start).date() - timezone.localtime(ordered_at).date()).days)
+                b["wait_days"].append(
+                    (timezone.localtime(start).date() - timezone.localtime(ordered_at).date()).days
+                )
             if rating:
                 b["ratings"].append(rating)
 

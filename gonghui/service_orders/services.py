@@ -29,8 +29,14 @@ from .models import (
 )
 
 MANAGERS = [Staff.Role.ADMIN, Staff.Role.HANDLER]
-PUBLISHER_KINDS = {Org.Kind.NATIONAL, Org.Kind.PROVINCE, Org.Kind.CITY, Org.Kind.COUNTY, Org.Kind.TOWNSHIP,
-                   Org.Kind.INDUSTRY}
+PUBLISHER_KINDS = {
+    Org.Kind.NATIONAL,
+    Org.Kind.PROVINCE,
+    Org.Kind.CITY,
+    Org.Kind.COUNTY,
+    Org.Kind.TOWNSHIP,
+    Org.Kind.INDUSTRY,
+}
 S = ServiceOrder.Status
 
 # The state machine: which action may move an order from which states, and to what.
@@ -42,11 +48,18 @@ TRANSITIONS = {
     "decline": ({S.ORDERED, S.SCHEDULED}, S.DECLINED),
     "cancel": ({S.ORDERED, S.SCHEDULED, S.CONFIRMED}, S.CANCELLED),
 }
-ACTION_LABELS = {"schedule": "排期", "confirm": "确认", "attend": "登记服务", "rate": "评价", "decline": "婉拒",
-                 "cancel": "取消"}
+ACTION_LABELS = {
+    "schedule": "排期",
+    "confirm": "确认",
+    "attend": "登记服务",
+    "rate": "评价",
+    "decline": "婉拒",
+    "cancel": "取消",
+}
 
 
 # --- permissions -------------------------------------------------------------------------------
+
 
 def is_provider(actor, item: ServiceItem) -> bool:
     """Staff of the publishing union (or above) dispatch, schedule and record attendance."""
@@ -74,8 +87,20 @@ def _require_manager(actor, org: Org):
 
 # --- menu and experts --------------------------------------------------------------------------
 
-ITEM_FIELDS = ("category", "name", "description", "team", "required_skill", "experts_needed", "duration_minutes",
-               "min_headcount", "max_headcount", "mode", "lead_days", "is_published")
+ITEM_FIELDS = (
+    "category",
+    "name",
+    "description",
+    "team",
+    "required_skill",
+    "experts_needed",
+    "duration_minutes",
+    "min_headcount",
+    "max_headcount",
+    "mode",
+    "lead_days",
+    "is_published",
+)
 
 
 def _clean_item(org: Org, data: dict, actor) -> dict:
@@ -84,7 +109,9 @@ def _clean_item(org: Org, data: dict, actor) -> dict:
         raise DomainError("请填写服务项目名称", field="name")
     data["name"] = name[:60]
     if data.get("category") not in Category.values:
-        raise DomainError("请选择服务类别：心理健康、医疗健康、赋智赋能、法律服务或工会知识培训", field="category")
+        raise DomainError(
+            "请选择服务类别：心理健康、医疗健康、赋智赋能、法律服务或工会知识培训", field="category"
+        )
     if data.get("mode") not in Mode.values:
         raise DomainError("请选择服务方式：上门服务、到服务中心或线上", field="mode")
     team = data.get("team")
@@ -132,7 +159,9 @@ def item_update(*, actor, item: ServiceItem, **changes) -> ServiceItem:
     for k in changed:
         setattr(item, k, data[k])
     item.save()
-    audit_record(actor=actor, action="service_item.update", obj=item, org=item.org, detail={"fields": changed})
+    audit_record(
+        actor=actor, action="service_item.update", obj=item, org=item.org, detail={"fields": changed}
+    )
     return item
 
 
@@ -147,8 +176,17 @@ def team_create(*, actor, org: Org, name: str, description: str = "") -> ExpertT
 
 
 @transaction.atomic
-def expert_create(*, actor, org: Org, name: str, kind: str, team: ExpertTeam | None = None, title: str = "",
-                  skills: str = "", user=None) -> Expert:
+def expert_create(
+    *,
+    actor,
+    org: Org,
+    name: str,
+    kind: str,
+    team: ExpertTeam | None = None,
+    title: str = "",
+    skills: str = "",
+    user=None,
+) -> Expert:
     _require_manager(actor, org)
     if not name.strip():
         raise DomainError("请填写专家姓名", field="name")
@@ -156,8 +194,15 @@ def expert_create(*, actor, org: Org, name: str, kind: str, team: ExpertTeam | N
         raise DomainError("请选择专家类别：医生、心理咨询师、律师、教练、劳模工匠或培训讲师", field="kind")
     if team is not None and not in_scope(actor, team.org, MANAGERS):
         raise DomainError("请选择本工会的专家服务团", field="team")
-    expert = Expert.objects.create(org=org, team=team, name=name.strip()[:40], kind=kind, title=title.strip()[:80],
-                                   skills=skills.strip()[:200], user=user)
+    expert = Expert.objects.create(
+        org=org,
+        team=team,
+        name=name.strip()[:40],
+        kind=kind,
+        title=title.strip()[:80],
+        skills=skills.strip()[:200],
+        user=user,
+    )
     audit_record(actor=actor, action="expert.create", obj=expert, org=org, detail={"kind": kind})
     return expert
 
@@ -180,7 +225,9 @@ def expert_update(*, actor, expert: Expert, **changes) -> Expert:
 
 
 @transaction.atomic
-def availability_set(*, actor, expert: Expert, hours: list[tuple[int, dt.time, dt.time]]) -> list[Availability]:
+def availability_set(
+    *, actor, expert: Expert, hours: list[tuple[int, dt.time, dt.time]]
+) -> list[Availability]:
     """Replaces the expert's weekly pattern."""
     _require_manager(actor, expert.org)
     rows = []
@@ -192,8 +239,9 @@ def availability_set(*, actor, expert: Expert, hours: list[tuple[int, dt.time, d
         rows.append(Availability(expert=expert, weekday=int(weekday), start_time=start, end_time=end))
     Availability.objects.filter(expert=expert).delete()
     Availability.objects.bulk_create(rows)
-    audit_record(actor=actor, action="expert.availability", obj=expert, org=expert.org,
-                 detail={"windows": len(rows)})
+    audit_record(
+        actor=actor, action="expert.availability", obj=expert, org=expert.org, detail={"windows": len(rows)}
+    )
     return rows
 
 
@@ -205,27 +253,49 @@ def leave_add(*, actor, expert: Expert, start_date: dt.date, end_date: dt.date, 
     _require_manager(actor, expert.org)
     if end_date < start_date:
         raise DomainError("请假结束日期不能早于开始日期", field="end_date")
-    clash = Booking.objects.filter(expert=expert, is_active=True, day__gte=start_date, day__lte=end_date,
-                                   order__status__in=[S.SCHEDULED, S.CONFIRMED]).select_related("order")
+    clash = Booking.objects.filter(
+        expert=expert,
+        is_active=True,
+        day__gte=start_date,
+        day__lte=end_date,
+        order__status__in=[S.SCHEDULED, S.CONFIRMED],
+    ).select_related("order")
     first = clash.first()
     if first:
-        raise DomainError(f"该专家在 {first.day:%Y-%m-%d} 已排有服务（{first.order.item.name}），请先改派后再请假",
-                          field="start_date", code="leave_clash")
+        raise DomainError(
+            f"该专家在 {first.day:%Y-%m-%d} 已排有服务（{first.order.item.name}），请先改派后再请假",
+            field="start_date",
+            code="leave_clash",
+        )
     leave = Leave.objects.create(expert=expert, start_date=start_date, end_date=end_date, reason=reason[:80])
-    audit_record(actor=actor, action="expert.leave", obj=expert, org=expert.org,
-                 detail={"from": str(start_date), "to": str(end_date)})
+    audit_record(
+        actor=actor,
+        action="expert.leave",
+        obj=expert,
+        org=expert.org,
+        detail={"from": str(start_date), "to": str(end_date)},
+    )
     return leave
 
 
 # --- ordering ----------------------------------------------------------------------------------
+
 
 def orderable_by(item: ServiceItem, org: Org) -> bool:
     """An item may be ordered by unions in the publisher's subtree."""
     return item.is_published and org.path.startswith(item.org.path) and org.pk != item.org_id
 
 
-def validate_order_input(*, item: ServiceItem, preferred_dates: list, headcount, address: str, contact_name: str,
-                         contact_phone: str, today: dt.date | None = None) -> tuple[list[dt.date], str]:
+def validate_order_input(
+    *,
+    item: ServiceItem,
+    preferred_dates: list,
+    headcount,
+    address: str,
+    contact_name: str,
+    contact_phone: str,
+    today: dt.date | None = None,
+) -> tuple[list[dt.date], str]:
     today = today or timezone.localdate()
     dates = [d for d in preferred_dates if d]
     if not dates:
@@ -238,16 +308,23 @@ def validate_order_input(*, item: ServiceItem, preferred_dates: list, headcount,
             continue
         name = f"preferred_date{i}"
         if d <= today:
-            raise DomainError(f"第{i}个希望日期 {d:%Y-%m-%d} 已经过去或就是今天，请选择 {earliest:%Y-%m-%d} 及以后的日期",
-                              field=name)
+            raise DomainError(
+                f"第{i}个希望日期 {d:%Y-%m-%d} 已经过去或就是今天，请选择 {earliest:%Y-%m-%d} 及以后的日期",
+                field=name,
+            )
         if d < earliest:
-            raise DomainError(f"“{item.name}”需提前 {item.lead_days} 天预约，第{i}个希望日期请选择 "
-                              f"{earliest:%Y-%m-%d} 及以后", field=name)
+            raise DomainError(
+                f"“{item.name}”需提前 {item.lead_days} 天预约，第{i}个希望日期请选择 "
+                f"{earliest:%Y-%m-%d} 及以后",
+                field=name,
+            )
     if len(set(dates)) != len(dates):
         raise DomainError("希望日期不能重复", field="preferred_date2")
     if headcount is None or not (item.min_headcount <= int(headcount) <= item.max_headcount):
-        raise DomainError(f"“{item.name}”每场 {item.min_headcount}–{item.max_headcount} 人，请调整参加人数",
-                          field="headcount")
+        raise DomainError(
+            f"“{item.name}”每场 {item.min_headcount}–{item.max_headcount} 人，请调整参加人数",
+            field="headcount",
+        )
     if item.mode != Mode.ONLINE and not (address or "").strip():
         raise DomainError("请填写服务地点（单位地址、车间或会议室）", field="address")
     if not (contact_name or "").strip():
@@ -257,9 +334,19 @@ def validate_order_input(*, item: ServiceItem, preferred_dates: list, headcount,
 
 
 @transaction.atomic
-def order_place(*, actor, item: ServiceItem, org: Org, preferred_dates: list, headcount: int, address: str = "",
-                contact_name: str = "", contact_phone: str = "", needs: str = "",
-                channel: str = ServiceOrder.Channel.ONLINE) -> ServiceOrder:
+def order_place(
+    *,
+    actor,
+    item: ServiceItem,
+    org: Org,
+    preferred_dates: list,
+    headcount: int,
+    address: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    needs: str = "",
+    channel: str = ServiceOrder.Channel.ONLINE,
+) -> ServiceOrder:
     _require_manager(actor, org)
     if channel == ServiceOrder.Channel.PHONE:
         # A phone order is typed in by the publishing union's staff on the caller's behalf.
@@ -267,30 +354,55 @@ def order_place(*, actor, item: ServiceItem, org: Org, preferred_dates: list, he
     elif channel != ServiceOrder.Channel.ONLINE:
         raise DomainError("点单方式只能是网上点单或电话点单", field="channel")
     if not orderable_by(item, org):
-        raise DomainError(f"“{item.name}”不在{org.display_name}可点单的服务菜单内，请选择上级工会发布的项目",
-                          field="item", code="outside_area")
+        raise DomainError(
+            f"“{item.name}”不在{org.display_name}可点单的服务菜单内，请选择上级工会发布的项目",
+            field="item",
+            code="outside_area",
+        )
     if len(preferred_dates) > 3:
         raise DomainError("最多可选择三个希望服务的日期", field="preferred_date3")
     padded = (list(preferred_dates) + [None, None, None])[:3]
-    dates, phone = validate_order_input(item=item, preferred_dates=padded, headcount=headcount, address=address,
-                                        contact_name=contact_name, contact_phone=contact_phone)
+    dates, phone = validate_order_input(
+        item=item,
+        preferred_dates=padded,
+        headcount=headcount,
+        address=address,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+    )
     dates = dates + [None] * (3 - len(dates))
     order = ServiceOrder.objects.create(
-        item=item, org=org, org_path=org.path, provider_path=item.org.path, channel=channel,
-        preferred_date1=dates[0], preferred_date2=dates[1], preferred_date3=dates[2], headcount=int(headcount),
-        address=address.strip()[:200], contact_name=contact_name.strip()[:40], contact_phone=phone,
-        needs=needs.strip()[:2000], created_by=actor,
+        item=item,
+        org=org,
+        org_path=org.path,
+        provider_path=item.org.path,
+        channel=channel,
+        preferred_date1=dates[0],
+        preferred_date2=dates[1],
+        preferred_date3=dates[2],
+        headcount=int(headcount),
+        address=address.strip()[:200],
+        contact_name=contact_name.strip()[:40],
+        contact_phone=phone,
+        needs=needs.strip()[:2000],
+        created_by=actor,
     )
     slot = scheduler.suggest(order)
     order.expected_date = slot.day if slot else None
     order.save(update_fields=["expected_date"])
-    audit_record(actor=actor, action="service_order.place", obj=order, org=org,
-                 detail={"item": item.name, "channel": channel, "headcount": order.headcount})
+    audit_record(
+        actor=actor,
+        action="service_order.place",
+        obj=order,
+        org=org,
+        detail={"item": item.name, "channel": channel, "headcount": order.headcount},
+    )
     _notify(order, actor, f"新的服务点单：{org.display_name}点单“{item.name}”", to=("provider",))
     return order
 
 
 # --- scheduling --------------------------------------------------------------------------------
+
 
 def _lock_expert_days(expert_ids: list[int], day: dt.date) -> None:
     """Serialises bookings per expert per day. Locks in id order so two dispatchers booking overlapping
@@ -301,7 +413,9 @@ def _lock_expert_days(expert_ids: list[int], day: dt.date) -> None:
                 ExpertDay.objects.get_or_create(expert_id=expert_id, day=day)
         except IntegrityError:
             pass
-    list(ExpertDay.objects.select_for_update().filter(expert_id__in=expert_ids, day=day).order_by("expert_id"))
+    list(
+        ExpertDay.objects.select_for_update().filter(expert_id__in=expert_ids, day=day).order_by("expert_id")
+    )
 
 
 def _race_window() -> None:
@@ -316,26 +430,39 @@ def _book(order: ServiceOrder, experts: list[Expert], start: dt.datetime, end: d
     for expert in experts:
         if not cal.is_free(expert.pk, start, end, site):
             why = "请假" if cal.on_leave(expert.pk, day) else "已有其他安排或不在可服务时间内（含路途间隔）"
-            raise Conflict(f"专家{expert.name}在 {timezone.localtime(start):%Y-%m-%d %H:%M} {why}，请选择其他时段",
-                           field="start", code="expert_busy")
+            raise Conflict(
+                f"专家{expert.name}在 {timezone.localtime(start):%Y-%m-%d %H:%M} {why}，请选择其他时段",
+                field="start",
+                code="expert_busy",
+            )
     _race_window()
     Booking.objects.filter(order=order, is_active=True).update(is_active=False)
     try:
         with transaction.atomic():
-            return Booking.objects.bulk_create([
-                Booking(order=order, expert=e, day=day, start=start, end=end, site=site) for e in experts
-            ])
+            return Booking.objects.bulk_create(
+                [Booking(order=order, expert=e, day=day, start=start, end=end, site=site) for e in experts]
+            )
     except IntegrityError:
-        raise Conflict("该时段刚被其他调度员预约，请刷新后重新排期", field="start", code="expert_busy") from None
+        raise Conflict(
+            "该时段刚被其他调度员预约，请刷新后重新排期", field="start", code="expert_busy"
+        ) from None
 
 
 def _transition(order: ServiceOrder, action: str) -> ServiceOrder:
     """Re-reads the order under a row lock and refuses moves the state machine does not allow."""
-    locked = ServiceOrder.objects.select_for_update().select_related("item", "item__org", "org").get(pk=order.pk)
+    # of=self: without it PostgreSQL would also lock the joined item and org rows, serialising every order.
+    locked = (
+        ServiceOrder.objects.select_for_update(of=("self",))
+        .select_related("item", "item__org", "org")
+        .get(pk=order.pk)
+    )
     allowed, _target = TRANSITIONS[action]
     if locked.status not in allowed:
-        raise Conflict(f"订单当前为“{locked.get_status_display()}”，不能{ACTION_LABELS[action]}",
-                       field="status", code="illegal_transition")
+        raise Conflict(
+            f"订单当前为“{locked.get_status_display()}”，不能{ACTION_LABELS[action]}",
+            field="status",
+            code="illegal_transition",
+        )
     return locked
 
 
@@ -350,7 +477,9 @@ def order_schedule(*, actor, order: ServiceOrder, start: dt.datetime, expert_ids
         raise DomainError("服务时间不能早于现在，请选择以后的时段", field="start")
     ids = list(dict.fromkeys(int(i) for i in expert_ids))
     if len(ids) < item.experts_needed:
-        raise DomainError(f"“{item.name}”每场需要 {item.experts_needed} 位专家，请选够专家", field="expert_ids")
+        raise DomainError(
+            f"“{item.name}”每场需要 {item.experts_needed} 位专家，请选够专家", field="expert_ids"
+        )
     eligible = {e.pk: e for e in scheduler.eligible_experts(item)}
     missing = [i for i in ids if i not in eligible]
     if missing:
@@ -361,10 +490,23 @@ def order_schedule(*, actor, order: ServiceOrder, start: dt.datetime, expert_ids
     was = order.status
     order.status, order.scheduled_start, order.scheduled_end = S.SCHEDULED, start, end
     order.scheduled_at, order.expected_date = timezone.now(), timezone.localtime(start).date()
-    order.save(update_fields=["status", "scheduled_start", "scheduled_end", "scheduled_at", "expected_date",
-                              "updated_at"])
-    audit_record(actor=actor, action="service_order.schedule", obj=order, org=order.org,
-                 detail={"start": timezone.localtime(start).isoformat(), "experts": ids, "from": was})
+    order.save(
+        update_fields=[
+            "status",
+            "scheduled_start",
+            "scheduled_end",
+            "scheduled_at",
+            "expected_date",
+            "updated_at",
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action="service_order.schedule",
+        obj=order,
+        org=order.org,
+        detail={"start": timezone.localtime(start).isoformat(), "experts": ids, "from": was},
+    )
     when = f"{timezone.localtime(start):%Y-%m-%d %H:%M}"
     _notify(order, actor, f"“{item.name}”已排期：{when}，请确认", to=("union",))
     return order
@@ -386,16 +528,26 @@ def order_attend(*, actor, order: ServiceOrder, attended_count: int, note: str =
     _require_provider(actor, order.item)
     order = _transition(order, "attend")
     if order.scheduled_start and order.scheduled_start > timezone.now():
-        raise DomainError(f"服务尚未开始（{timezone.localtime(order.scheduled_start):%Y-%m-%d %H:%M}），"
-                          "请在服务后登记", field="attended_count", code="not_started")
+        raise DomainError(
+            f"服务尚未开始（{timezone.localtime(order.scheduled_start):%Y-%m-%d %H:%M}），请在服务后登记",
+            field="attended_count",
+            code="not_started",
+        )
     if attended_count is None or not (1 <= int(attended_count) <= 100000):
         raise DomainError("请填写实际服务的职工人数（至少 1 人）", field="attended_count")
     order.status, order.served_at = S.SERVED, timezone.now()
     order.attended_count, order.service_note = int(attended_count), note.strip()[:2000]
     order.save(update_fields=["status", "served_at", "attended_count", "service_note", "updated_at"])
-    audit_record(actor=actor, action="service_order.attend", obj=order, org=order.org,
-                 detail={"attended": order.attended_count})
-    _notify(order, actor, f"“{order.item.name}”已完成，服务职工 {order.attended_count} 人，请评价", to=("union",))
+    audit_record(
+        actor=actor,
+        action="service_order.attend",
+        obj=order,
+        org=order.org,
+        detail={"attended": order.attended_count},
+    )
+    _notify(
+        order, actor, f"“{order.item.name}”已完成，服务职工 {order.attended_count} 人，请评价", to=("union",)
+    )
     return order
 
 
@@ -408,8 +560,15 @@ def order_rate(*, actor, order: ServiceOrder, rating: int, comment: str = "") ->
     order.status, order.rated_at = S.RATED, timezone.now()
     order.rating, order.comment = int(rating), comment.strip()[:1000]
     order.save(update_fields=["status", "rated_at", "rating", "comment", "updated_at"])
-    audit_record(actor=actor, action="service_order.rate", obj=order, org=order.org, detail={"rating": order.rating})
-    _notify(order, actor, f"{order.org.display_name}评价了“{order.item.name}”：{order.rating} 星", to=("provider",))
+    audit_record(
+        actor=actor, action="service_order.rate", obj=order, org=order.org, detail={"rating": order.rating}
+    )
+    _notify(
+        order,
+        actor,
+        f"{order.org.display_name}评价了“{order.item.name}”：{order.rating} 星",
+        to=("provider",),
+    )
     return order
 
 
@@ -422,7 +581,9 @@ def _close(actor, order: ServiceOrder, action: str, reason: str, side: str) -> S
     order.status = TRANSITIONS[action][1]
     order.close_reason, order.closed_by_side, order.closed_at = reason[:200], side, timezone.now()
     order.save(update_fields=["status", "close_reason", "closed_by_side", "closed_at", "updated_at"])
-    audit_record(actor=actor, action=f"service_order.{action}", obj=order, org=order.org, detail={"side": side})
+    audit_record(
+        actor=actor, action=f"service_order.{action}", obj=order, org=order.org, detail={"side": side}
+    )
     other = ("union",) if side == ServiceOrder.Side.PROVIDER else ("provider",)
     _notify(order, actor, f"“{order.item.name}”已{ACTION_LABELS[action]}：{order.close_reason}", to=other)
     return order
@@ -444,14 +605,19 @@ def order_cancel(*, actor, order: ServiceOrder, reason: str) -> ServiceOrder:
 
 # --- notifications -----------------------------------------------------------------------------
 
+
 def _notify(order: ServiceOrder, actor, title: str, *, to: tuple[str, ...]) -> None:
     orgs = []
     if "union" in to:
         orgs.append(order.org_id)
     if "provider" in to:
         orgs.append(order.item.org_id)
-    users = {s.user for s in Staff.objects.filter(org_id__in=orgs, role__in=MANAGERS, is_active=True)
-             .select_related("user")}
+    users = {
+        s.user
+        for s in Staff.objects.filter(org_id__in=orgs, role__in=MANAGERS, is_active=True).select_related(
+            "user"
+        )
+    }
     if "union" in to:
         users.add(order.created_by)
     link = f"/workbench/service-orders/orders/{order.pk}/"

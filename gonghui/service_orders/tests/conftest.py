@@ -15,11 +15,13 @@ class Menu:
     counsellor: Expert
     lawyer: Expert
     checkup: ServiceItem  # 身心双检: a doctor and a counsellor together
-    talk: ServiceItem     # 心理疏导: one counsellor
-    monday: dt.date       # a Monday well past every lead time
+    talk: ServiceItem  # 心理疏导: one counsellor
+    monday: dt.date  # a Monday well past every lead time
 
 
-WEEKDAY_HOURS = [(d, dt.time(9), dt.time(12)) for d in range(5)] + [(d, dt.time(14), dt.time(17, 30)) for d in range(5)]
+WEEKDAY_HOURS = [(d, dt.time(9), dt.time(12)) for d in range(5)] + [
+    (d, dt.time(14), dt.time(17, 30)) for d in range(5)
+]
 
 
 def next_monday(days_ahead: int = 8) -> dt.date:
@@ -31,28 +33,59 @@ def next_monday(days_ahead: int = 8) -> dt.date:
 def menu(personas):
     county, staff = personas.tree.county, personas.county_staffer
     team = services.team_create(actor=staff, org=county, name="柳林县总工会专家服务团")
-    doctor = services.expert_create(actor=staff, org=county, team=team, name="张医生", kind="doctor",
-                                    skills="海姆立克急救、身心双检")
-    counsellor = services.expert_create(actor=staff, org=county, team=team, name="李咨询师", kind="counsellor",
-                                        skills="心理疏导、身心双检")
-    lawyer = services.expert_create(actor=staff, org=county, team=team, name="王律师", kind="lawyer",
-                                    skills="劳动法律讲座")
+    doctor = services.expert_create(
+        actor=staff, org=county, team=team, name="张医生", kind="doctor", skills="海姆立克急救、身心双检"
+    )
+    counsellor = services.expert_create(
+        actor=staff, org=county, team=team, name="李咨询师", kind="counsellor", skills="心理疏导、身心双检"
+    )
+    lawyer = services.expert_create(
+        actor=staff, org=county, team=team, name="王律师", kind="lawyer", skills="劳动法律讲座"
+    )
     for e in (doctor, counsellor, lawyer):
         services.availability_set(actor=staff, expert=e, hours=WEEKDAY_HOURS)
-    checkup = services.item_create(actor=staff, org=county, category="medical", name="身心双检", team=team,
-                                   required_skill="身心双检", experts_needed=2, duration_minutes=120,
-                                   min_headcount=20, max_headcount=100, mode="onsite", lead_days=3,
-                                   description="医疗专家与心理咨询师一同上门，体检问诊并做心理测评")
-    talk = services.item_create(actor=staff, org=county, category="mental", name="心理疏导", team=team,
-                                required_skill="心理疏导", experts_needed=1, duration_minutes=90,
-                                min_headcount=5, max_headcount=40, mode="onsite", lead_days=3)
+    checkup = services.item_create(
+        actor=staff,
+        org=county,
+        category="medical",
+        name="身心双检",
+        team=team,
+        required_skill="身心双检",
+        experts_needed=2,
+        duration_minutes=120,
+        min_headcount=20,
+        max_headcount=100,
+        mode="onsite",
+        lead_days=3,
+        description="医疗专家与心理咨询师一同上门，体检问诊并做心理测评",
+    )
+    talk = services.item_create(
+        actor=staff,
+        org=county,
+        category="mental",
+        name="心理疏导",
+        team=team,
+        required_skill="心理疏导",
+        experts_needed=1,
+        duration_minutes=90,
+        min_headcount=5,
+        max_headcount=40,
+        mode="onsite",
+        lead_days=3,
+    )
     return Menu(team, doctor, counsellor, lawyer, checkup, talk, next_monday())
 
 
 def place(personas, item, dates, *, headcount=30, address="预石运输公司三楼会议室", actor=None):
     return services.order_place(
-        actor=actor or personas.grassroots_admin, item=item, org=personas.tree.grassroots, preferred_dates=dates,
-        headcount=headcount, address=address, contact_name="李桂兰", contact_phone="13912345678",
+        actor=actor or personas.grassroots_admin,
+        item=item,
+        org=personas.tree.grassroots,
+        preferred_dates=dates,
+        headcount=headcount,
+        address=address,
+        contact_name="李桂兰",
+        contact_phone="13912345678",
         needs="司机久坐腰椎不好，想了解急救和减压方法",
     )
 

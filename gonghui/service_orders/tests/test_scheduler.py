@@ -32,8 +32,13 @@ def test_skips_weekend_preference_when_no_one_works_then_earliest_day(personas, 
 
 
 def test_leave_moves_the_slot(personas, menu):
-    services.leave_add(actor=personas.county_staffer, expert=menu.counsellor, start_date=menu.monday,
-                       end_date=menu.monday + dt.timedelta(days=1), reason="外出培训")
+    services.leave_add(
+        actor=personas.county_staffer,
+        expert=menu.counsellor,
+        start_date=menu.monday,
+        end_date=menu.monday + dt.timedelta(days=1),
+        reason="外出培训",
+    )
     order = place(personas, menu.checkup, [menu.monday])
     slot = scheduler.suggest(order)
     assert slot.day == menu.monday + dt.timedelta(days=2)
@@ -42,8 +47,9 @@ def test_leave_moves_the_slot(personas, menu):
 
 def test_availability_window_respected(personas, menu):
     # Counsellor only works Monday afternoons: the checkup (needs both) starts at 14:00.
-    services.availability_set(actor=personas.county_staffer, expert=menu.counsellor,
-                              hours=[(0, dt.time(14), dt.time(17))])
+    services.availability_set(
+        actor=personas.county_staffer, expert=menu.counsellor, hours=[(0, dt.time(14), dt.time(17))]
+    )
     order = place(personas, menu.checkup, [menu.monday])
     assert scheduler.suggest(order).start == at(menu.monday, 14)
 
@@ -51,8 +57,9 @@ def test_availability_window_respected(personas, menu):
 def test_travel_buffer_between_sites(personas, menu, settings):
     settings.SERVICE_ORDERS_TRAVEL_BUFFER_MINUTES = 60
     first = place(personas, menu.talk, [menu.monday], address="甲厂")
-    services.order_schedule(actor=personas.county_staffer, order=first, start=at(menu.monday, 9),
-                            expert_ids=[menu.counsellor.pk])  # 09:00–10:30 at 甲厂
+    services.order_schedule(
+        actor=personas.county_staffer, order=first, start=at(menu.monday, 9), expert_ids=[menu.counsellor.pk]
+    )  # 09:00–10:30 at 甲厂
     second = place(personas, menu.talk, [menu.monday], address="乙厂")
     # 10:30 + 60 minutes' travel: 11:30 would end at 13:00, past the morning window, so 14:00.
     assert scheduler.suggest(second).start == at(menu.monday, 14)
@@ -60,8 +67,12 @@ def test_travel_buffer_between_sites(personas, menu, settings):
     # Same site: back to back is fine.
     assert scheduler.suggest(third).start == at(menu.monday, 10, 30)
     with pytest.raises(Conflict) as exc:
-        services.order_schedule(actor=personas.county_staffer, order=second, start=at(menu.monday, 11),
-                                expert_ids=[menu.counsellor.pk])
+        services.order_schedule(
+            actor=personas.county_staffer,
+            order=second,
+            start=at(menu.monday, 11),
+            expert_ids=[menu.counsellor.pk],
+        )
     assert exc.value.field == "start" and "路途" in exc.value.message
 
 
@@ -71,8 +82,12 @@ def test_no_slot_overlaps_and_fully_booked_day_moves_on(personas, menu, settings
     starts = []
     for order in orders:
         slot = scheduler.suggest(order)
-        services.order_schedule(actor=personas.county_staffer, order=order, start=slot.start,
-                                expert_ids=[e.pk for e in slot.experts])
+        services.order_schedule(
+            actor=personas.county_staffer,
+            order=order,
+            start=slot.start,
+            expert_ids=[e.pk for e in slot.experts],
+        )
         starts.append(slot.start)
     # Two-hour sessions fit 09:00 and 14:00 (14:00–16:00; 16:00–18:00 overruns 17:30): then Tuesday.
     assert starts[:2] == [at(menu.monday, 9), at(menu.monday, 14)]
@@ -84,7 +99,12 @@ def test_no_slot_overlaps_and_fully_booked_day_moves_on(personas, menu, settings
 
 def test_fully_booked_union_sees_expected_date(personas, menu, settings):
     settings.SERVICE_ORDERS_HORIZON_DAYS = 60
-    services.leave_add(actor=personas.county_staffer, expert=menu.doctor, start_date=menu.monday,
-                       end_date=menu.monday + dt.timedelta(days=20), reason="援疆")
+    services.leave_add(
+        actor=personas.county_staffer,
+        expert=menu.doctor,
+        start_date=menu.monday,
+        end_date=menu.monday + dt.timedelta(days=20),
+        reason="援疆",
+    )
     order = place(personas, menu.checkup, [menu.monday, menu.monday + dt.timedelta(days=1)])
     assert order.expected_date == menu.monday + dt.timedelta(days=21)
