@@ -114,6 +114,9 @@ class Availability(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{'一二三四五六日'[self.weekday]} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
 
 class Leave(models.Model):
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="leaves")
@@ -125,6 +128,9 @@ class Leave(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "专家请假"
         ordering = ["start_date"]
+
+    def __str__(self):
+        return f"{self.start_date}–{self.end_date} {self.reason}"
 
 
 class ServiceItem(models.Model):
@@ -265,6 +271,9 @@ class ExpertDay(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["expert", "day"], name="expertday_unique")]
 
+    def __str__(self):
+        return f"{self.expert_id}@{self.day}"
+
 
 class Booking(models.Model):
     """An expert's time held for an order. Released (is_active=False) when the order is cancelled."""
@@ -287,3 +296,6 @@ class Booking(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["expert", "day"])]
+
+    def __str__(self):
+        return f"{self.expert_id} {self.start:%Y-%m-%d %H:%M}"

@@ -361,7 +361,7 @@ def order_place(
         )
     if len(preferred_dates) > 3:
         raise DomainError("最多可选择三个希望服务的日期", field="preferred_date3")
-    padded = (list(preferred_dates) + [None, None, None])[:3]
+    padded = [*preferred_dates, None, None, None][:3]
     dates, phone = validate_order_input(
         item=item,
         preferred_dates=padded,

@@ -3,6 +3,7 @@
 The control disables the lock and widens the gap between the check and the insert: both bookings go
 through and the expert is double-booked, which is what the lock prevents."""
 
+import contextlib
 import threading
 
 import pytest
@@ -24,10 +25,8 @@ def race(personas, menu, monkeypatch, *, guarded: bool):
 
     def window():
         # Both dispatchers have checked the calendar; with the lock the second never gets here in time.
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):
             gate.wait()
-        except threading.BrokenBarrierError:
-            pass
 
     monkeypatch.setattr(services, "_race_window", window)
     if not guarded:

@@ -1,4 +1,5 @@
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -93,7 +94,7 @@ def test_no_slot_overlaps_and_fully_booked_day_moves_on(personas, menu, settings
     assert starts[:2] == [at(menu.monday, 9), at(menu.monday, 14)]
     assert starts[2] == at(menu.monday + dt.timedelta(days=1), 9)
     rows = list(Booking.objects.filter(expert=menu.doctor, is_active=True).order_by("start"))
-    for a, b in zip(rows, rows[1:], strict=False):
+    for a, b in itertools.pairwise(rows):
         assert a.end <= b.start
 
 
