@@ -466,10 +466,7 @@ def team_calendar(request, team_id):
 @bench
 def union_calendar(request):
     org_id = request.GET.get("org")
-    if org_id:
-        org = org_get(actor=request.user, org_id=org_id)
-    else:
-        org = org_roots(actor=request.user).first()
+    org = org_get(actor=request.user, org_id=org_id) if org_id else org_roots(actor=request.user).first()
     ctx = _calendar_context(
         request, lambda a, b: selectors.union_calendar(actor=request.user, org=org, first=a, last=b)
     )

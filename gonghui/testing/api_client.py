@@ -34,5 +34,8 @@ class ApiClient:
     def patch(self, path, data=None, **extra):
         return self._call("patch", path, data if data is not None else {}, **extra)
 
+    def put(self, path, data=None, **extra):
+        return self._call("put", path, data if data is not None else {}, **extra)
+
     def delete(self, path, **extra):
         return self._call("delete", path, **extra)
