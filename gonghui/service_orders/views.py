@@ -320,8 +320,18 @@ def order_action(request, order_id, action):
         return _page(
             request, "service_orders/order.html", _order_context(request, order, **forms), status=422
         )
-    messages.success(request, f"已{services.ACTION_LABELS[action]}")
+    messages.success(request, DONE_MESSAGES[action])
     return redirect("service_orders:order", order_id=order.pk)
+
+
+DONE_MESSAGES = {
+    "schedule": "已排期，并已通知点单工会确认",
+    "confirm": "已确认服务时间，专家将按时到场",
+    "attend": "已登记服务，并已请点单工会评价",
+    "rate": "感谢评价",
+    "cancel": "订单已取消，专家时段已释放",
+    "decline": "已婉拒，并已通知点单工会",
+}
 
 
 # --- experts and calendars -----------------------------------------------------------------------
