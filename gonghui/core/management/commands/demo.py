@@ -68,8 +68,12 @@ class Command(BaseCommand):
             started = time.perf_counter()
             self._build_members(rng, members - existing, start=existing)
             self.stdout.write(f"已生成 {members - existing} 名会员，用时 {time.perf_counter() - started:.1f} 秒")
+        from gonghui.service_orders import demo as service_orders_demo  # 订单式服务 (seed 002)
+
+        service_orders_demo.load(self.stdout)
         if not quiet_logins:
             self._print_logins()
+            service_orders_demo.print_logins(self.stdout)
 
     # --- tree ------------------------------------------------------------------------------
 
