@@ -509,7 +509,25 @@ def order_schedule(*, actor, order: ServiceOrder, start: dt.datetime, expert_ids
     )
     when = f"{timezone.localtime(start):%Y-%m-%d %H:%M}"
     _notify(order, actor, f"“{item.name}”已排期：{when}，请确认", to=("union",))
+    transaction.on_commit(lambda: refresh_expected_dates(team_id=item.team_id))
     return order
+
+
+def refresh_expected_dates(*, team_id: int, limit: int = 50) -> int:
+    """Booking a slot can push back the estimate other waiting unions were shown; recompute the oldest ones."""
+    changed = 0
+    waiting = (
+        ServiceOrder.objects.filter(item__team_id=team_id, status=S.ORDERED)
+        .select_related("item")
+        .order_by("ordered_at")[:limit]
+    )
+    for other in waiting:
+        slot = scheduler.suggest(other)
+        expected = slot.day if slot else None
+        if expected != other.expected_date:
+            ServiceOrder.objects.filter(pk=other.pk, status=S.ORDERED).update(expected_date=expected)
+            changed += 1
+    return changed
 
 
 @transaction.atomic

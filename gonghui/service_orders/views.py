@@ -242,8 +242,15 @@ def _order_context(request, order, **forms):
         "S": ServiceOrder.Status,
         "now": timezone.now(),
     }
-    if is_provider and order.status in {ServiceOrder.Status.ORDERED, ServiceOrder.Status.SCHEDULED}:
+    waiting = order.status == ServiceOrder.Status.ORDERED
+    slot = None
+    if waiting or (is_provider and order.status == ServiceOrder.Status.SCHEDULED):
         slot = scheduler.suggest(order)
+    if waiting:
+        # The estimate moves as other unions' orders are booked: show today's, not the one from order time.
+        ctx["expected_date"] = slot.day if slot else None
+        ctx["fully_booked"] = slot is None
+    if is_provider and order.status in {ServiceOrder.Status.ORDERED, ServiceOrder.Status.SCHEDULED}:
         ctx["suggestion"] = slot
         form = forms.get("schedule_form") or ScheduleForm(
             initial={
@@ -256,8 +263,6 @@ def _order_context(request, order, **forms):
             (e.pk, f"{e.name}（{e.get_kind_display()}）") for e in scheduler.eligible_experts(order.item)
         ]
         ctx["schedule_form"] = form
-    elif order.status == ServiceOrder.Status.ORDERED and order.expected_date is None:
-        ctx["fully_booked"] = True
     ctx["attend_form"] = forms.get("attend_form") or AttendForm(initial={"attended_count": order.headcount})
     ctx["rate_form"] = forms.get("rate_form") or RateForm()
     ctx["reason_form"] = forms.get("reason_form") or ReasonForm()

@@ -300,3 +300,18 @@ def test_calendars(personas, menu, api):
         {"view": "week", "date": str(menu.monday + dt.timedelta(days=7))},
     ).json()
     assert later == []
+
+
+def test_visible_item_for_a_union_outside_its_area_names_the_field(personas, menu, api):
+    from gonghui.orgs.models import Org
+    from gonghui.testing.factories import make_org
+
+    # 吕梁 city staff see 柳林's menu, but a union in another 吕梁 county may not order from it.
+    other_county = make_org(personas.tree.city, Org.Kind.COUNTY, "离石区总工会")
+    outsider = make_org(other_county, Org.Kind.GRASSROOTS, "离石某煤矿工会")
+    r = api(personas.city_staffer).post(
+        "service-orders/orders", order_payload(personas, menu, org_id=outsider.pk)
+    )
+    assert r.status_code == 400 and r.json()["field"] == "item"
+    assert "不在" in r.json()["message"] and "身心双检" in r.json()["message"]
+    assert not ServiceOrder.objects.exists()

@@ -109,3 +109,24 @@ def test_fully_booked_union_sees_expected_date(personas, menu, settings):
     )
     order = place(personas, menu.checkup, [menu.monday, menu.monday + dt.timedelta(days=1)])
     assert order.expected_date == menu.monday + dt.timedelta(days=21)
+
+
+def test_waiting_unions_expected_date_moves_when_slot_is_taken(
+    personas, menu, django_capture_on_commit_callbacks
+):
+    services.availability_set(
+        actor=personas.county_staffer, expert=menu.counsellor, hours=[(0, dt.time(9), dt.time(12))]
+    )
+    first = place(personas, menu.talk, [menu.monday], address="甲厂")
+    second = place(personas, menu.talk, [menu.monday], address="乙厂")
+    assert first.expected_date == second.expected_date == menu.monday
+    with django_capture_on_commit_callbacks(execute=True):
+        services.order_schedule(
+            actor=personas.county_staffer,
+            order=first,
+            start=at(menu.monday, 9),
+            expert_ids=[menu.counsellor.pk],
+        )
+    second.refresh_from_db()
+    # 10:30 + an hour's travel leaves no 90-minute slot before noon: the next Monday.
+    assert second.expected_date == menu.monday + dt.timedelta(days=7)
