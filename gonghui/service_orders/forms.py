@@ -13,6 +13,7 @@ DATE_MSG = {"invalid": "日期格式应为 YYYY-MM-DD"}
 
 
 class ItemForm(forms.Form):
+    org = forms.TypedChoiceField(label="发布工会", coerce=int, choices=(), help_text="由该工会下属的工会点单")
     category = forms.ChoiceField(label="类别", choices=Category.choices)
     name = forms.CharField(label="服务项目", max_length=60, error_messages=MSG)
     description = forms.CharField(label="服务内容", required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -73,6 +73,8 @@ def home(request):
     stats = selectors.statistics(actor=request.user)
     queue = selectors.dispatch_queue(actor=request.user)
     recent = selectors.order_list(actor=request.user).order_by("-ordered_at")[:8]
+    # Experts with an account (Staff role expert) see their own calendar first.
+    mine = Expert.objects.filter(user=request.user, is_active=True)
     return _page(
         request,
         "service_orders/home.html",
@@ -81,7 +83,7 @@ def home(request):
             "queue_count": queue.count(),
             "queue": queue[:5],
             "recent": recent,
-            "publishers": selectors.publishing_orgs(actor=request.user)[:1],
+            "mine": mine,
         },
     )
 
@@ -168,20 +170,26 @@ def item_edit(request, item_id=None):
     publishers = list(selectors.publishing_orgs(actor=request.user)[:50])
     if not publishers:
         raise Http404
-    initial = {f: getattr(item, f) for f in ItemForm.base_fields if f != "team"} if item else {}
+    initial = {f: getattr(item, f) for f in ItemForm.base_fields if f not in {"team", "org"}} if item else {}
     if item:
         initial["team"] = item.team_id
     form = ItemForm(request.POST or None, initial=initial)
     teams = selectors.team_list(actor=request.user).filter(is_active=True)
     form.fields["team"].choices = [(t.pk, f"{t.name}（{t.org.display_name}）") for t in teams]
+    if item or len(publishers) == 1:
+        del form.fields["org"]  # the publisher of an item does not change; with one choice there is none
+    else:
+        form.fields["org"].choices = [(o.pk, o.name) for o in publishers]
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        org_id = data.pop("org", None)
         try:
             data["team"] = selectors.team_get(actor=request.user, team_id=data["team"])
             if item:
                 item = services.item_update(actor=request.user, item=item, **data)
             else:
-                item = services.item_create(actor=request.user, org=publishers[0], **data)
+                org = next((o for o in publishers if o.pk == org_id), publishers[0])
+                item = services.item_create(actor=request.user, org=org, **data)
         except DomainError as exc:
             _apply(form, exc)
         else:
@@ -192,7 +200,7 @@ def item_edit(request, item_id=None):
         "service_orders/form.html",
         {
             "form": form,
-            "title": f"编辑 {item.name}" if item else f"发布服务项目（{publishers[0].display_name}）",
+            "title": f"编辑 {item.name}" if item else "发布服务项目",
             "back": "service_orders:menu",
         },
         status=422 if form.errors else 200,

@@ -126,6 +126,7 @@ def test_publisher_creates_item_and_expert(personas, menu):
     r = client.post(
         reverse("service_orders:item_new"),
         {
+            "org": personas.tree.county.pk,
             "category": "skills",
             "name": "八段锦",
             "team": menu.team.pk,
@@ -142,6 +143,7 @@ def test_publisher_creates_item_and_expert(personas, menu):
     r = client.post(
         reverse("service_orders:item_new"),
         {
+            "org": personas.tree.county.pk,
             "category": "skills",
             "name": "八段锦",
             "team": menu.team.pk,
@@ -329,3 +331,42 @@ def test_grassroots_admin_cannot_dispatch_or_see_experts(personas, menu, api):
     assert client.get("service-orders/queue").json() == []
     order.refresh_from_db()
     assert order.status == "ordered" and not Booking.objects.exists()
+
+
+def test_list_pages_do_not_query_per_row(personas, menu):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(personas.county_staffer)
+    urls = [
+        reverse("service_orders:orders"),
+        reverse("service_orders:menu"),
+        reverse("service_orders:stats"),
+        reverse("service_orders:home"),
+        reverse("service_orders:team_calendar", args=[menu.team.pk]) + "?view=month",
+    ]
+
+    def counts():
+        result = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            result.append(len(ctx))
+        return result
+
+    first = place(personas, menu.talk, [menu.monday])
+    services.order_schedule(
+        actor=personas.county_staffer, order=first, start=at(menu.monday, 9), expert_ids=[menu.counsellor.pk]
+    )
+    few = counts()
+    for hour, minute in ((10, 30), (14, 0), (15, 30)):
+        other = place(personas, menu.talk, [menu.monday])
+        services.order_schedule(
+            actor=personas.county_staffer,
+            order=other,
+            start=at(menu.monday, hour, minute),
+            expert_ids=[menu.counsellor.pk],
+        )
+    for _ in range(6):
+        place(personas, menu.checkup, [menu.monday])
+    assert counts() == few
