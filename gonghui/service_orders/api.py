@@ -106,6 +106,15 @@ class ExpertIn(Schema):
     skills: str = ""
 
 
+class ExpertPatch(Schema):
+    team_id: int | None = None
+    name: str | None = None
+    kind: str | None = None
+    title: str | None = None
+    skills: str | None = None
+    is_active: bool | None = None
+
+
 class HoursIn(Schema):
     weekday: int = Field(ge=0, le=6)
     start: dt.time
@@ -302,6 +311,15 @@ def expert_create(request, payload: ExpertIn):
 @router.get("/experts/{expert_id}", response=ExpertOut, summary="专家详情")
 def expert_detail(request, expert_id: int):
     return selectors.expert_get(actor=request.user, expert_id=expert_id)
+
+
+@router.patch("/experts/{expert_id}", response=ExpertOut, summary="修改专家信息（含停用）")
+def expert_update(request, expert_id: int, payload: ExpertPatch):
+    expert = selectors.expert_get(actor=request.user, expert_id=expert_id)
+    data = payload.dict(exclude_unset=True, exclude={"team_id"})
+    if payload.team_id is not None:
+        data["team"] = _team_or_error(request, payload.team_id)
+    return services.expert_update(actor=request.user, expert=expert, **data)
 
 
 @router.put("/experts/{expert_id}/availability", response=list[HoursIn], summary="设置每周可服务时间")

@@ -226,6 +226,7 @@ def _api_targets(personas, menu, order):
         ("get", f"service-orders/items/{m.checkup.pk}", None),
         ("patch", f"service-orders/items/{m.checkup.pk}", {"name": "改名"}),
         ("get", f"service-orders/experts/{m.doctor.pk}", None),
+        ("patch", f"service-orders/experts/{m.doctor.pk}", {"is_active": False}),
         ("put", f"service-orders/experts/{m.doctor.pk}/availability", {"hours": []}),
         (
             "post",
@@ -280,7 +281,7 @@ def _snapshot():
         list(ServiceItem.objects.values_list("pk", "name")),
         Booking.objects.count(),
         Leave.objects.count(),
-        Expert.objects.count(),
+        list(Expert.objects.values_list("pk", "is_active", "name")),
     )
 
 

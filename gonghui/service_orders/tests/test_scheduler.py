@@ -130,3 +130,13 @@ def test_waiting_unions_expected_date_moves_when_slot_is_taken(
     second.refresh_from_db()
     # 10:30 + an hour's travel leaves no 90-minute slot before noon: the next Monday.
     assert second.expected_date == menu.monday + dt.timedelta(days=7)
+
+
+def test_inactive_expert_is_never_suggested(personas, menu, api):
+    r = api(personas.county_staffer).patch(
+        f"service-orders/experts/{menu.counsellor.pk}", {"is_active": False}
+    )
+    assert r.status_code == 200 and r.json()["is_active"] is False
+    order = place(personas, menu.checkup, [menu.monday])
+    # 身心双检 needs a doctor and a counsellor; the only counsellor with the skill has left.
+    assert scheduler.suggest(order) is None and order.expected_date is None
