@@ -4,7 +4,7 @@ import logging
 
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -23,6 +23,9 @@ api = NinjaAPI(
     description="工会数字服务平台接口：入会、会员、服务站点、诉求工单等。所有错误返回 {code, message, field}。",
     auth=api_auth,
     urls_namespace="api",
+    # Swagger UI comes from django-ninja's bundled static files; no validator badge either, which
+    # would otherwise call validator.swagger.io from an intranet that cannot reach it.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 PYDANTIC_MESSAGES = {

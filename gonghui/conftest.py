@@ -2,6 +2,9 @@ import os
 
 import pytest
 
+# Browser fixtures (browser, phone_page, desk_page): see gonghui/testing/browser.py.
+from gonghui.testing.browser import browser, desk_page, phone_page  # noqa: F401
+
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
 # there unless told this thread is not actually serving async code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -49,8 +52,13 @@ def api():
     return ApiClient
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     from django.db import connection
+
+    # Browser tests last (stable sort, after pytest-django's own ordering): the session-wide
+    # Playwright loop then never shares the main thread with tests that call async_to_sync.
+    items.sort(key=lambda item: "browser" in item.keywords)
 
     if connection.vendor != "postgresql":
         skip = pytest.mark.skip(reason="需要 PostgreSQL：设置 DATABASE_URL=postgresql://… 后运行（make test 在 CI 中会设置）")
