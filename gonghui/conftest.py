@@ -61,7 +61,9 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: "browser" in item.keywords)
 
     if connection.vendor != "postgresql":
-        skip = pytest.mark.skip(reason="需要 PostgreSQL：设置 DATABASE_URL=postgresql://… 后运行（make test 在 CI 中会设置）")
+        skip = pytest.mark.skip(
+            reason="需要 PostgreSQL：设置 DATABASE_URL=postgresql://… 后运行（make test 在 CI 中会设置）"
+        )
         for item in items:
             if "postgres" in item.keywords:
                 item.add_marker(skip)

@@ -17,7 +17,9 @@ def members_in_scope(*, actor) -> QuerySet[Member]:
     return Member.objects.filter(path_q(scope_paths(actor), "org_path"))
 
 
-def member_search(*, actor, q: str = "", org_path: str = "", status: str = "", occupation: str = "") -> QuerySet[Member]:
+def member_search(
+    *, actor, q: str = "", org_path: str = "", status: str = "", occupation: str = ""
+) -> QuerySet[Member]:
     qs = members_in_scope(actor=actor).select_related("org")
     q = (q or "").strip()
     if q:

@@ -19,18 +19,31 @@ def member_list(request):
         occupation=request.GET.get("occupation", ""),
     )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "members/list.html", {
-        "page": page, "filters": request.GET, "occupations": OCCUPATIONS, "statuses": Member.Status.choices,
-        "nav": "members",
-    })
+    return render(
+        request,
+        "members/list.html",
+        {
+            "page": page,
+            "filters": request.GET,
+            "occupations": OCCUPATIONS,
+            "statuses": Member.Status.choices,
+            "nav": "members",
+        },
+    )
 
 
 @workbench_view
 def member_detail(request, member_id):
     member = selectors.member_get(actor=request.user, member_id=member_id)
-    return render(request, "members/detail.html", {
-        "member": member, "may_reveal": may_reveal_pii(request.user, member.org), "nav": "members",
-    })
+    return render(
+        request,
+        "members/detail.html",
+        {
+            "member": member,
+            "may_reveal": may_reveal_pii(request.user, member.org),
+            "nav": "members",
+        },
+    )
 
 
 @workbench_view
@@ -40,8 +53,11 @@ def member_reveal(request, member_id):
     member = selectors.member_get(actor=request.user, member_id=member_id)
     field = request.POST.get("field", "")
     try:
-        value = services.member_reveal(actor=request.user, member=member, field=field,
-                                       reason=request.POST.get("reason", ""))
+        value = services.member_reveal(
+            actor=request.user, member=member, field=field, reason=request.POST.get("reason", "")
+        )
     except DomainError as exc:
-        return render(request, "members/_reveal.html", {"member": member, "field": field, "error": exc.message})
+        return render(
+            request, "members/_reveal.html", {"member": member, "field": field, "error": exc.message}
+        )
     return render(request, "members/_reveal.html", {"member": member, "field": field, "value": value})

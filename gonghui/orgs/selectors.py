@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from gonghui.core.errors import NotFound
 
@@ -68,4 +68,6 @@ def staff_for_org(*, actor, org: Org) -> QuerySet[Staff]:
 
 
 def staff_in_scope(*, actor) -> QuerySet[Staff]:
-    return Staff.objects.filter(path_q(scope_paths(actor), "org__path"), is_active=True).select_related("user", "org")
+    return Staff.objects.filter(path_q(scope_paths(actor), "org__path"), is_active=True).select_related(
+        "user", "org"
+    )
