@@ -75,7 +75,13 @@ def _open_page(browser, live_server, **context_options):
         route.abort()
 
     context.route(leaves_server, abort)
-    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
+
+    def on_console(msg):
+        # A 404/403 page's own status is the point of that page, not a script error.
+        if msg.type == "error" and msg.location.get("url") != page.url:
+            page.console_errors.append(msg.text)
+
+    page.on("console", on_console)
     page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
     return context, page
 
@@ -83,8 +89,14 @@ def _open_page(browser, live_server, **context_options):
 @pytest.fixture
 def phone_page(browser, live_server):
     context, page = _open_page(
-        browser, live_server, viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-        locale="zh-CN", timezone_id="Asia/Shanghai",
+        browser,
+        live_server,
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
     )
     yield page
     context.close()
@@ -92,7 +104,9 @@ def phone_page(browser, live_server):
 
 @pytest.fixture
 def desk_page(browser, live_server):
-    context, page = _open_page(browser, live_server, viewport=DESK, locale="zh-CN", timezone_id="Asia/Shanghai")
+    context, page = _open_page(
+        browser, live_server, viewport=DESK, locale="zh-CN", timezone_id="Asia/Shanghai"
+    )
     yield page
     context.close()
 
@@ -130,3 +144,17 @@ def screenshot(page, name: str, *, full_page: bool = True) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def assert_fits_width(page) -> None:
+    """Fails when the page scrolls sideways — on a phone that is a page nobody can read."""
+    overflow = page.evaluate(
+        """() => {
+          const width = document.documentElement.clientWidth;
+          const wide = [...document.querySelectorAll('body *')]
+            .filter((el) => el.getBoundingClientRect().right > width + 1 && el.closest('[data-scroll-x]') === null)
+            .map((el) => el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ')[0] : ''));
+          return {scroll: document.documentElement.scrollWidth, width, wide: wide.slice(0, 5)};
+        }"""
+    )
+    assert overflow["scroll"] <= overflow["width"], f"页面横向溢出 / page overflows sideways: {overflow}"
