@@ -23,7 +23,7 @@ def _shot(page, name):
 @pytest.fixture
 def populated(personas):
     for i, (name, job) in enumerate(
-        [("刘海涛", "courier"), ("陈美玲", "delivery_rider"), ("张志强", "ride_hailing")]
+        [("刘海涛", "courier"), ("陈美玲", "food_delivery"), ("张志强", "ride_hailing")]
     ):
         make_member(personas.tree.grassroots, name=name, occupation=job, phone=f"1391234{i:04d}")
     notify(
