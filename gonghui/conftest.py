@@ -20,6 +20,12 @@ def _sms_outbox(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # PBKDF2 at production strength costs ~0.3 s per user; personas alone create seven.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 
