@@ -142,6 +142,25 @@ def screenshot(page, name: str, *, full_page: bool = True) -> Path:
     """Saves test-artifacts/<name>.png and returns the path."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    # Chromium fetches CSS mask icons lazily and a screenshot does not wait for them: wait here,
+    # and for the web fonts, so the picture shows what a person sees a moment later.
+    page.evaluate(
+        """async () => {
+          const urls = new Set();
+          for (const el of document.querySelectorAll('.ic, .tile-icon')) {
+            for (const pseudo of [null, '::after']) {
+              const m = getComputedStyle(el, pseudo).maskImage || '';
+              const hit = m.match(/url\\("?([^")]+)"?\\)/);
+              if (hit) urls.add(hit[1]);
+            }
+          }
+          await Promise.all([...urls].map((u) => new Promise((done) => {
+            const img = new Image(); img.onload = img.onerror = done; img.src = u;
+          })));
+          await document.fonts.ready;
+          await new Promise((painted) => requestAnimationFrame(() => requestAnimationFrame(painted)));
+        }"""
+    )
     page.screenshot(path=str(path), full_page=full_page)
     return path
 
