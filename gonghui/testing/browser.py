@@ -51,7 +51,9 @@ def chromium_available() -> bool:
 def browser():
     if not chromium_available():
         pytest.skip(SKIP_REASON)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)  # expect() has its own 5 s default, too short on a busy CI box
 
     with sync_playwright() as playwright:
         # Never `playwright install`: it downloads a browser, which the build machines cannot do.
