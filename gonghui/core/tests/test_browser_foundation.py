@@ -35,7 +35,12 @@ def test_county_staffer_browses_the_tree_down_to_the_grassroots_union(personas, 
     expect(page.locator("#staff-panel")).to_contain_text("李桂兰")
     screenshot(page, "bench-org-detail")
 
-    for path in ("/workbench/", "/workbench/orgs/", f"/workbench/orgs/{tree.grassroots.pk}/"):
+    for path in (
+        "/workbench/",
+        "/workbench/orgs/",
+        "/workbench/members/",
+        f"/workbench/orgs/{tree.grassroots.pk}/",
+    ):
         page.goto(live_server.url + path)
         assert "太原市" not in page.content()
     assert page.console_errors == []

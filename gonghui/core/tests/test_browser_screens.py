@@ -119,3 +119,15 @@ def test_workbench_pages(populated, desk_page, live_server, width):
     login_staff(page, live_server, populated.county_auditor, PASSWORD)
     page.goto(f"{live_server.url}/workbench/audit/")
     _shot(page, f"bench-audit{suffix}")
+
+
+def test_workbench_fits_a_phone(populated, phone_page, live_server):
+    """Township staff often only have a phone: the side rail folds into a strip, tables scroll in place."""
+    page, tree = phone_page, populated.tree
+    login_staff(page, live_server, populated.county_staffer, PASSWORD)
+    _shot(page, "phone-bench-home")
+    page.get_by_role("link", name="会员名册").click()
+    expect(page.locator("tbody tr")).to_have_count(4)
+    _shot(page, "phone-bench-members")
+    page.goto(f"{live_server.url}/workbench/orgs/{tree.county.pk}/")
+    _shot(page, "phone-bench-org")
