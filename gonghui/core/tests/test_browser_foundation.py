@@ -51,6 +51,7 @@ def test_worker_signs_in_with_a_code_on_a_phone_and_sees_membership(personas, ph
     page = phone_page
     login_worker(page, live_server, personas.worker)
     page.get_by_role("link", name="我的").click()
+    expect(page.locator(".tabbar [aria-current=page]")).to_have_text("我的")
     expect(page.locator(".me-head h1")).to_have_text("王建军")
     phone = personas.worker.phone[3:]
     expect(page.locator(".me-head p")).to_have_text(f"{phone[:3]}****{phone[-4:]}")
