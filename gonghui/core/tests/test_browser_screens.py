@@ -111,6 +111,7 @@ def test_workbench_pages(populated, desk_page, live_server, width):
     _shot(page, f"bench-audit-denied{suffix}")
     page.goto(f"{live_server.url}/workbench/orgs/{tree.sibling_city.pk}/")
     expect(page.locator("h1")).to_have_text("页面不存在")
+    expect(page.get_by_role("link", name="返回工作台")).to_be_visible()
     _shot(page, f"bench-404{suffix}")
     page.goto(f"{live_server.url}/accounts/password/")
     _shot(page, f"bench-password{suffix}")
