@@ -34,7 +34,7 @@ class UserManager(BaseUserManager):
     def get_by_natural_key(self, username):
         try:
             username = phone_index(normalize_mobile(username))
-        except Exception:  # noqa: BLE001 - a non-phone username is already an index (or nothing)
+        except Exception:
             pass
         return self.get(phone_index=username)
 

@@ -113,7 +113,11 @@ def api_token_user(raw: str) -> User | None:
 
 @transaction.atomic
 def api_token_revoke(*, raw: str) -> None:
-    ApiToken.objects.filter(key_hash=_hash(raw)).delete()
+    token = ApiToken.objects.select_related("user").filter(key_hash=_hash(raw)).first()
+    if token is None:
+        return
+    token.delete()
+    audit_record(actor=token.user, action="auth.token_revoke", obj=token.user)
 
 
 @transaction.atomic

@@ -6,6 +6,16 @@ class AppendOnlyError(Exception):
     pass
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk update()/delete() would bypass the model's save()/delete() guards."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("审计日志只能追加，不能修改")
+
+    def delete(self):
+        raise AppendOnlyError("审计日志只能追加，不能删除")
+
+
 class AuditEvent(models.Model):
     """Append-only: one row per state change and per reveal/export of personal data.
 
@@ -34,10 +44,15 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField("IP", null=True, blank=True)
     detail = models.JSONField("详情", default=dict, blank=True)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "审计日志"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["org_path", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.action} {self.object_type}#{self.object_id}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 
 from gonghui.core.audit import audit_record
@@ -32,23 +32,28 @@ EDITABLE_FIELDS = (
 
 def _clean(fields: dict) -> dict:
     data = {k: v for k, v in fields.items() if k in EDITABLE_FIELDS}
-    if "name" in data:
-        data["name"] = (data["name"] or "").strip()
-        if not data["name"]:
-            raise DomainError("请填写工会名称", code="required", field="name")
-        if len(data["name"]) > 120:
-            raise DomainError("工会名称不能超过120个字", code="too_long", field="name")
+    for key, value in data.items():
+        field = Org._meta.get_field(key)
+        if isinstance(field, models.CharField) and not field.null:
+            # An API client clearing a text field sends null; the column holds "" for "not given".
+            data[key] = "" if value is None else str(value).strip()
+    if "name" in data and not data["name"]:
+        raise DomainError("请填写工会名称", code="required", field="name")
     if data.get("credit_code"):
         data["credit_code"] = field_value(data["credit_code"], "credit_code", validate_credit_code)
     elif "credit_code" in data:
         data["credit_code"] = None
-    if data.get("region_code") and not (len(data["region_code"]) == 6 and data["region_code"].isdigit()):
+    if data.get("region_code") and not (len(data["region_code"]) == 6 and data["region_code"].isascii() and data["region_code"].isdigit()):
         raise DomainError("行政区划代码应为6位数字", code="region_format", field="region_code")
     if data.get("contact_phone"):
         phone = str(data["contact_phone"]).strip()
         if phone.startswith("1") and len(phone) == 11:
             phone = field_value(phone, "contact_phone", normalize_mobile)
-        data["contact_phone"] = phone[:20]
+        data["contact_phone"] = phone
+    for key, value in data.items():
+        field = Org._meta.get_field(key)
+        if isinstance(value, str) and field.max_length and len(value) > field.max_length:
+            raise DomainError(f"{field.verbose_name}不能超过{field.max_length}个字", code="too_long", field=key)
     for field, low, high, label in (("lat", 3.0, 54.0, "纬度"), ("lng", 73.0, 136.0, "经度")):
         value = data.get(field)
         if value is not None and not (low <= float(value) <= high):

@@ -2,10 +2,11 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import gonghui.accounts.models
-import gonghui.core.fields
 from django.conf import settings
 from django.db import migrations, models
+
+import gonghui.accounts.models
+import gonghui.core.fields
 
 
 class Migration(migrations.Migration):
