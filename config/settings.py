@@ -204,7 +204,7 @@ LOGIN_REDIRECT_URL = "/"
 GONGHUI_STRICT_PASSWORDS = env_bool("GONGHUI_STRICT_PASSWORDS", PRODUCTION)
 GONGHUI_PASSWORD_MAX_AGE_DAYS = env_int("GONGHUI_PASSWORD_MAX_AGE_DAYS", 90 if GONGHUI_STRICT_PASSWORDS else 0)
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+    {"NAME": "gonghui.accounts.passwords.MinimumLengthValidator",
      "OPTIONS": {"min_length": 10 if GONGHUI_STRICT_PASSWORDS else 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
