@@ -202,10 +202,14 @@ LOGIN_REDIRECT_URL = "/"
 
 # 等保三级: complexity and expiry are switched on together for production.
 GONGHUI_STRICT_PASSWORDS = env_bool("GONGHUI_STRICT_PASSWORDS", PRODUCTION)
-GONGHUI_PASSWORD_MAX_AGE_DAYS = env_int("GONGHUI_PASSWORD_MAX_AGE_DAYS", 90 if GONGHUI_STRICT_PASSWORDS else 0)
+GONGHUI_PASSWORD_MAX_AGE_DAYS = env_int(
+    "GONGHUI_PASSWORD_MAX_AGE_DAYS", 90 if GONGHUI_STRICT_PASSWORDS else 0
+)
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "gonghui.accounts.passwords.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10 if GONGHUI_STRICT_PASSWORDS else 8}},
+    {
+        "NAME": "gonghui.accounts.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10 if GONGHUI_STRICT_PASSWORDS else 8},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -253,7 +257,10 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-TILE_URL = os.environ.get("GONGHUI_TILE_URL", "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}")
+TILE_URL = os.environ.get(
+    "GONGHUI_TILE_URL",
+    "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

@@ -62,7 +62,9 @@ def pytest_collection_modifyitems(config, items):
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        skip = pytest.mark.skip(reason="需要 PostgreSQL：设置 DATABASE_URL=postgresql://… 后运行（make test 在 CI 中会设置）")
+        skip = pytest.mark.skip(
+            reason="需要 PostgreSQL：设置 DATABASE_URL=postgresql://… 后运行（make test 在 CI 中会设置）"
+        )
         for item in items:
             if "postgres" in item.keywords:
                 item.add_marker(skip)

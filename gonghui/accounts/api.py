@@ -57,7 +57,9 @@ def login(request, payload: LoginIn):
     credentials.update({"password": payload.password} if payload.password else {"code": payload.code})
     user = authenticate(request, **credentials)
     if getattr(request, "axes_locked_out", False):
-        raise RateLimited("登录失败次数过多，账号已临时锁定，请30分钟后再试", code="locked_out", field="phone")
+        raise RateLimited(
+            "登录失败次数过多，账号已临时锁定，请30分钟后再试", code="locked_out", field="phone"
+        )
     if user is None:
         raise Unauthorized("手机号或密码/验证码不正确", code="login_failed", field="password")
     if is_staff_member(user) and not staff_otp_ok(user, payload.otp):

@@ -1,4 +1,7 @@
+import contextlib
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -32,10 +35,9 @@ class UserManager(BaseUserManager):
         return self.create_user(phone_index, password, **extra)
 
     def get_by_natural_key(self, username):
-        try:
+        # A non-phone username is already an index (or nothing).
+        with contextlib.suppress(ValidationError):
             username = phone_index(normalize_mobile(username))
-        except Exception:
-            pass
         return self.get(phone_index=username)
 
     def get_by_phone(self, phone: str):
@@ -89,6 +91,9 @@ class LoginCode(models.Model):
         verbose_name = verbose_name_plural = "登录验证码"
         indexes = [models.Index(fields=["phone_index", "-created_at"])]
 
+    def __str__(self):
+        return f"登录验证码 {self.created_at:%Y-%m-%d %H:%M}"
+
 
 class ApiToken(models.Model):
     """Bearer token for the API. Only a SHA-256 of the token is stored."""
@@ -101,3 +106,6 @@ class ApiToken(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "接口令牌"
+
+    def __str__(self):
+        return f"接口令牌（{self.user}）"

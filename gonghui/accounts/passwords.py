@@ -15,7 +15,9 @@ class ComplexityValidator:
             ]
         )
         if kinds < 3:
-            raise ValidationError("密码须包含大写字母、小写字母、数字、符号中的至少三类", code="password_complexity")
+            raise ValidationError(
+                "密码须包含大写字母、小写字母、数字、符号中的至少三类", code="password_complexity"
+            )
 
     def get_help_text(self):
         return "密码须包含大写字母、小写字母、数字、符号中的至少三类"

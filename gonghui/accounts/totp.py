@@ -10,7 +10,9 @@ from gonghui.core.audit import audit_record
 
 
 def totp_begin(*, user) -> dict:
-    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "工作台动态口令"})
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=False, defaults={"name": "工作台动态口令"}
+    )
     qr = segno.make(device.config_url, error="m")
     return {"qr_svg": qr.svg_inline(scale=4), "secret": base64.b32encode(device.bin_key).decode()}
 

@@ -58,17 +58,23 @@ def send_code(request):
         code = services.login_code_issue(phone=request.POST.get("phone", ""))
     except DomainError as exc:
         return render(request, "accounts/_code_hint.html", {"error": exc.message})
-    return render(request, "accounts/_code_hint.html",
-                  {"demo_code": code if settings.GONGHUI_SHOW_LOGIN_CODE else None})
+    return render(
+        request, "accounts/_code_hint.html", {"demo_code": code if settings.GONGHUI_SHOW_LOGIN_CODE else None}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def staff_login(request):
     """Union staff: phone + password + TOTP (the demo can switch TOTP off)."""
-    context = {"phone": request.POST.get("phone", ""), "next": _next_url(request, "/workbench/"),
-               "totp_required": settings.GONGHUI_STAFF_TOTP_REQUIRED}
+    context = {
+        "phone": request.POST.get("phone", ""),
+        "next": _next_url(request, "/workbench/"),
+        "totp_required": settings.GONGHUI_STAFF_TOTP_REQUIRED,
+    }
     if request.method == "POST":
-        user = authenticate(request, phone=request.POST.get("phone", ""), password=request.POST.get("password", ""))
+        user = authenticate(
+            request, phone=request.POST.get("phone", ""), password=request.POST.get("password", "")
+        )
         if getattr(request, "axes_locked_out", False):
             return locked_out(request)
         if user is None:

@@ -24,7 +24,10 @@ class HealthOut(Schema):
 def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    return {"status": "ok", "database": "postgresql" if connection.vendor == "postgresql" else connection.vendor}
+    return {
+        "status": "ok",
+        "database": "postgresql" if connection.vendor == "postgresql" else connection.vendor,
+    }
 
 
 class NotificationOut(Schema):

@@ -25,8 +25,16 @@ def scrub(value):
     return value
 
 
-def audit_record(*, actor, action: str, obj=None, org=None, result: str = AuditEvent.Result.OK,
-                 detail: dict | None = None, ip: str | None = None) -> AuditEvent:
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj=None,
+    org=None,
+    result: str = AuditEvent.Result.OK,
+    detail: dict | None = None,
+    ip: str | None = None,
+) -> AuditEvent:
     if org is None and obj is not None:
         org = getattr(obj, "org", None) if not _is_org(obj) else obj
     return AuditEvent.objects.create(

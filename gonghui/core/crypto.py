@@ -73,7 +73,11 @@ def encrypt(plaintext: str) -> str:
     key = _derived_key(version, cipher)
     nonce = os.urandom(NONCE_BYTES)
     data = plaintext.encode()
-    sealed = _sm4_gcm(key, nonce, data, decrypt=False) if cipher == "sm4" else AESGCM(key).encrypt(nonce, data, None)
+    sealed = (
+        _sm4_gcm(key, nonce, data, decrypt=False)
+        if cipher == "sm4"
+        else AESGCM(key).encrypt(nonce, data, None)
+    )
     return f"{PREFIX}${cipher}${version}${base64.b64encode(nonce + sealed).decode()}"
 
 
@@ -115,6 +119,7 @@ def blind_index(value: str, *, purpose: str) -> str:
 
 
 # --- masking --------------------------------------------------------------------------------
+
 
 def mask_id_number(value: str | None) -> str:
     if not value:

@@ -10,8 +10,14 @@ class DomainError(Exception):
     code = "invalid"
     default_message = "请求无效"
 
-    def __init__(self, message: str | None = None, *, code: str | None = None, field: str | None = None,
-                 status: int | None = None):
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        status: int | None = None,
+    ):
         self.message = message or self.default_message
         self.code = code or self.code
         self.field = field

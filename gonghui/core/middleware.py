@@ -19,5 +19,9 @@ class DomainErrorMiddleware:
         if not isinstance(exception, DomainError):
             return None
         title = TITLES.get(exception.status, "请求有误")
-        return render(request, "core/error.html", {"title": title, "message": exception.message},
-                      status=exception.status)
+        return render(
+            request,
+            "core/error.html",
+            {"title": title, "message": exception.message},
+            status=exception.status,
+        )

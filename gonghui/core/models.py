@@ -29,12 +29,21 @@ class AuditEvent(models.Model):
 
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     actor_label = models.CharField("操作人（记录时）", max_length=80, blank=True)
     org = models.ForeignKey(
-        "orgs.Org", verbose_name="所属组织", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "orgs.Org",
+        verbose_name="所属组织",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     org_path = models.CharField(max_length=255, blank=True, db_index=True)
     action = models.CharField("操作", max_length=64, db_index=True)

@@ -9,8 +9,9 @@ from .models import Notification
 from .sms import send_sms
 
 
-def notify(*, user, title: str, body: str = "", link: str = "", kind: str = "system",
-           sms: bool = False) -> Notification:
+def notify(
+    *, user, title: str, body: str = "", link: str = "", kind: str = "system", sms: bool = False
+) -> Notification:
     note = Notification.objects.create(user=user, title=title, body=body, link=link, kind=kind)
     if sms and user.phone:
         phone, text = user.phone, f"【工会】{title}"

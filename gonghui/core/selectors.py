@@ -6,8 +6,9 @@ from gonghui.orgs.scope import path_q, scope_paths
 from .models import AuditEvent
 
 
-def audit_events(*, actor, action: str = "", result: str = "", org_path: str = "", date_from=None,
-                 date_to=None) -> QuerySet[AuditEvent]:
+def audit_events(
+    *, actor, action: str = "", result: str = "", org_path: str = "", date_from=None, date_to=None
+) -> QuerySet[AuditEvent]:
     """Auditors see the events of their subtree; nobody else sees any."""
     paths = scope_paths(actor, roles=[Staff.Role.AUDITOR])
     qs = AuditEvent.objects.filter(path_q(paths, "org_path")).select_related("org")

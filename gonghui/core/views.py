@@ -39,8 +39,11 @@ def services_page(request):
 @login_required
 def me(request):
     member = getattr(request.user, "member", None)
-    return render(request, "core/me.html", {"member": member, "tab": "me",
-                                            "is_union_staff": bool(scope_paths(request.user))})
+    return render(
+        request,
+        "core/me.html",
+        {"member": member, "tab": "me", "is_union_staff": bool(scope_paths(request.user))},
+    )
 
 
 @login_required
@@ -54,6 +57,7 @@ def inbox(request):
 
 # --- workbench ---------------------------------------------------------------------------
 
+
 @workbench_view
 def workbench_home(request):
     roots = list(org_roots(actor=request.user))
@@ -62,12 +66,16 @@ def workbench_home(request):
         Staff.objects.filter(user=request.user, is_active=True).select_related("org").order_by("org__path")
     )
     recent = notifications.notifications_for(request.user)[:5]
-    return render(request, "core/workbench_home.html", {
-        "roots": [(r, counts[r.pk]) for r in roots],
-        "positions": positions,
-        "recent": recent,
-        "nav": "home",
-    })
+    return render(
+        request,
+        "core/workbench_home.html",
+        {
+            "roots": [(r, counts[r.pk]) for r in roots],
+            "positions": positions,
+            "recent": recent,
+            "nav": "home",
+        },
+    )
 
 
 @workbench_view
@@ -96,12 +104,16 @@ def audit_log(request):
         date_to=_date_param(request.GET.get("to")),
     )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {
-        "page": page,
-        "results": AuditEvent.Result.choices,
-        "filters": request.GET,
-        "nav": "audit",
-    })
+    return render(
+        request,
+        "core/audit_log.html",
+        {
+            "page": page,
+            "results": AuditEvent.Result.choices,
+            "filters": request.GET,
+            "nav": "audit",
+        },
+    )
 
 
 def _date_param(value: str | None) -> dt.date | None:
@@ -113,20 +125,35 @@ def _date_param(value: str | None) -> dt.date | None:
 
 # --- error pages: same Chinese messages as the API -----------------------------------------
 
+
 def bad_request(request, exception=None):
-    return render(request, "core/error.html", {"title": "请求有误", "message": "请求格式不正确或内容过大，请返回重试。"},
-                  status=400)
+    return render(
+        request,
+        "core/error.html",
+        {"title": "请求有误", "message": "请求格式不正确或内容过大，请返回重试。"},
+        status=400,
+    )
 
 
 def forbidden(request, exception=None):
-    return render(request, "core/error.html", {"title": "没有权限", "message": "您没有访问此页面的权限。"}, status=403)
+    return render(
+        request, "core/error.html", {"title": "没有权限", "message": "您没有访问此页面的权限。"}, status=403
+    )
 
 
 def not_found(request, exception=None):
-    return render(request, "core/error.html",
-                  {"title": "页面不存在", "message": "未找到该页面，或该内容不在您的管辖范围内。"}, status=404)
+    return render(
+        request,
+        "core/error.html",
+        {"title": "页面不存在", "message": "未找到该页面，或该内容不在您的管辖范围内。"},
+        status=404,
+    )
 
 
 def server_error(request):
-    return render(request, "core/error.html", {"title": "系统繁忙", "message": "服务器开小差了，请稍后再试。"},
-                  status=500)
+    return render(
+        request,
+        "core/error.html",
+        {"title": "系统繁忙", "message": "服务器开小差了，请稍后再试。"},
+        status=500,
+    )

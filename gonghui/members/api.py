@@ -36,7 +36,9 @@ class RevealOut(Schema):
 
 
 @router.get("", response=list[MemberOut], summary="会员查询（管辖范围内）")
-def member_list(request, q: str = "", status: str = "", occupation: str = "", limit: int = 50, offset: int = 0):
+def member_list(
+    request, q: str = "", status: str = "", occupation: str = "", limit: int = 50, offset: int = 0
+):
     qs = selectors.member_search(actor=request.user, q=q, status=status, occupation=occupation)
     return window(qs, limit=limit, offset=offset, maximum=200)
 
@@ -49,5 +51,7 @@ def member_detail(request, member_id: int):
 @router.post("/{member_id}/reveal", response=RevealOut, summary="查看完整个人信息（需授权，留痕）")
 def member_reveal(request, member_id: int, payload: RevealIn):
     member = selectors.member_get(actor=request.user, member_id=member_id)
-    value = services.member_reveal(actor=request.user, member=member, field=payload.field, reason=payload.reason)
+    value = services.member_reveal(
+        actor=request.user, member=member, field=payload.field, reason=payload.reason
+    )
     return {"field": payload.field, "value": value}

@@ -26,8 +26,14 @@ OCCUPATIONS = [
     ("other", "其他"),
 ]
 PRIORITY_GROUPS = {
-    "truck_driver", "courier", "caregiver", "housekeeper", "mall_informant", "food_delivery",
-    "real_estate_agent", "security_guard",
+    "truck_driver",
+    "courier",
+    "caregiver",
+    "housekeeper",
+    "mall_informant",
+    "food_delivery",
+    "real_estate_agent",
+    "security_guard",
 }
 
 
@@ -52,7 +58,9 @@ class Member(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="member"
     )
-    org = models.ForeignKey("orgs.Org", verbose_name="所属工会", on_delete=models.PROTECT, related_name="members")
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name="所属工会", on_delete=models.PROTECT, related_name="members"
+    )
     # Copied from org.path so subtree counts and lists are one index range on this table.
     org_path = models.CharField(max_length=255, db_index=True, editable=False)
     member_no = models.CharField("会员编号", max_length=20, unique=True)

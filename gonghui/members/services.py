@@ -25,8 +25,14 @@ def member_reveal(*, actor, member: Member, field: str, reason: str) -> str:
     allowed = may_reveal_pii(actor, member.org)
     # Its own transaction, so a refused attempt stays on record although the call fails.
     with transaction.atomic():
-        audit_record(actor=actor, action="pii.reveal", obj=member, org=member.org,
-                     result="ok" if allowed else "denied", detail={"field": field, "reason": reason[:200]})
+        audit_record(
+            actor=actor,
+            action="pii.reveal",
+            obj=member,
+            org=member.org,
+            result="ok" if allowed else "denied",
+            detail={"field": field, "reason": reason[:200]},
+        )
     if not allowed:
         raise Forbidden("您没有查看完整个人信息的权限，请联系上级工会授权")
     return getattr(member, field)

@@ -82,7 +82,9 @@ class StaffIn(Schema):
 
 
 @router.get("", response=list[OrgOut], summary="我管辖范围内的工会组织")
-def org_list(request, parent_id: int | None = None, q: str = "", kind: str = "", limit: int = 100, offset: int = 0):
+def org_list(
+    request, parent_id: int | None = None, q: str = "", kind: str = "", limit: int = 100, offset: int = 0
+):
     qs = selectors.org_list(actor=request.user, parent_id=parent_id, q=q, kind=kind)
     return window(qs, limit=limit, offset=offset, maximum=500)
 
@@ -123,7 +125,9 @@ def staff_assign(request, org_id: int, payload: StaffIn):
         if payload.name and not user.name:
             user.name = payload.name.strip()[:40]
             user.save(update_fields=["name"])
-        staff = services.staff_assign(actor=request.user, org=org, user=user, role=payload.role, title=payload.title)
+        staff = services.staff_assign(
+            actor=request.user, org=org, user=user, role=payload.role, title=payload.title
+        )
     return 201, staff
 
 

@@ -8,10 +8,12 @@ class OrgForm(forms.Form):
 
     name = forms.CharField(label="工会名称", max_length=120)
     short_name = forms.CharField(label="简称", max_length=40, required=False)
-    region_code = forms.CharField(label="行政区划代码", max_length=6, required=False,
-                                  help_text="6位数字，如 141125（柳林县）")
-    credit_code = forms.CharField(label="统一社会信用代码", max_length=18, required=False,
-                                  help_text="基层工会以 81 开头")
+    region_code = forms.CharField(
+        label="行政区划代码", max_length=6, required=False, help_text="6位数字，如 141125（柳林县）"
+    )
+    credit_code = forms.CharField(
+        label="统一社会信用代码", max_length=18, required=False, help_text="基层工会以 81 开头"
+    )
     address = forms.CharField(label="地址", max_length=200, required=False)
     lat = forms.FloatField(label="纬度（GCJ-02）", required=False)
     lng = forms.FloatField(label="经度（GCJ-02）", required=False)

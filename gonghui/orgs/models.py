@@ -32,7 +32,12 @@ class Org(models.Model):
     short_name = models.CharField("简称", max_length=40, blank=True)
     kind = models.CharField("类型", max_length=16, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级工会", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级工会",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(editable=False)

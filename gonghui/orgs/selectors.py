@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 
 from django.db.models import Count, Q, QuerySet
@@ -52,6 +51,15 @@ def visible_ancestors(*, actor, org: Org) -> list[Org]:
     return [a for a in org_ancestors(org) if any(a.path.startswith(r) for r in roots)]
 
 
+def _common_prefix(paths: list[str]) -> str:
+    # The common prefix of the smallest and largest string is that of all of them.
+    low, high = min(paths), max(paths)
+    n = 0
+    while n < len(low) and low[n] == high[n]:
+        n += 1
+    return low[:n]
+
+
 def subtree_counts(orgs: list[Org]) -> dict[int, dict[str, int]]:
     """Sub-org and member counts for each node's whole subtree.
 
@@ -64,7 +72,7 @@ def subtree_counts(orgs: list[Org]) -> dict[int, dict[str, int]]:
     for org in orgs:
         by_length[len(org.path)][org.path] = org.pk
     for length, pks in by_length.items():
-        common = os.path.commonprefix(list(pks))
+        common = _common_prefix(list(pks))
         for key, queryset, field in (
             ("orgs", Org.objects.all(), "path"),
             ("members", Member.objects.filter(status=Member.Status.ACTIVE), "org_path"),
@@ -88,4 +96,6 @@ def staff_for_org(*, actor, org: Org) -> QuerySet[Staff]:
 
 
 def staff_in_scope(*, actor) -> QuerySet[Staff]:
-    return Staff.objects.filter(path_q(scope_paths(actor), "org__path"), is_active=True).select_related("user", "org")
+    return Staff.objects.filter(path_q(scope_paths(actor), "org__path"), is_active=True).select_related(
+        "user", "org"
+    )

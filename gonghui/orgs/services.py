@@ -25,8 +25,16 @@ ALLOWED_CHILDREN = {
 }
 
 EDITABLE_FIELDS = (
-    "name", "short_name", "region_code", "credit_code", "address", "lat", "lng",
-    "chair_name", "contact_name", "contact_phone",
+    "name",
+    "short_name",
+    "region_code",
+    "credit_code",
+    "address",
+    "lat",
+    "lng",
+    "chair_name",
+    "contact_name",
+    "contact_phone",
 )
 
 
@@ -43,7 +51,9 @@ def _clean(fields: dict) -> dict:
         data["credit_code"] = field_value(data["credit_code"], "credit_code", validate_credit_code)
     elif "credit_code" in data:
         data["credit_code"] = None
-    if data.get("region_code") and not (len(data["region_code"]) == 6 and data["region_code"].isascii() and data["region_code"].isdigit()):
+    if data.get("region_code") and not (
+        len(data["region_code"]) == 6 and data["region_code"].isascii() and data["region_code"].isdigit()
+    ):
         raise DomainError("行政区划代码应为6位数字", code="region_format", field="region_code")
     if data.get("contact_phone"):
         phone = str(data["contact_phone"]).strip()
@@ -53,12 +63,17 @@ def _clean(fields: dict) -> dict:
     for key, value in data.items():
         field = Org._meta.get_field(key)
         if isinstance(value, str) and field.max_length and len(value) > field.max_length:
-            raise DomainError(f"{field.verbose_name}不能超过{field.max_length}个字", code="too_long", field=key)
+            raise DomainError(
+                f"{field.verbose_name}不能超过{field.max_length}个字", code="too_long", field=key
+            )
     for field, low, high, label in (("lat", 3.0, 54.0, "纬度"), ("lng", 73.0, 136.0, "经度")):
         value = data.get(field)
         if value is not None and not (low <= float(value) <= high):
-            raise DomainError(f"{label}超出中国范围（{low}–{high}），请检查是否把经纬度填反了", code="coord_range",
-                              field=field)
+            raise DomainError(
+                f"{label}超出中国范围（{low}–{high}），请检查是否把经纬度填反了",
+                code="coord_range",
+                field=field,
+            )
     return data
 
 
@@ -79,7 +94,9 @@ def _new_child(parent: Org | None, kind: str, data: dict) -> Org:
         Org.objects.filter(pk=parent.pk).update(child_seq=F("child_seq") + 1)
         prefix, number = parent.path, parent.child_seq
     path = prefix + path_segment(number)
-    return Org.objects.create(parent=parent, kind=kind, path=path, depth=len(path) // len(path_segment(0)), **data)
+    return Org.objects.create(
+        parent=parent, kind=kind, path=path, depth=len(path) // len(path_segment(0)), **data
+    )
 
 
 @transaction.atomic
@@ -90,7 +107,9 @@ def org_create(*, actor, parent: Org | None, kind: str, **fields) -> Org:
         require_scope(actor, parent, roles=[Staff.Role.ADMIN])
         if kind not in ALLOWED_CHILDREN[Org.Kind(parent.kind)]:
             raise DomainError(
-                f"{parent.get_kind_display()}下不能直接设立{Org.Kind(kind).label}", code="kind_not_allowed", field="kind"
+                f"{parent.get_kind_display()}下不能直接设立{Org.Kind(kind).label}",
+                code="kind_not_allowed",
+                field="kind",
             )
     elif actor is not None and not actor.is_superuser:
         raise DomainError("只有系统管理员可以创建根节点", code="forbidden", field="parent", status=403)

@@ -40,17 +40,21 @@ def children(request, org_id):
 def detail(request, org_id):
     org = selectors.org_get(actor=request.user, org_id=org_id)
     roles = roles_on(request.user, org)
-    return render(request, "orgs/detail.html", {
-        "org": org,
-        "counts": selectors.subtree_counts([org])[org.pk],
-        "breadcrumbs": selectors.visible_ancestors(actor=request.user, org=org),
-        "children": _with_counts(selectors.org_children(actor=request.user, org=org)[:200]),
-        "staff": selectors.staff_for_org(actor=request.user, org=org),
-        "is_admin": Staff.Role.ADMIN in roles,
-        "can_have_children": bool(ALLOWED_CHILDREN[Org.Kind(org.kind)]),
-        "staff_form": StaffForm(),
-        "nav": "orgs",
-    })
+    return render(
+        request,
+        "orgs/detail.html",
+        {
+            "org": org,
+            "counts": selectors.subtree_counts([org])[org.pk],
+            "breadcrumbs": selectors.visible_ancestors(actor=request.user, org=org),
+            "children": _with_counts(selectors.org_children(actor=request.user, org=org)[:200]),
+            "staff": selectors.staff_for_org(actor=request.user, org=org),
+            "is_admin": Staff.Role.ADMIN in roles,
+            "can_have_children": bool(ALLOWED_CHILDREN[Org.Kind(org.kind)]),
+            "staff_form": StaffForm(),
+            "nav": "orgs",
+        },
+    )
 
 
 def _apply_errors(form, exc: DomainError):
@@ -73,8 +77,9 @@ def create(request, org_id):
             _apply_errors(form, exc)
         else:
             return redirect("orgs:detail", org_id=org.pk)
-    return render(request, "orgs/form.html", {"form": form, "parent": parent, "title": "新建下级工会",
-                                              "nav": "orgs"})
+    return render(
+        request, "orgs/form.html", {"form": form, "parent": parent, "title": "新建下级工会", "nav": "orgs"}
+    )
 
 
 @workbench_view
@@ -90,7 +95,9 @@ def edit(request, org_id):
             _apply_errors(form, exc)
         else:
             return redirect("orgs:detail", org_id=org.pk)
-    return render(request, "orgs/form.html", {"form": form, "org": org, "title": f"编辑 {org.name}", "nav": "orgs"})
+    return render(
+        request, "orgs/form.html", {"form": form, "org": org, "title": f"编辑 {org.name}", "nav": "orgs"}
+    )
 
 
 @workbench_view
@@ -106,20 +113,39 @@ def staff_add(request, org_id):
                 if form.cleaned_data["name"] and not user.name:
                     user.name = form.cleaned_data["name"]
                     user.save(update_fields=["name"])
-                services.staff_assign(actor=request.user, org=org, user=user, role=form.cleaned_data["role"],
-                                      title=form.cleaned_data["title"])
+                services.staff_assign(
+                    actor=request.user,
+                    org=org,
+                    user=user,
+                    role=form.cleaned_data["role"],
+                    title=form.cleaned_data["title"],
+                )
         except DomainError as exc:
             _apply_errors(form, exc)
     if form.errors:
-        return render(request, "orgs/_staff_panel.html", {
-            "org": org, "staff": selectors.staff_for_org(actor=request.user, org=org), "staff_form": form,
-            "is_admin": True,
-        }, status=422 if not request.htmx else 200)
+        return render(
+            request,
+            "orgs/_staff_panel.html",
+            {
+                "org": org,
+                "staff": selectors.staff_for_org(actor=request.user, org=org),
+                "staff_form": form,
+                "is_admin": True,
+            },
+            status=422 if not request.htmx else 200,
+        )
     if request.htmx:
-        return render(request, "orgs/_staff_panel.html", {
-            "org": org, "staff": selectors.staff_for_org(actor=request.user, org=org), "staff_form": StaffForm(),
-            "is_admin": True, "saved": True,
-        })
+        return render(
+            request,
+            "orgs/_staff_panel.html",
+            {
+                "org": org,
+                "staff": selectors.staff_for_org(actor=request.user, org=org),
+                "staff_form": StaffForm(),
+                "is_admin": True,
+                "saved": True,
+            },
+        )
     return redirect("orgs:detail", org_id=org.pk)
 
 
@@ -128,7 +154,11 @@ def staff_add(request, org_id):
 def staff_remove(request, staff_id):
     staff = get_object_or_404(Staff.objects.select_related("org", "user"), pk=staff_id, is_active=True)
     if not in_scope(request.user, staff.org, roles=[Staff.Role.ADMIN]):
-        return render(request, "core/error.html", {"title": "页面不存在", "message": "未找到该记录，或不在您的管辖范围内。"},
-                      status=404)
+        return render(
+            request,
+            "core/error.html",
+            {"title": "页面不存在", "message": "未找到该记录，或不在您的管辖范围内。"},
+            status=404,
+        )
     services.staff_revoke(actor=request.user, staff=staff)
     return redirect("orgs:detail", org_id=staff.org_id)

@@ -43,8 +43,15 @@ def make_user(*, phone: str | None = None, name: str = "", password: str | None 
     return user
 
 
-def make_staff(org: Org, role: str = Staff.Role.ADMIN, *, user: User | None = None, name: str = "",
-               can_reveal_pii: bool = False, title: str = "") -> User:
+def make_staff(
+    org: Org,
+    role: str = Staff.Role.ADMIN,
+    *,
+    user: User | None = None,
+    name: str = "",
+    can_reveal_pii: bool = False,
+    title: str = "",
+) -> User:
     user = user or make_user(name=name or f"{org.display_name}{Staff.Role(role).label}")
     Staff.objects.create(user=user, org=org, role=role, can_reveal_pii=can_reveal_pii, title=title)
     return user
@@ -58,17 +65,37 @@ def make_id(birth: dt.date | None = None, region: str = "141125", male: bool | N
     return make_id_number(region, birth, seq % 1000)
 
 
-def make_member(org: Org, *, user: User | None = None, name: str = "张师傅", id_number: str | None = None,
-                occupation: str = "truck_driver", employment_form: str = "new", status: str = Member.Status.ACTIVE,
-                joined_at: dt.date | None = None, phone: str | None = None) -> Member:
+def make_member(
+    org: Org,
+    *,
+    user: User | None = None,
+    name: str = "张师傅",
+    id_number: str | None = None,
+    occupation: str = "truck_driver",
+    employment_form: str = "new",
+    status: str = Member.Status.ACTIVE,
+    joined_at: dt.date | None = None,
+    phone: str | None = None,
+) -> Member:
     id_number = id_number or make_id()
     phone = normalize_mobile(phone) if phone else (user.phone if user else next_phone())
     birth = dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
     return Member.objects.create(
-        user=user, org=org, org_path=org.path, member_no=f"T{next(_member_seq):09d}", name=name,
-        id_number=id_number, id_index=id_index(id_number), phone=phone, phone_index=phone_index(phone),
-        gender="M" if int(id_number[16]) % 2 else "F", birth_date=birth, occupation=occupation,
-        employment_form=employment_form, status=status, joined_at=joined_at or timezone.localdate(),
+        user=user,
+        org=org,
+        org_path=org.path,
+        member_no=f"T{next(_member_seq):09d}",
+        name=name,
+        id_number=id_number,
+        id_index=id_index(id_number),
+        phone=phone,
+        phone_index=phone_index(phone),
+        gender="M" if int(id_number[16]) % 2 else "F",
+        birth_date=birth,
+        occupation=occupation,
+        employment_form=employment_form,
+        status=status,
+        joined_at=joined_at or timezone.localdate(),
     )
 
 

@@ -16,10 +16,10 @@ from .factories import make_member, make_org, make_staff, make_user
 class Tree:
     national: Org
     province: Org
-    city: Org          # 吕梁市总工会
-    county: Org        # 柳林县总工会
-    township: Org      # 柳林镇工会
-    grassroots: Org    # 预石运输有限责任公司工会
+    city: Org  # 吕梁市总工会
+    county: Org  # 柳林县总工会
+    township: Org  # 柳林镇工会
+    grassroots: Org  # 预石运输有限责任公司工会
     sibling_city: Org  # 太原市总工会
     sibling_county: Org
     sibling_grassroots: Org
@@ -44,13 +44,29 @@ def build_tree() -> Tree:
     city = make_org(province, Org.Kind.CITY, "吕梁市总工会", region_code="141100")
     county = make_org(city, Org.Kind.COUNTY, "柳林县总工会", region_code="141125")
     township = make_org(county, Org.Kind.TOWNSHIP, "柳林镇工会", region_code="141125")
-    grassroots = make_org(township, Org.Kind.GRASSROOTS, "山西吕梁柳林县预石运输有限责任公司工会",
-                          short_name="预石运输工会", region_code="141125")
+    grassroots = make_org(
+        township,
+        Org.Kind.GRASSROOTS,
+        "山西吕梁柳林县预石运输有限责任公司工会",
+        short_name="预石运输工会",
+        region_code="141125",
+    )
     sibling_city = make_org(province, Org.Kind.CITY, "太原市总工会", region_code="140100")
     sibling_county = make_org(sibling_city, Org.Kind.COUNTY, "小店区总工会", region_code="140105")
-    sibling_grassroots = make_org(sibling_county, Org.Kind.GRASSROOTS, "太原某物流公司工会", region_code="140105")
-    return Tree(national, province, city, county, township, grassroots, sibling_city, sibling_county,
-                sibling_grassroots)
+    sibling_grassroots = make_org(
+        sibling_county, Org.Kind.GRASSROOTS, "太原某物流公司工会", region_code="140105"
+    )
+    return Tree(
+        national,
+        province,
+        city,
+        county,
+        township,
+        grassroots,
+        sibling_city,
+        sibling_county,
+        sibling_grassroots,
+    )
 
 
 def build_personas() -> Personas:

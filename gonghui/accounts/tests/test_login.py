@@ -18,6 +18,7 @@ def ask_code(api, phone=PHONE):
 
 # --- one-time codes ------------------------------------------------------------------------
 
+
 def test_api_code_login_creates_the_worker_account_and_returns_a_token(db, api):
     code = ask_code(api)
     assert len(code) == 6 and code.isdigit()
@@ -62,13 +63,18 @@ def test_resend_is_throttled_for_a_minute(db, api):
     ask_code(api)
     response = api().post("auth/code", {"phone": PHONE})
     assert response.status_code == 429
-    assert response.json() == {"code": "rate_limited", "message": "验证码已发送，请 60 秒后再试", "field": "phone"}
+    assert response.json() == {
+        "code": "rate_limited",
+        "message": "验证码已发送，请 60 秒后再试",
+        "field": "phone",
+    }
     LoginCode.objects.update(created_at=timezone.now() - dt.timedelta(seconds=61))
     assert api().post("auth/code", {"phone": PHONE}).status_code == 200
 
 
-def test_outside_the_demo_the_code_goes_by_sms_after_commit(db, api, settings, sms_outbox,
-                                                            django_capture_on_commit_callbacks):
+def test_outside_the_demo_the_code_goes_by_sms_after_commit(
+    db, api, settings, sms_outbox, django_capture_on_commit_callbacks
+):
     settings.GONGHUI_SHOW_LOGIN_CODE = False
     with django_capture_on_commit_callbacks(execute=True):
         response = api().post("auth/code", {"phone": PHONE})
@@ -118,17 +124,24 @@ def test_page_wrong_code_says_so(db, client):
 
 def test_login_never_redirects_off_site(db, client):
     make_user(phone=PHONE)
-    response = client.post("/accounts/login/", {"mode": "password", "phone": PHONE, "password": PASSWORD,
-                                                "next": "https://evil.example/"})
+    response = client.post(
+        "/accounts/login/",
+        {"mode": "password", "phone": PHONE, "password": PASSWORD, "next": "https://evil.example/"},
+    )
     assert response["Location"] == "/"
 
 
 # --- passwords ------------------------------------------------------------------------------
 
+
 def test_password_login_page_and_api(db, client, api):
     make_user(phone=PHONE)
-    assert client.post("/accounts/login/", {"mode": "password", "phone": PHONE,
-                                            "password": PASSWORD}).status_code == 302
+    assert (
+        client.post(
+            "/accounts/login/", {"mode": "password", "phone": PHONE, "password": PASSWORD}
+        ).status_code
+        == 302
+    )
     assert api().post("auth/login", {"phone": PHONE, "password": PASSWORD}).status_code == 200
 
 
@@ -154,6 +167,7 @@ def test_disabled_account_cannot_sign_in(db, api):
 
 # --- lockout (django-axes) -----------------------------------------------------------------
 
+
 def test_api_locks_the_phone_after_five_failures(db, api):
     make_user(phone=PHONE)
     for _ in range(4):
@@ -162,8 +176,11 @@ def test_api_locks_the_phone_after_five_failures(db, api):
     # Locked: even the right password is refused now.
     locked = api().post("auth/login", {"phone": PHONE, "password": PASSWORD})
     assert locked.status_code == 429
-    assert locked.json() == {"code": "locked_out", "message": "登录失败次数过多，账号已临时锁定，请30分钟后再试。",
-                             "field": "phone"}
+    assert locked.json() == {
+        "code": "locked_out",
+        "message": "登录失败次数过多，账号已临时锁定，请30分钟后再试。",
+        "field": "phone",
+    }
 
 
 def test_lockout_is_per_phone_not_per_address(db, api):
@@ -195,6 +212,7 @@ def test_axes_stores_no_phone_number(db, api):
 
 # --- tokens ----------------------------------------------------------------------------------
 
+
 def test_bearer_token_works_until_logout(db, api):
     make_user(phone=PHONE)
     token = api().post("auth/login", {"phone": PHONE, "password": PASSWORD}).json()["token"]
@@ -220,6 +238,7 @@ def test_only_a_hash_of_the_token_is_stored(db, api):
 
 
 # --- idle sessions ----------------------------------------------------------------------------
+
 
 def test_sessions_expire_after_thirty_idle_minutes(db, client, settings):
     from django.contrib.sessions.models import Session

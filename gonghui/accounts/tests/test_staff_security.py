@@ -39,11 +39,14 @@ def phone_of(user):
 
 
 def staff_login(client, user, otp=""):
-    return client.post("/accounts/staff-login/", {"phone": phone_of(user), "password": PASSWORD, "otp": otp,
-                                                  "next": "/workbench/orgs/"})
+    return client.post(
+        "/accounts/staff-login/",
+        {"phone": phone_of(user), "password": PASSWORD, "otp": otp, "next": "/workbench/orgs/"},
+    )
 
 
 # --- TOTP on the workbench -------------------------------------------------------------------
+
 
 def test_staff_sign_in_with_password_and_totp(totp_required, personas, device, client):
     response = staff_login(client, personas.county_staffer, token_for(device))
@@ -52,7 +55,9 @@ def test_staff_sign_in_with_password_and_totp(totp_required, personas, device, c
 
 
 def test_wrong_totp_is_refused(totp_required, personas, device, client):
-    page = staff_login(client, personas.county_staffer, "000000" if token_for(device) != "000000" else "111111")
+    page = staff_login(
+        client, personas.county_staffer, "000000" if token_for(device) != "000000" else "111111"
+    )
     assert "动态口令不正确" in page.content.decode()
     assert "_auth_user_id" not in client.session
 
@@ -94,7 +99,11 @@ def test_api_login_needs_the_totp_for_staff(totp_required, personas, device, api
     phone = phone_of(personas.county_staffer)
     missing = api().post("auth/login", {"phone": phone, "password": PASSWORD})
     assert missing.status_code == 401
-    assert missing.json() == {"code": "otp_required", "message": "请输入正确的动态口令（6位数字）", "field": "otp"}
+    assert missing.json() == {
+        "code": "otp_required",
+        "message": "请输入正确的动态口令（6位数字）",
+        "field": "otp",
+    }
     ok = api().post("auth/login", {"phone": phone, "password": PASSWORD, "otp": token_for(device)})
     assert ok.status_code == 200
 
@@ -130,6 +139,7 @@ def test_staff_lockout_page(personas, client):
 
 # --- password rules --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("password", ["alllowercase1", "ALLUPPER123", "NoDigitsHere"])
 def test_complexity_needs_three_kinds(password):
     with pytest.raises(Exception, match="至少三类"):
@@ -161,8 +171,9 @@ def test_too_short_password_message_is_chinese(personas, settings):
 def test_password_change_page_shows_the_rule(personas, client, settings):
     settings.AUTH_PASSWORD_VALIDATORS = STRICT_VALIDATORS
     client.force_login(personas.worker)
-    page = client.post("/accounts/password/", {"current": PASSWORD, "password": "lvliang2026",
-                                               "password2": "lvliang2026"})
+    page = client.post(
+        "/accounts/password/", {"current": PASSWORD, "password": "lvliang2026", "password2": "lvliang2026"}
+    )
     assert "至少三类" in page.content.decode()
 
 
@@ -181,8 +192,9 @@ def test_expired_password_must_be_changed_first(expiry, personas, client):
     assert response.status_code == 302
     assert response["Location"] == "/accounts/password/?expired=1"
     assert "密码已过期" in client.get(response["Location"]).content.decode()
-    done = client.post("/accounts/password/", {"current": PASSWORD, "password": "Lvliang#2027",
-                                               "password2": "Lvliang#2027"})
+    done = client.post(
+        "/accounts/password/", {"current": PASSWORD, "password": "Lvliang#2027", "password2": "Lvliang#2027"}
+    )
     assert done["Location"] == "/workbench/"
     assert client.get("/workbench/").status_code == 200
 
@@ -203,9 +215,11 @@ def test_expiry_is_off_without_the_switch(personas, client, settings):
 
 def test_password_change_page_checks_the_current_password(personas, client):
     client.force_login(personas.worker)
-    page = client.post("/accounts/password/", {"current": "wrong", "password": "Lvliang#2027",
-                                               "password2": "Lvliang#2027"})
+    page = client.post(
+        "/accounts/password/", {"current": "wrong", "password": "Lvliang#2027", "password2": "Lvliang#2027"}
+    )
     assert "当前密码不正确" in page.content.decode()
-    mismatch = client.post("/accounts/password/", {"current": PASSWORD, "password": "Lvliang#2027",
-                                                   "password2": "Lvliang#2028"})
+    mismatch = client.post(
+        "/accounts/password/", {"current": PASSWORD, "password": "Lvliang#2027", "password2": "Lvliang#2028"}
+    )
     assert "两次输入的新密码不一致" in mismatch.content.decode()

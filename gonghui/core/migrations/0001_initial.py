@@ -6,55 +6,105 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='时间')),
-                ('actor_label', models.CharField(blank=True, max_length=80, verbose_name='操作人（记录时）')),
-                ('org_path', models.CharField(blank=True, db_index=True, max_length=255)),
-                ('action', models.CharField(db_index=True, max_length=64, verbose_name='操作')),
-                ('object_type', models.CharField(blank=True, max_length=64, verbose_name='对象类型')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='对象编号')),
-                ('result', models.CharField(choices=[('ok', '成功'), ('denied', '拒绝'), ('failed', '失败')], default='ok', max_length=8, verbose_name='结果')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP')),
-                ('detail', models.JSONField(blank=True, default=dict, verbose_name='详情')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('org', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orgs.org', verbose_name='所属组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="时间")),
+                ("actor_label", models.CharField(blank=True, max_length=80, verbose_name="操作人（记录时）")),
+                ("org_path", models.CharField(blank=True, db_index=True, max_length=255)),
+                ("action", models.CharField(db_index=True, max_length=64, verbose_name="操作")),
+                ("object_type", models.CharField(blank=True, max_length=64, verbose_name="对象类型")),
+                ("object_id", models.CharField(blank=True, max_length=64, verbose_name="对象编号")),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[("ok", "成功"), ("denied", "拒绝"), ("failed", "失败")],
+                        default="ok",
+                        max_length=8,
+                        verbose_name="结果",
+                    ),
+                ),
+                ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="IP")),
+                ("detail", models.JSONField(blank=True, default=dict, verbose_name="详情")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="orgs.org",
+                        verbose_name="所属组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '审计日志',
-                'verbose_name_plural': '审计日志',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['org_path', '-created_at'], name='core_audite_org_pat_004853_idx')],
+                "verbose_name": "审计日志",
+                "verbose_name_plural": "审计日志",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["org_path", "-created_at"], name="core_audite_org_pat_004853_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(default='system', max_length=32, verbose_name='类别')),
-                ('title', models.CharField(max_length=120, verbose_name='标题')),
-                ('body', models.TextField(blank=True, verbose_name='内容')),
-                ('link', models.CharField(blank=True, max_length=255, verbose_name='链接')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='已读时间')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(default="system", max_length=32, verbose_name="类别")),
+                ("title", models.CharField(max_length=120, verbose_name="标题")),
+                ("body", models.TextField(blank=True, verbose_name="内容")),
+                ("link", models.CharField(blank=True, max_length=255, verbose_name="链接")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="时间")),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="已读时间")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '站内通知',
-                'verbose_name_plural': '站内通知',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['user', 'read_at', '-created_at'], name='core_notifi_user_id_d46a88_idx')],
+                "verbose_name": "站内通知",
+                "verbose_name_plural": "站内通知",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["user", "read_at", "-created_at"], name="core_notifi_user_id_d46a88_idx"
+                    )
+                ],
             },
         ),
     ]

@@ -23,8 +23,9 @@ def assert_error(response, status, field=None, code=None):
 
 
 def raw_post(client, path, body, content_type="application/json", method="post"):
-    return getattr(client.client, method)(f"/api/v1/{path}", data=body, content_type=content_type,
-                                          headers=client.headers)
+    return getattr(client.client, method)(
+        f"/api/v1/{path}", data=body, content_type=content_type, headers=client.headers
+    )
 
 
 @pytest.fixture
@@ -42,14 +43,19 @@ def test_json_that_is_not_an_object(county):
 
 
 def test_missing_field_is_named(county, personas):
-    body = assert_error(county.post("orgs", {"parent_id": personas.tree.county.pk, "kind": "grassroots"}), 422,
-                        field="name", code="missing")
+    body = assert_error(
+        county.post("orgs", {"parent_id": personas.tree.county.pk, "kind": "grassroots"}),
+        422,
+        field="name",
+        code="missing",
+    )
     assert body["message"] == "name：缺少必填字段"
 
 
 def test_wrong_type_is_named(county):
-    body = assert_error(county.post("orgs", {"parent_id": "柳林", "kind": "grassroots", "name": "x"}), 422,
-                        field="parent_id")
+    body = assert_error(
+        county.post("orgs", {"parent_id": "柳林", "kind": "grassroots", "name": "x"}), 422, field="parent_id"
+    )
     assert "应为整数" in body["message"]
 
 
@@ -67,24 +73,39 @@ def test_negative_offset_and_silly_limits_are_clamped(personas, api, path):
 def test_oversized_body_is_refused(county, personas):
     huge = '{"name": "' + "工" * (1024 * 1024) + '"}'
     assert len(huge.encode()) > 2 * 1024 * 1024
-    assert_error(raw_post(county, f"orgs/{personas.tree.county.pk}", huge, method="patch"), 400,
-                 code="bad_request")
+    assert_error(
+        raw_post(county, f"orgs/{personas.tree.county.pk}", huge, method="patch"), 400, code="bad_request"
+    )
     personas.tree.county.refresh_from_db()
     assert personas.tree.county.name == "柳林县总工会"
 
 
 def test_invalid_credit_code_is_named_and_nothing_is_created(county, personas):
     before = Org.objects.count()
-    body = assert_error(county.post("orgs", {"parent_id": personas.tree.county.pk, "kind": "grassroots",
-                                             "name": "某公司工会", "credit_code": "91440300708461136U"}),
-                        400, field="credit_code", code="credit_checksum")
+    body = assert_error(
+        county.post(
+            "orgs",
+            {
+                "parent_id": personas.tree.county.pk,
+                "kind": "grassroots",
+                "name": "某公司工会",
+                "credit_code": "91440300708461136U",
+            },
+        ),
+        400,
+        field="credit_code",
+        code="credit_checksum",
+    )
     assert body["message"] == "统一社会信用代码校验位不正确，请核对后重新输入"
     assert Org.objects.count() == before
 
 
 def test_invalid_phone_when_assigning_staff(county, personas):
-    body = assert_error(county.post(f"orgs/{personas.tree.township.pk}/staff",
-                                    {"phone": "1380013800", "role": "handler"}), 400, field="phone")
+    body = assert_error(
+        county.post(f"orgs/{personas.tree.township.pk}/staff", {"phone": "1380013800", "role": "handler"}),
+        400,
+        field="phone",
+    )
     assert "11位" in body["message"]
 
 
@@ -97,18 +118,21 @@ def _snapshot(org):
     return {f.attname: getattr(org, f.attname) for f in Org._meta.concrete_fields}
 
 
-@pytest.mark.parametrize("patch, field", [
-    ({"name": "新名称", "credit_code": "91440300708461136U"}, "credit_code"),
-    ({"address": "新地址", "region_code": "14112"}, "region_code"),
-    ({"chair_name": "新主席", "region_code": "１４１１２５"}, "region_code"),
-    ({"address": "新地址", "lat": 116.4, "lng": 39.9}, "lat"),
-    ({"name": ""}, "name"),
-    ({"name": None}, "name"),
-    ({"short_name": "简" * 41}, "short_name"),
-    ({"address": "地" * 201}, "address"),
-    ({"contact_phone": "1380013800X"}, "contact_phone"),
-    ({"contact_phone": "0358-1234567 转 8888 或 8889 或 8890"}, "contact_phone"),
-])
+@pytest.mark.parametrize(
+    "patch, field",
+    [
+        ({"name": "新名称", "credit_code": "91440300708461136U"}, "credit_code"),
+        ({"address": "新地址", "region_code": "14112"}, "region_code"),
+        ({"chair_name": "新主席", "region_code": "１４１１２５"}, "region_code"),
+        ({"address": "新地址", "lat": 116.4, "lng": 39.9}, "lat"),
+        ({"name": ""}, "name"),
+        ({"name": None}, "name"),
+        ({"short_name": "简" * 41}, "short_name"),
+        ({"address": "地" * 201}, "address"),
+        ({"contact_phone": "1380013800X"}, "contact_phone"),
+        ({"contact_phone": "0358-1234567 转 8888 或 8889 或 8890"}, "contact_phone"),
+    ],
+)
 def test_failed_org_update_leaves_the_org_unchanged(county, personas, patch, field):
     org = personas.tree.grassroots
     before = _snapshot(org)
@@ -132,8 +156,12 @@ def test_credit_code_already_used_by_another_union(county, personas):
 
     code = make_credit_code(code)
     assert county.patch(f"orgs/{personas.tree.township.pk}", {"credit_code": code}).status_code == 200
-    body = assert_error(county.patch(f"orgs/{personas.tree.grassroots.pk}", {"credit_code": code}), 400,
-                        field="credit_code", code="credit_taken")
+    body = assert_error(
+        county.patch(f"orgs/{personas.tree.grassroots.pk}", {"credit_code": code}),
+        400,
+        field="credit_code",
+        code="credit_taken",
+    )
     assert body["message"] == "该统一社会信用代码已被其他工会使用"
 
 
@@ -148,8 +176,11 @@ def test_invalid_bearer_token(db, client):
 
 
 def test_garbage_forwarded_for_header_is_not_a_500(county, personas):
-    response = county.patch(f"orgs/{personas.tree.grassroots.pk}", {"address": "柳林县"},
-                            HTTP_X_FORWARDED_FOR="<script>, 999.1.1.1")
+    response = county.patch(
+        f"orgs/{personas.tree.grassroots.pk}",
+        {"address": "柳林县"},
+        HTTP_X_FORWARDED_FOR="<script>, 999.1.1.1",
+    )
     assert response.status_code == 200
     assert AuditEvent.objects.get(action="org.update").ip == "127.0.0.1"
 
@@ -162,6 +193,9 @@ def test_forwarded_for_is_ignored_without_a_trusted_proxy(county, personas):
 def test_behind_one_proxy_the_hop_it_appended_is_the_client(county, personas, settings):
     settings.GONGHUI_PROXY_COUNT = 1
     # The client forged the first entry; the proxy appended the real address last.
-    county.patch(f"orgs/{personas.tree.grassroots.pk}", {"address": "柳林县"},
-                 HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7")
+    county.patch(
+        f"orgs/{personas.tree.grassroots.pk}",
+        {"address": "柳林县"},
+        HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7",
+    )
     assert AuditEvent.objects.get(action="org.update").ip == "203.0.113.7"

@@ -44,9 +44,15 @@ def test_the_actor_label_never_shows_the_full_phone(db):
 
 
 def test_scrub_masks_numbers_hidden_in_free_text():
-    detail = {"reason": "核实 11010519491231002X 与 13800138000 是否一致", "nested": ["+8613800138000"], "n": 3}
+    detail = {
+        "reason": "核实 11010519491231002X 与 13800138000 是否一致",
+        "nested": ["+8613800138000"],
+        "n": 3,
+    }
     assert scrub(detail) == {
-        "reason": "核实 1101**********002X 与 138****8000 是否一致", "nested": ["138****8000"], "n": 3,
+        "reason": "核实 1101**********002X 与 138****8000 是否一致",
+        "nested": ["138****8000"],
+        "n": 3,
     }
 
 
@@ -66,42 +72,70 @@ def request_ip():
 
 
 def test_org_create_writes_one_event_with_actor_org_and_ip(personas, request_ip):
-    org = org_services.org_create(actor=personas.county_staffer, parent=personas.tree.county,
-                                  kind=Org.Kind.GRASSROOTS, name="柳林县顺达物流有限公司工会")
+    org = org_services.org_create(
+        actor=personas.county_staffer,
+        parent=personas.tree.county,
+        kind=Org.Kind.GRASSROOTS,
+        name="柳林县顺达物流有限公司工会",
+    )
     event = _one_event("org.create")
-    assert (event.actor, event.org, event.org_path, event.ip) == (personas.county_staffer, org, org.path, request_ip)
+    assert (event.actor, event.org, event.org_path, event.ip) == (
+        personas.county_staffer,
+        org,
+        org.path,
+        request_ip,
+    )
     assert event.object_type == "orgs.org" and event.object_id == str(org.pk)
 
 
 def test_org_update_records_which_fields_changed(personas, request_ip):
-    org_services.org_update(actor=personas.county_staffer, org=personas.tree.grassroots, address="柳林县青龙路88号",
-                            name=personas.tree.grassroots.name)
+    org_services.org_update(
+        actor=personas.county_staffer,
+        org=personas.tree.grassroots,
+        address="柳林县青龙路88号",
+        name=personas.tree.grassroots.name,
+    )
     event = _one_event("org.update")
     assert event.detail == {"fields": ["address"]}
-    assert (event.actor, event.org, event.ip) == (personas.county_staffer, personas.tree.grassroots, request_ip)
+    assert (event.actor, event.org, event.ip) == (
+        personas.county_staffer,
+        personas.tree.grassroots,
+        request_ip,
+    )
 
 
 def test_staff_assign_and_revoke_are_audited(personas, request_ip):
     newcomer = make_user(name="新干事")
-    staff = org_services.staff_assign(actor=personas.county_staffer, org=personas.tree.township, user=newcomer,
-                                      role=Staff.Role.HANDLER)
+    staff = org_services.staff_assign(
+        actor=personas.county_staffer, org=personas.tree.township, user=newcomer, role=Staff.Role.HANDLER
+    )
     org_services.staff_revoke(actor=personas.county_staffer, staff=staff)
     for action in ("staff.assign", "staff.revoke"):
         event = _one_event(action)
         assert (event.actor, event.org, event.ip, event.detail) == (
-            personas.county_staffer, personas.tree.township, request_ip, {"role": "handler"}
+            personas.county_staffer,
+            personas.tree.township,
+            request_ip,
+            {"role": "handler"},
         )
 
 
 def test_reveal_reason_is_kept_without_the_number_it_mentions(personas, request_ip):
     member = personas.member
-    member_reveal(actor=personas.county_staffer, member=member, field="id_number",
-                  reason=f"核对身份证 {member.id_number} 的入会材料")
+    member_reveal(
+        actor=personas.county_staffer,
+        member=member,
+        field="id_number",
+        reason=f"核对身份证 {member.id_number} 的入会材料",
+    )
     event = _one_event("pii.reveal")
     assert member.id_number not in str(event.detail)
     assert event.detail["reason"] == f"核对身份证 {member.id_masked} 的入会材料"
     assert (event.actor, event.org, event.ip, event.result) == (
-        personas.county_staffer, member.org, request_ip, "ok"
+        personas.county_staffer,
+        member.org,
+        request_ip,
+        "ok",
     )
 
 
@@ -120,13 +154,26 @@ def test_password_change_and_token_revoke_are_audited(personas, request_ip):
 def test_no_event_holds_raw_personal_data(personas, api):
     """Drive the audited writes through the API and scan every stored event for PII."""
     county = api(personas.county_staffer)
-    county.post("orgs", {"parent_id": personas.tree.county.pk, "kind": "grassroots", "name": "某快递站工会",
-                         "contact_phone": "13912345678"})
-    county.post(f"orgs/{personas.tree.township.pk}/staff", {"phone": "13712345678", "name": "新干事",
-                                                            "role": "handler"})
-    county.post(f"members/{personas.member.pk}/reveal", {"field": "phone", "reason": "回访 " + personas.member.phone})
-    api(personas.city_staffer).post(f"members/{personas.member.pk}/reveal",
-                                    {"field": "id_number", "reason": "核对 " + personas.member.id_number})
+    county.post(
+        "orgs",
+        {
+            "parent_id": personas.tree.county.pk,
+            "kind": "grassroots",
+            "name": "某快递站工会",
+            "contact_phone": "13912345678",
+        },
+    )
+    county.post(
+        f"orgs/{personas.tree.township.pk}/staff",
+        {"phone": "13712345678", "name": "新干事", "role": "handler"},
+    )
+    county.post(
+        f"members/{personas.member.pk}/reveal", {"field": "phone", "reason": "回访 " + personas.member.phone}
+    )
+    api(personas.city_staffer).post(
+        f"members/{personas.member.pk}/reveal",
+        {"field": "id_number", "reason": "核对 " + personas.member.id_number},
+    )
     rows = list(AuditEvent.objects.values_list("actor_label", "detail", "object_id"))
     assert len(rows) >= 6
     text = repr(rows)

@@ -173,4 +173,3 @@ def test_encrypted_fields_refuse_lookups(db):
 
     with pytest.raises(TypeError, match="盲索引"):
         Member.objects.filter(id_number="11010519491231002X").exists()
-

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,50 +14,123 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Org',
+            name="Org",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='名称')),
-                ('short_name', models.CharField(blank=True, max_length=40, verbose_name='简称')),
-                ('kind', models.CharField(choices=[('national', '全国总工会'), ('province', '省总工会'), ('city', '市总工会'), ('county', '县(区)总工会'), ('township', '乡镇(街道)工会'), ('grassroots', '基层工会'), ('industry', '行业工会联合会'), ('joint', '联合工会')], max_length=16, verbose_name='类型')),
-                ('path', models.CharField(editable=False, max_length=255, unique=True)),
-                ('depth', models.PositiveSmallIntegerField(editable=False)),
-                ('child_seq', models.PositiveIntegerField(default=0, editable=False)),
-                ('region_code', models.CharField(blank=True, db_index=True, max_length=6, verbose_name='行政区划代码')),
-                ('credit_code', models.CharField(blank=True, max_length=18, null=True, unique=True, verbose_name='统一社会信用代码')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('lat', models.FloatField(blank=True, null=True, verbose_name='纬度(GCJ-02)')),
-                ('lng', models.FloatField(blank=True, null=True, verbose_name='经度(GCJ-02)')),
-                ('chair_name', models.CharField(blank=True, max_length=40, verbose_name='主席')),
-                ('contact_name', models.CharField(blank=True, max_length=40, verbose_name='联系人')),
-                ('contact_phone', models.CharField(blank=True, max_length=20, verbose_name='联系电话')),
-                ('is_active', models.BooleanField(default=True, verbose_name='有效')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='orgs.org', verbose_name='上级工会')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="名称")),
+                ("short_name", models.CharField(blank=True, max_length=40, verbose_name="简称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("national", "全国总工会"),
+                            ("province", "省总工会"),
+                            ("city", "市总工会"),
+                            ("county", "县(区)总工会"),
+                            ("township", "乡镇(街道)工会"),
+                            ("grassroots", "基层工会"),
+                            ("industry", "行业工会联合会"),
+                            ("joint", "联合工会"),
+                        ],
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("path", models.CharField(editable=False, max_length=255, unique=True)),
+                ("depth", models.PositiveSmallIntegerField(editable=False)),
+                ("child_seq", models.PositiveIntegerField(default=0, editable=False)),
+                (
+                    "region_code",
+                    models.CharField(blank=True, db_index=True, max_length=6, verbose_name="行政区划代码"),
+                ),
+                (
+                    "credit_code",
+                    models.CharField(
+                        blank=True, max_length=18, null=True, unique=True, verbose_name="统一社会信用代码"
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                ("lat", models.FloatField(blank=True, null=True, verbose_name="纬度(GCJ-02)")),
+                ("lng", models.FloatField(blank=True, null=True, verbose_name="经度(GCJ-02)")),
+                ("chair_name", models.CharField(blank=True, max_length=40, verbose_name="主席")),
+                ("contact_name", models.CharField(blank=True, max_length=40, verbose_name="联系人")),
+                ("contact_phone", models.CharField(blank=True, max_length=20, verbose_name="联系电话")),
+                ("is_active", models.BooleanField(default=True, verbose_name="有效")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="orgs.org",
+                        verbose_name="上级工会",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工会组织',
-                'verbose_name_plural': '工会组织',
-                'ordering': ['path'],
+                "verbose_name": "工会组织",
+                "verbose_name_plural": "工会组织",
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='Staff',
+            name="Staff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('admin', '管理员'), ('approver', '入会审批员'), ('handler', '经办人'), ('expert', '专家'), ('station_keeper', '驿站管理员'), ('observer', '观察员'), ('auditor', '审计员')], max_length=16, verbose_name='岗位')),
-                ('title', models.CharField(blank=True, max_length=40, verbose_name='职务')),
-                ('can_reveal_pii', models.BooleanField(default=False, verbose_name='可查看完整个人信息')),
-                ('is_active', models.BooleanField(default=True, verbose_name='在岗')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff', to='orgs.org')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='positions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("admin", "管理员"),
+                            ("approver", "入会审批员"),
+                            ("handler", "经办人"),
+                            ("expert", "专家"),
+                            ("station_keeper", "驿站管理员"),
+                            ("observer", "观察员"),
+                            ("auditor", "审计员"),
+                        ],
+                        max_length=16,
+                        verbose_name="岗位",
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=40, verbose_name="职务")),
+                ("can_reveal_pii", models.BooleanField(default=False, verbose_name="可查看完整个人信息")),
+                ("is_active", models.BooleanField(default=True, verbose_name="在岗")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="staff", to="orgs.org"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="positions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工会干部岗位',
-                'verbose_name_plural': '工会干部岗位',
-                'constraints': [models.UniqueConstraint(fields=('user', 'org', 'role'), name='staff_unique_role')],
+                "verbose_name": "工会干部岗位",
+                "verbose_name_plural": "工会干部岗位",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "org", "role"), name="staff_unique_role")
+                ],
             },
         ),
     ]

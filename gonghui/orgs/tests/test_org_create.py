@@ -15,22 +15,32 @@ def create(personas, parent, kind="grassroots", actor=None, **fields):
     return services.org_create(actor=actor or personas.county_staffer, parent=parent, kind=kind, **fields)
 
 
-@pytest.mark.parametrize("parent_attr, kind", [
-    ("county", "township"), ("county", "grassroots"), ("county", "industry"), ("county", "joint"),
-    ("township", "grassroots"), ("township", "joint"),
-])
+@pytest.mark.parametrize(
+    "parent_attr, kind",
+    [
+        ("county", "township"),
+        ("county", "grassroots"),
+        ("county", "industry"),
+        ("county", "joint"),
+        ("township", "grassroots"),
+        ("township", "joint"),
+    ],
+)
 def test_allowed_kinds(personas, parent_attr, kind):
     parent = getattr(personas.tree, parent_attr)
     org = create(personas, parent, kind)
     assert (org.parent, org.kind, org.depth) == (parent, kind, parent.depth + 1)
 
 
-@pytest.mark.parametrize("parent_attr, kind, message", [
-    ("county", "province", "县(区)总工会下不能直接设立省总工会"),
-    ("county", "city", "县(区)总工会下不能直接设立市总工会"),
-    ("township", "county", "乡镇(街道)工会下不能直接设立县(区)总工会"),
-    ("grassroots", "grassroots", "基层工会下不能直接设立基层工会"),
-])
+@pytest.mark.parametrize(
+    "parent_attr, kind, message",
+    [
+        ("county", "province", "县(区)总工会下不能直接设立省总工会"),
+        ("county", "city", "县(区)总工会下不能直接设立市总工会"),
+        ("township", "county", "乡镇(街道)工会下不能直接设立县(区)总工会"),
+        ("grassroots", "grassroots", "基层工会下不能直接设立基层工会"),
+    ],
+)
 def test_disallowed_kinds(personas, parent_attr, kind, message):
     with pytest.raises(DomainError) as info:
         create(personas, getattr(personas.tree, parent_attr), kind)
@@ -134,9 +144,12 @@ def test_two_admins_creating_children_of_one_parent_at_once_get_distinct_paths()
     def work(actor, n):
         try:
             barrier.wait(timeout=10)
-            created.append(services.org_create(actor=actor, parent=p.tree.township, kind="grassroots",
-                                               name=f"并发工会{n}"))
-        except Exception as exc:  # noqa: BLE001 - the assertion below reports it
+            created.append(
+                services.org_create(
+                    actor=actor, parent=p.tree.township, kind="grassroots", name=f"并发工会{n}"
+                )
+            )
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()

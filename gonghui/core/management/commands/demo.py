@@ -1,8 +1,8 @@
 """manage.py demo — load the demo data set (once) and print one sign-in per role.
 
-    manage.py demo                     # the tree, staff and about 5,000 workers (idempotent)
-    manage.py demo --members 1000000   # add members up to a province-scale registry
-    manage.py demo --reset             # wipe the demo database first (SQLite only)
+manage.py demo                     # the tree, staff and about 5,000 workers (idempotent)
+manage.py demo --members 1000000   # add members up to a province-scale registry
+manage.py demo --reset             # wipe the demo database first (SQLite only)
 """
 
 from __future__ import annotations
@@ -35,17 +35,45 @@ from gonghui.testing.factories import random_credit_code
 DEFAULT_MEMBERS = 5000
 ID_SLOTS = 39 * 365 * 1000  # ages 19–58 × order codes 000–999
 ID_SCRAMBLE = 2_654_435_761  # odd and not a multiple of 5 or 73: coprime with ID_SLOTS
-MOBILE_PREFIXES = ["130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152",
-                   "155", "156", "157", "158", "159", "180", "181", "182", "183", "185", "186", "187", "188",
-                   "189", "198", "199"]
+MOBILE_PREFIXES = [
+    "130",
+    "131",
+    "132",
+    "133",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "155",
+    "156",
+    "157",
+    "158",
+    "159",
+    "180",
+    "181",
+    "182",
+    "183",
+    "185",
+    "186",
+    "187",
+    "188",
+    "189",
+    "198",
+    "199",
+]
 
 
 class Command(BaseCommand):
     help = "加载演示数据（工会组织树、各级干部、约5000名职工），并打印各角色的演示账号"
 
     def add_arguments(self, parser):
-        parser.add_argument("--members", type=int, default=DEFAULT_MEMBERS,
-                            help="会员总数（默认 5000；性能测试可用 1000000）")
+        parser.add_argument(
+            "--members", type=int, default=DEFAULT_MEMBERS, help="会员总数（默认 5000；性能测试可用 1000000）"
+        )
         parser.add_argument("--reset", action="store_true", help="先清空演示数据库（仅 SQLite）")
         parser.add_argument("--seed", type=int, default=20261123, help="随机种子，保证每次生成相同数据")
         parser.add_argument("--quiet-logins", action="store_true", help="不打印演示账号")
@@ -67,7 +95,9 @@ class Command(BaseCommand):
         if members > existing:
             started = time.perf_counter()
             self._build_members(rng, members - existing, start=existing)
-            self.stdout.write(f"已生成 {members - existing} 名会员，用时 {time.perf_counter() - started:.1f} 秒")
+            self.stdout.write(
+                f"已生成 {members - existing} 名会员，用时 {time.perf_counter() - started:.1f} 秒"
+            )
         if not quiet_logins:
             self._print_logins()
 
@@ -80,9 +110,18 @@ class Command(BaseCommand):
             kind, name, short, region, lat, lng, children = node
             path = (parent.path if parent else "") + path_segment(index)
             org = Org.objects.create(
-                parent=parent, kind=kind, name=name, short_name=short, region_code=region, lat=lat, lng=lng,
-                path=path, depth=len(path) // 5, child_seq=len(children),
-                credit_code=random_credit_code(rng, "81", region) if kind in {"grassroots", "joint", "industry"}
+                parent=parent,
+                kind=kind,
+                name=name,
+                short_name=short,
+                region_code=region,
+                lat=lat,
+                lng=lng,
+                path=path,
+                depth=len(path) // 5,
+                child_seq=len(children),
+                credit_code=random_credit_code(rng, "81", region)
+                if kind in {"grassroots", "joint", "industry"}
                 else None,
                 address=f"{name.replace('工会', '').replace('总', '')}工会服务中心",
                 chair_name=rng.choice(SURNAMES) + rng.choice(GIVEN2),
@@ -100,7 +139,9 @@ class Command(BaseCommand):
         for phone, name, org_short, role, title, reveal, _label in DEMO_ACCOUNTS:
             user = User.objects.create_user(phone, password=DEMO_PASSWORD, name=name, real_name_verified=True)
             if role:
-                Staff.objects.create(user=user, org=orgs[org_short], role=role, title=title, can_reveal_pii=reveal)
+                Staff.objects.create(
+                    user=user, org=orgs[org_short], role=role, title=title, can_reveal_pii=reveal
+                )
         root = User.objects.get_by_phone(DEMO_ACCOUNTS[-1][0])
         root.is_staff = root.is_superuser = True
         root.save(update_fields=["is_staff", "is_superuser"])
@@ -117,8 +158,18 @@ class Command(BaseCommand):
         sequence = start
         made = 0
         if start == 0:
-            batch.append(self._member(rng, next(o for o in grassroots if "预石" in o.name), 0, today,
-                                      name=worker.name, user=worker, phone=worker.phone, occupation="truck_driver"))
+            batch.append(
+                self._member(
+                    rng,
+                    next(o for o in grassroots if "预石" in o.name),
+                    0,
+                    today,
+                    name=worker.name,
+                    user=worker,
+                    phone=worker.phone,
+                    occupation="truck_driver",
+                )
+            )
             sequence, made = 1, 1
         while made < count:
             org = rng.choices(grassroots, weights)[0]
@@ -133,8 +184,18 @@ class Command(BaseCommand):
         if batch:
             Member.objects.bulk_create(batch)
 
-    def _member(self, rng, org: Org, sequence: int, today: dt.date, *, name=None, user=None, phone=None,
-                occupation=None) -> Member:
+    def _member(
+        self,
+        rng,
+        org: Org,
+        sequence: int,
+        today: dt.date,
+        *,
+        name=None,
+        user=None,
+        phone=None,
+        occupation=None,
+    ) -> Member:
         mix = next(m for key, m in OCCUPATION_MIX if key in org.name)
         occupation = occupation or rng.choices([o for o, _ in mix], [w for _, w in mix])[0]
         # A bijection of the sequence onto (birth day, 3-digit order code): every demo 身份证号 is
@@ -146,15 +207,23 @@ class Command(BaseCommand):
         region = org.region_code if org.region_code[2:] != "0000" else org.region_code[:2] + "0101"
         id_number = make_id_number(region, birth, seq3)
         phone = phone or f"+86{rng.choice(MOBILE_PREFIXES)}{sequence:08d}"
-        name = name or rng.choice(SURNAMES) + (rng.choice(GIVEN2) if rng.random() < 0.6 else rng.choice(GIVEN))
+        name = name or rng.choice(SURNAMES) + (
+            rng.choice(GIVEN2) if rng.random() < 0.6 else rng.choice(GIVEN)
+        )
         joined = today - dt.timedelta(days=rng.randint(0, 365 * 8))
         return Member(
-            user=user, org=org, org_path=org.path,
+            user=user,
+            org=org,
+            org_path=org.path,
             member_no=f"{org.region_code}{sequence + 1:08d}",
-            name=name, id_number=id_number,
+            name=name,
+            id_number=id_number,
             id_index=id_index(id_number),
-            phone=phone, phone_index=phone_index(phone),
-            gender="M" if male else "F", birth_date=birth, occupation=occupation,
+            phone=phone,
+            phone_index=phone_index(phone),
+            gender="M" if male else "F",
+            birth_date=birth,
+            occupation=occupation,
             employment_form="new" if occupation in NEW_FORM else "standard",
             employer_name=org.short_name.replace("工会", "") or org.name,
             joined_at=joined,
@@ -162,9 +231,11 @@ class Command(BaseCommand):
 
     def _print_logins(self) -> None:
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("演示账号（密码均为 %s）：" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"演示账号（密码均为 {DEMO_PASSWORD}）："))
         for phone, _name, _org, _role, _title, _reveal, label in DEMO_ACCOUNTS:
             self.stdout.write(f"  {label:<24} 手机号 {phone}")
-        self.stdout.write("  职工端 http://127.0.0.1:8000/accounts/login/   （也可用验证码登录，演示环境直接显示验证码）")
+        self.stdout.write(
+            "  职工端 http://127.0.0.1:8000/accounts/login/   （也可用验证码登录，演示环境直接显示验证码）"
+        )
         self.stdout.write("  工作台 http://127.0.0.1:8000/accounts/staff-login/")
         self.stdout.write("  系统后台 http://127.0.0.1:8000/admin/ （全国总工会管理员账号）")
