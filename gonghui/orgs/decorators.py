@@ -1,4 +1,5 @@
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +14,8 @@ def workbench_view(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        login_url = f"{reverse('accounts:staff_login')}?next={request.get_full_path()}"
+        # Encoded, so a filtered list (?q=…&status=…) comes back whole after signing in.
+        login_url = f"{reverse('accounts:staff_login')}?{urlencode({'next': request.get_full_path()})}"
         if not request.user.is_authenticated:
             return redirect(login_url)
         if not is_staff_member(request.user):

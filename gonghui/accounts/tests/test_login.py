@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from gonghui.accounts.models import ApiToken, LoginCode, User
 from gonghui.accounts.services import login_code_consume
+from gonghui.core.models import AuditEvent
 from gonghui.testing.factories import PASSWORD, make_user
 
 PHONE = "13912345678"
@@ -30,6 +31,12 @@ def test_api_code_login_creates_the_worker_account_and_returns_a_token(db, api):
     assert me["phone_masked"] == "139****5678"
     assert me["is_union_staff"] is False
     assert User.objects.get_by_phone(PHONE).pk == me["id"]
+    assert list(
+        AuditEvent.objects.filter(actor_id=me["id"]).values_list("action", flat=True).order_by("id")
+    ) == [
+        "user.register",
+        "auth.token_issue",
+    ]
 
 
 def test_a_code_works_only_once(db, api):

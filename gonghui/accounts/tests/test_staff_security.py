@@ -9,6 +9,7 @@ from gonghui.accounts.models import User
 from gonghui.accounts.passwords import ComplexityValidator
 from gonghui.accounts.services import user_set_password
 from gonghui.core.errors import DomainError
+from gonghui.core.models import AuditEvent
 from gonghui.testing.factories import PASSWORD
 
 STRICT_VALIDATORS = [
@@ -79,6 +80,8 @@ def test_first_sign_in_binds_an_authenticator_before_the_workbench(totp_required
     done = client.post("/accounts/totp/", {"otp": token_for(pending)})
     assert done["Location"] == "/workbench/"
     assert client.get("/workbench/orgs/").status_code == 200
+    event = AuditEvent.objects.get(action="auth.totp_bind")
+    assert (event.actor, event.ip) == (personas.county_staffer, "127.0.0.1")
 
 
 def test_binding_needs_a_correct_token(totp_required, personas, client):

@@ -285,3 +285,22 @@ def test_audit_filters(personas, client):
         "/workbench/audit/", {"action": "org.", "from": "不是日期", "page": "x"}
     ).content.decode()
     assert "<code>org.update</code>" in page and "<code>pii.reveal</code>" not in page
+
+
+def test_sign_in_redirect_keeps_the_whole_address(db, client):
+    response = client.get("/workbench/members/", {"q": "王", "status": "active"})
+    assert (
+        response["Location"]
+        == "/accounts/staff-login/?next=%2Fworkbench%2Fmembers%2F%3Fq%3D%25E7%258E%258B%26status%3Dactive"
+    )
+
+
+def test_oversized_page_post_is_a_400_page_and_changes_nothing(personas, client):
+    before = org_state(personas.tree.grassroots)
+    response = signed_in(client, personas.county_staffer).post(
+        f"/workbench/orgs/{personas.tree.grassroots.pk}/edit/",
+        {"name": "新名称", "address": "地" * (1024 * 1024)},
+    )
+    assert response.status_code == 400
+    assert "请求格式不正确或内容过大" in response.content.decode()
+    assert org_state(personas.tree.grassroots) == before
