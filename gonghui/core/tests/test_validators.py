@@ -144,10 +144,10 @@ def test_wrong_check_character():
 @pytest.mark.parametrize(
     "region",
     [
-        "142301",  # 山西省离石县 → 离石区 (2004): the old code stays on the cards
-        "140102",  # 太原市南城区, merged in 1997
-        "320102",  # 南京市玄武区 before the 2013 merge with 白下区 (320103)
-        "320103",  # 白下区 itself, abolished 2013
+        "110103",  # 北京市崇文区, merged into 东城区 in 2010
+        "110104",  # 北京市宣武区, merged into 西城区 in 2010
+        "320103",  # 南京市白下区, merged into 秦淮区 in 2013
+        "142301",  # 吕梁地区离石市, now 141102 离石区
     ],
 )
 def test_abolished_county_codes_are_still_valid(region):
