@@ -141,6 +141,9 @@ def staff_assign(*, actor, org: Org, user, role: str, title: str = "", can_revea
     require_scope(actor, org, roles=[Staff.Role.ADMIN])
     if role not in Staff.Role.values:
         raise DomainError("岗位不正确", code="role_invalid", field="role")
+    title = (title or "").strip()
+    if len(title) > Staff._meta.get_field("title").max_length:
+        raise DomainError("职务不能超过40个字", code="too_long", field="title")
     staff, created = Staff.objects.get_or_create(
         user=user, org=org, role=role, defaults={"title": title, "can_reveal_pii": can_reveal_pii}
     )

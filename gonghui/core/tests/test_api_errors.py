@@ -109,6 +109,22 @@ def test_invalid_phone_when_assigning_staff(county, personas):
     assert "11位" in body["message"]
 
 
+def test_overlong_staff_title_is_refused_and_creates_no_account(county, personas):
+    from gonghui.accounts.models import User
+
+    before = User.objects.count()
+    body = assert_error(
+        county.post(
+            f"orgs/{personas.tree.township.pk}/staff",
+            {"phone": "13712345678", "role": "handler", "title": "职" * 41},
+        ),
+        400,
+        field="title",
+    )
+    assert body["message"] == "职务不能超过40个字"
+    assert User.objects.count() == before
+
+
 def test_invalid_login_phone(api, db):
     assert_error(api().post("auth/login", {"phone": "abc", "password": "x"}), 400, field="phone")
 
