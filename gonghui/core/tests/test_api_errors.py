@@ -215,3 +215,29 @@ def test_behind_one_proxy_the_hop_it_appended_is_the_client(county, personas, se
         HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7",
     )
     assert AuditEvent.objects.get(action="org.update").ip == "203.0.113.7"
+
+
+@pytest.mark.parametrize(
+    "method, path, data",
+    [
+        ("get", "members", {"q": "王\x00"}),
+        ("get", "orgs", {"q": "a\x00b"}),
+        ("patch", "orgs/{grassroots}", {"name": "预石\x00运输"}),
+    ],
+)
+def test_nul_characters_are_refused_not_a_500(county, personas, method, path, data):
+    before = _snapshot(personas.tree.grassroots)
+    response = getattr(county, method)(path.format(grassroots=personas.tree.grassroots.pk), data)
+    body = assert_error(response, 400, code="nul_char")
+    assert "NUL" in body["message"]
+    assert _snapshot(personas.tree.grassroots) == before
+
+
+def test_nul_characters_on_pages(personas, client):
+    client.force_login(personas.county_staffer)
+    for response in (
+        client.get("/workbench/orgs/", {"q": "a\x00b"}),
+        client.post("/workbench/members/", {"q": "a\x00b"}),
+    ):
+        assert response.status_code == 400
+        assert "NUL" in response.content.decode()
