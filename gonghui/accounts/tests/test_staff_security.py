@@ -226,3 +226,14 @@ def test_password_change_page_checks_the_current_password(personas, client):
         "/accounts/password/", {"current": PASSWORD, "password": "Lvliang#2027", "password2": "Lvliang#2028"}
     )
     assert "两次输入的新密码不一致" in mismatch.content.decode()
+
+
+def test_worker_sign_in_is_no_back_door_to_the_workbench(totp_required, personas, device, client):
+    phone = phone_of(personas.county_staffer)
+    hint = client.post("/accounts/login/code/", {"phone": phone}).content.decode()
+    code = hint.split('class="demo-code">')[1][:6]
+    assert client.post("/accounts/login/", {"mode": "code", "phone": phone, "code": code}).status_code == 302
+    response = client.get("/workbench/members/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/staff-login/")
+    assert client.get("/api/v1/members").status_code == 401
