@@ -11,7 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from gonghui.accounts.api import router as auth_router
 from gonghui.accounts.auth import api_auth
 from gonghui.core.api import router as core_router
-from gonghui.core.errors import DomainError
+from gonghui.core.errors import DomainError, http_status_error
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
 
@@ -83,21 +83,10 @@ def on_not_found(request, exc):
     return _error(request, 404, "not_found", "未找到该记录，或不在您的管辖范围内")
 
 
-# Ninja raises HttpError with English text (e.g. "Cannot parse request body" for broken JSON).
-HTTP_ERROR_MESSAGES = {
-    400: ("json_invalid", "请求体不是有效的 JSON，请检查格式后重试"),
-    401: ("unauthorized", "请先登录，或登录已过期，请重新登录"),
-    403: ("forbidden", "您没有执行此操作的权限"),
-    404: ("not_found", "未找到该记录，或不在您的管辖范围内"),
-    405: ("method_not_allowed", "不支持该请求方法"),
-    413: ("too_large", "请求过大，请检查后重试"),
-    415: ("unsupported_media_type", "请求体应为 JSON（Content-Type: application/json）"),
-}
-
-
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    code, message = HTTP_ERROR_MESSAGES.get(exc.status_code, ("http_error", "请求有误，请检查后重试"))
+    # Ninja's HttpError text is English (e.g. "Cannot parse request body" for broken JSON).
+    code, message = http_status_error(exc.status_code)
     return _error(request, exc.status_code, code, message)
 
 

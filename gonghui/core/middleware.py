@@ -5,7 +5,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from .errors import DomainError
+from .errors import DomainError, http_status_error
 
 TITLES = {401: "请先登录", 403: "没有权限", 404: "页面不存在", 409: "数据已变化", 429: "操作太频繁"}
 
@@ -15,7 +15,20 @@ class DomainErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            # Errors raised outside Ninja's handlers (unknown path → 404, wrong method → 405) would
+            # otherwise leave as an HTML page or English text.
+            code, message = http_status_error(response.status_code)
+            new = JsonResponse({"code": code, "message": message, "field": None}, status=response.status_code)
+            if response.has_header("Allow"):
+                new["Allow"] = response["Allow"]
+            return new
+        return response
 
     def process_exception(self, request, exception):
         if not isinstance(exception, DomainError):

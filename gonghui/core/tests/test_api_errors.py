@@ -241,3 +241,18 @@ def test_nul_characters_on_pages(personas, client):
     ):
         assert response.status_code == 400
         assert "NUL" in response.content.decode()
+
+
+def test_unknown_api_path_is_a_json_404(county):
+    assert_error(county.get("no-such-thing"), 404, code="not_found")
+
+
+def test_wrong_method_is_a_json_405(county):
+    response = county.delete("orgs")
+    body = assert_error(response, 405, code="method_not_allowed")
+    assert body["message"] == "不支持该请求方法"
+    assert "GET" in response["Allow"]
+
+
+def test_form_encoded_body_is_refused_in_chinese(county):
+    assert_error(raw_post(county, "orgs", "name=x", content_type="application/x-www-form-urlencoded"), 400)
