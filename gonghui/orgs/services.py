@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import models, transaction
+from contextlib import contextmanager
+
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 
 from gonghui.core.audit import audit_record
@@ -77,9 +79,25 @@ def _clean(fields: dict) -> dict:
     return data
 
 
+CREDIT_TAKEN = "该统一社会信用代码已被其他工会使用"
+
+
 def _check_credit_code_free(code: str | None, exclude_pk: int | None = None) -> None:
     if code and Org.objects.filter(credit_code=code).exclude(pk=exclude_pk).exists():
-        raise DomainError("该统一社会信用代码已被其他工会使用", code="credit_taken", field="credit_code")
+        raise DomainError(CREDIT_TAKEN, code="credit_taken", field="credit_code")
+
+
+@contextmanager
+def _credit_code_race(code: str | None):
+    """The check above can pass for two requests at once; the unique constraint then decides,
+    and the loser gets the same answer as if it had come second."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        if code and Org.objects.filter(credit_code=code).exists():
+            raise DomainError(CREDIT_TAKEN, code="credit_taken", field="credit_code") from exc
+        raise
 
 
 def _new_child(parent: Org | None, kind: str, data: dict) -> Org:
@@ -117,7 +135,8 @@ def org_create(*, actor, parent: Org | None, kind: str, **fields) -> Org:
     if "name" not in data:
         raise DomainError("请填写工会名称", code="required", field="name")
     _check_credit_code_free(data.get("credit_code"))
-    org = _new_child(parent, kind, data)
+    with _credit_code_race(data.get("credit_code")):
+        org = _new_child(parent, kind, data)
     audit_record(actor=actor, action="org.create", obj=org, org=org, detail={"kind": kind})
     return org
 
@@ -131,7 +150,8 @@ def org_update(*, actor, org: Org, **fields) -> Org:
     changed = sorted(k for k, v in data.items() if getattr(org, k) != v)
     for key, value in data.items():
         setattr(org, key, value)
-    org.save()
+    with _credit_code_race(data.get("credit_code")):
+        org.save()
     audit_record(actor=actor, action="org.update", obj=org, org=org, detail={"fields": changed})
     return org
 

@@ -164,3 +164,39 @@ def test_two_admins_creating_children_of_one_parent_at_once_get_distinct_paths()
     assert len(paths) == 4 and len(set(paths)) == 4
     p.tree.township.refresh_from_db()
     assert p.tree.township.child_seq == seq_before + 4
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_unions_registering_one_credit_code_at_once_one_wins_cleanly():
+    from gonghui.testing.personas import build_personas
+
+    p = build_personas()
+    code = make_credit_code("81141125MA0K7777X")
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def work(actor, name):
+        try:
+            barrier.wait(timeout=10)
+            services.org_create(
+                actor=actor, parent=p.tree.township, kind="grassroots", name=name, credit_code=code
+            )
+            outcomes.append("created")
+        except DomainError as exc:
+            outcomes.append(exc.code)
+        except Exception as exc:  # an IntegrityError here is the bug this test guards
+            outcomes.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=work, args=(p.county_staffer, "甲公司工会")),
+        threading.Thread(target=work, args=(p.city_staffer, "乙公司工会")),
+    ]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert sorted(outcomes) == ["created", "credit_taken"]
+    assert Org.objects.filter(credit_code=code).count() == 1
