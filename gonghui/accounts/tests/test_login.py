@@ -276,3 +276,33 @@ def test_signed_out_visitors_are_sent_to_sign_in(db, client, path):
     response = client.get(path)
     assert response.status_code == 302
     assert "/accounts/" in response["Location"] and "login" in response["Location"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_first_sign_in_twice_at_once_makes_one_account():
+    import threading
+
+    from django.db import connection
+
+    from gonghui.accounts.services import user_get_or_create_by_phone
+
+    barrier = threading.Barrier(4)
+    users, errors = [], []
+
+    def work():
+        try:
+            barrier.wait(timeout=10)
+            users.append(user_get_or_create_by_phone(phone=PHONE).pk)
+        except Exception as exc:  # an IntegrityError here would be a 500 for the worker
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []
+    assert len(set(users)) == 1 and User.objects.count() == 1
