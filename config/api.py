@@ -11,7 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from gonghui.accounts.api import router as auth_router
 from gonghui.accounts.auth import api_auth
 from gonghui.core.api import router as core_router
-from gonghui.core.errors import DomainError
+from gonghui.core.errors import DomainError, http_status_error
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
 
@@ -88,7 +88,9 @@ def on_not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    return _error(request, exc.status_code, "http_error", str(exc))
+    # Ninja's HttpError text is English (e.g. "Cannot parse request body" for broken JSON).
+    code, message = http_status_error(exc.status_code)
+    return _error(request, exc.status_code, code, message)
 
 
 @api.exception_handler(SuspiciousOperation)

@@ -10,6 +10,15 @@ from gonghui.testing.browser import browser, desk_page, phone_page  # noqa: F401
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Personas create a handful of accounts per test; PBKDF2 would make that the slowest part."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _sms_outbox(settings):
     from gonghui.core.sms import MemorySmsBackend

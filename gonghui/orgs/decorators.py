@@ -1,9 +1,10 @@
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from gonghui.core.errors import Forbidden, NotFound
+from gonghui.accounts.otp import confirmed_device, session_second_factor_ok
 
 from .scope import is_staff_member
 
@@ -13,20 +14,16 @@ def workbench_view(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        # Encoded, so a filtered list (?q=…&status=…) comes back whole after signing in.
+        login_url = f"{reverse('accounts:staff_login')}?{urlencode({'next': request.get_full_path()})}"
         if not request.user.is_authenticated:
-            return redirect(f"{reverse('accounts:staff_login')}?next={request.get_full_path()}")
+            return redirect(login_url)
         if not is_staff_member(request.user):
             return render(request, "core/not_staff.html", status=403)
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            # Out of scope looks exactly like absent: the same 404 page, never a 500 or a 403.
-            return render(
-                request, "core/error.html", {"title": "页面不存在", "message": exc.message}, status=404
-            )
-        except Forbidden as exc:
-            return render(
-                request, "core/error.html", {"title": "没有权限", "message": exc.message}, status=403
-            )
+        if not session_second_factor_ok(request.user):
+            if confirmed_device(request.user) is None:
+                return redirect("accounts:totp_setup")
+            return redirect(login_url)
+        return view(request, *args, **kwargs)
 
     return wrapper
