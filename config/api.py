@@ -4,14 +4,14 @@ import logging
 
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from gonghui.accounts.api import router as auth_router
 from gonghui.accounts.auth import api_auth
 from gonghui.core.api import router as core_router
-from gonghui.core.errors import DomainError
+from gonghui.core.errors import DomainError, http_status_error
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.service_orders.api import router as service_orders_router
@@ -24,6 +24,9 @@ api = NinjaAPI(
     description="工会数字服务平台接口：入会、会员、服务站点、诉求工单等。所有错误返回 {code, message, field}。",
     auth=api_auth,
     urls_namespace="api",
+    # Swagger UI comes from django-ninja's bundled static files; no validator badge either, which
+    # would otherwise call validator.swagger.io from an intranet that cannot reach it.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 PYDANTIC_MESSAGES = {
@@ -86,7 +89,9 @@ def on_not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    return _error(request, exc.status_code, "http_error", str(exc))
+    # Ninja's HttpError text is English (e.g. "Cannot parse request body" for broken JSON).
+    code, message = http_status_error(exc.status_code)
+    return _error(request, exc.status_code, code, message)
 
 
 @api.exception_handler(SuspiciousOperation)

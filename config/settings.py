@@ -73,6 +73,10 @@ except (ValueError, KeyError, TypeError, AssertionError) as exc:
     raise ImproperlyConfigured(
         'FIELD_ENCRYPTION_KEYS 格式应为 {"current": 1, "keys": {"1": "..."}, "index_key": "..."}'
     ) from exc
+# auto: SM4-GCM (国密) where this OpenSSL build offers it, else AES-256-GCM; "sm4" or "aes" forces one.
+GONGHUI_FIELD_CIPHER = os.environ.get("GONGHUI_FIELD_CIPHER", "auto")
+if GONGHUI_FIELD_CIPHER not in {"auto", "sm4", "aes"}:
+    raise ImproperlyConfigured("GONGHUI_FIELD_CIPHER 只能是 auto、sm4 或 aes")
 
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h] or (
     [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver", "[::1]"]
@@ -106,6 +110,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "gonghui.core.context.RequestContextMiddleware",
+    "gonghui.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,6 +119,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "gonghui.accounts.middleware.PasswordExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "gonghui.core.middleware.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -203,7 +209,7 @@ GONGHUI_PASSWORD_MAX_AGE_DAYS = env_int(
 )
 AUTH_PASSWORD_VALIDATORS = [
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "gonghui.accounts.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10 if GONGHUI_STRICT_PASSWORDS else 8},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -235,6 +241,10 @@ AXES_USERNAME_CALLABLE = "gonghui.accounts.backends.axes_username"
 AXES_LOCKOUT_CALLABLE = "gonghui.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# How many reverse proxies append to X-Forwarded-For in front of the app (docs/deploy.md); the audit
+# log takes the client IP from that hop and ignores the header when there is no proxy.
+GONGHUI_PROXY_COUNT = env_int("GONGHUI_PROXY_COUNT", 1 if PRODUCTION else 0)
 
 # --- security headers --------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from gonghui.accounts.admin_site import GonghuiAdminSite
+
 from .api import api
+
+# The admin holds every raw record: it needs the staff TOTP as much as the workbench does.
+admin.site.__class__ = GonghuiAdminSite
 
 urlpatterns = [
     path("api/v1/", api.urls),

@@ -1,7 +1,11 @@
 """API authentication: `Authorization: Bearer <token>`, or the browser's session for pages."""
 
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer
+from ninja.security.session import SessionAuth
 
+from gonghui.orgs.scope import is_staff_member
+
+from .otp import session_second_factor_ok
 from .services import api_token_user
 
 
@@ -13,4 +17,14 @@ class BearerToken(HttpBearer):
         return user
 
 
-api_auth = [BearerToken(), django_auth]
+class StaffVerifiedSession(SessionAuth):
+    """Session auth that refuses a staffer's session still waiting for its TOTP."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user is not None and is_staff_member(user) and not session_second_factor_ok(user):
+            return None
+        return user
+
+
+api_auth = [BearerToken(), StaffVerifiedSession()]

@@ -35,7 +35,7 @@ class UserManager(BaseUserManager):
         return self.create_user(phone_index, password, **extra)
 
     def get_by_natural_key(self, username):
-        # A phone number is turned into its index; anything else is taken as an index already.
+        # A non-phone username is already an index (or nothing).
         with contextlib.suppress(ValidationError):
             username = phone_index(normalize_mobile(username))
         return self.get(phone_index=username)
@@ -92,7 +92,7 @@ class LoginCode(models.Model):
         indexes = [models.Index(fields=["phone_index", "-created_at"])]
 
     def __str__(self):
-        return f"验证码 #{self.pk}"
+        return f"登录验证码 {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class ApiToken(models.Model):
@@ -108,4 +108,4 @@ class ApiToken(models.Model):
         verbose_name = verbose_name_plural = "接口令牌"
 
     def __str__(self):
-        return f"令牌 #{self.pk}"
+        return f"接口令牌（{self.user}）"

@@ -13,3 +13,14 @@ def staff_otp_ok(user, token: str | None) -> bool:
     if device is None:
         return not settings.GONGHUI_STAFF_TOTP_REQUIRED
     return bool(token) and device.verify_token(token.strip())
+
+
+def session_second_factor_ok(user) -> bool:
+    """A browser session may act as staff only once its TOTP was verified (when required).
+
+    A staffer who has not bound an authenticator yet is signed in just far enough to bind one;
+    without this check that half-way session would open the whole workbench."""
+    if not settings.GONGHUI_STAFF_TOTP_REQUIRED:
+        return True
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified and is_verified())

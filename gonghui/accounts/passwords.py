@@ -1,3 +1,4 @@
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 
@@ -20,3 +21,11 @@ class ComplexityValidator:
 
     def get_help_text(self):
         return "密码须包含大写字母、小写字母、数字、符号中的至少三类"
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django 5.2 changed this message's msgid and its zh-hans catalogue has not caught up, so the
+    stock validator speaks English on a Chinese page."""
+
+    def get_error_message(self):
+        return f"密码长度太短，至少需要 {self.min_length} 个字符"

@@ -10,7 +10,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from gonghui.core.audit import audit_record
@@ -77,10 +77,16 @@ def login_code_consume(*, phone: str, code: str) -> bool:
 def user_get_or_create_by_phone(*, phone: str) -> User:
     """Workers need no separate registration: a verified phone number creates the account."""
     phone = normalize_mobile(phone)
-    user = User.objects.filter(phone_index=phone_index(phone)).first()
+    index = phone_index(phone)
+    user = User.objects.filter(phone_index=index).first()
     if user is None:
-        user = User.objects.create_user(phone)
-        audit_record(actor=user, action="user.register", obj=user)
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(phone)
+                audit_record(actor=user, action="user.register", obj=user)
+        except IntegrityError:
+            # The same number signed in twice at once: the other request created the account.
+            user = User.objects.get(phone_index=index)
     return user
 
 
@@ -113,7 +119,11 @@ def api_token_user(raw: str) -> User | None:
 
 @transaction.atomic
 def api_token_revoke(*, raw: str) -> None:
-    ApiToken.objects.filter(key_hash=_hash(raw)).delete()
+    token = ApiToken.objects.select_related("user").filter(key_hash=_hash(raw)).first()
+    if token is None:
+        return
+    token.delete()
+    audit_record(actor=token.user, action="auth.token_revoke", obj=token.user)
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
 
 from gonghui.core.errors import DomainError
 from gonghui.orgs.scope import is_staff_member
@@ -88,6 +89,9 @@ def staff_login(request):
             context["error"] = "动态口令不正确，请查看身份验证器中的6位数字"
         else:
             login(request, user)
+            device = confirmed_device(user)
+            if device is not None:
+                otp_login(request, device)  # marks the session verified for the workbench
             return redirect(context["next"])
     return render(request, "accounts/staff_login.html", context)
 
@@ -98,6 +102,7 @@ def totp_setup(request):
     context = {}
     if request.method == "POST":
         if totp_confirm(user=request.user, token=request.POST.get("otp", "")):
+            otp_login(request, confirmed_device(request.user))
             return redirect("core:workbench")
         context["error"] = "动态口令不正确，请重新输入"
     context.update(totp_begin(user=request.user))

@@ -9,6 +9,7 @@ from gonghui.orgs.models import Staff
 from gonghui.orgs.scope import scope_paths
 
 from . import notifications
+from .pagination import window
 from .selectors import audit_events
 
 router = Router(tags=["系统"])
@@ -76,5 +77,4 @@ def audit_list(request, action: str = "", result: str = "", limit: int = 100, of
     if not scope_paths(request.user, roles=[Staff.Role.AUDITOR]):
         raise Forbidden("只有审计员可以查看审计日志")
     qs = audit_events(actor=request.user, action=action, result=result)
-    limit = max(1, min(limit, 500))
-    return list(qs[offset : offset + limit])
+    return window(qs, limit=limit, offset=offset, maximum=500)

@@ -2,8 +2,27 @@
 
 from __future__ import annotations
 
+import re
+
 from .context import current_ip
+from .crypto import mask_id_number, mask_phone
 from .models import AuditEvent
+
+# Free text that reaches the log (a reveal reason, say) may carry the very number it is about.
+_ID_LIKE = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])")
+_MOBILE_LIKE = re.compile(r"(?<![0-9])(?:\+?86)?1[3-9][0-9]{9}(?![0-9])")
+
+
+def scrub(value):
+    """Mask anything shaped like a 身份证号 or mobile number in a detail value, however nested."""
+    if isinstance(value, str):
+        value = _ID_LIKE.sub(lambda m: mask_id_number(m.group(0)), value)
+        return _MOBILE_LIKE.sub(lambda m: mask_phone(m.group(0).removeprefix("+").removeprefix("86")), value)
+    if isinstance(value, dict):
+        return {k: scrub(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrub(v) for v in value]
+    return value
 
 
 def audit_record(
@@ -28,7 +47,7 @@ def audit_record(
         object_id=str(obj.pk) if obj is not None else "",
         result=result,
         ip=ip or current_ip.get(),
-        detail=detail or {},
+        detail=scrub(detail or {}),
     )
 
 

@@ -1,16 +1,32 @@
 """The current request's client IP, so services can audit without every caller passing it."""
 
+import ipaddress
 from contextvars import ContextVar
+
+from django.conf import settings
 
 current_ip: ContextVar[str | None] = ContextVar("current_ip", default=None)
 
 
+def _valid_ip(value: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request) -> str | None:
-    # Behind the reverse proxy (docs/deploy.md) the first X-Forwarded-For hop is the client.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip()[:45]
-    return request.META.get("REMOTE_ADDR")
+    """The address the audit log records.
+
+    X-Forwarded-For is written by the client as much as by the proxy, so only the hops our own
+    proxies appended (GONGHUI_PROXY_COUNT, counted from the right) are trusted; without a proxy the
+    header is ignored. Anything that is not an IP address is dropped rather than stored."""
+    proxies = getattr(settings, "GONGHUI_PROXY_COUNT", 0)
+    if proxies:
+        hops = [h for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        if len(hops) >= proxies:
+            return _valid_ip(hops[-proxies])
+    return _valid_ip(request.META.get("REMOTE_ADDR"))
 
 
 class RequestContextMiddleware:

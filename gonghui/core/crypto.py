@@ -96,7 +96,8 @@ def decrypt(token: str) -> str:
             data = _sm4_gcm(key, nonce, sealed, decrypt=True)
         else:
             data = AESGCM(key).decrypt(nonce, sealed, None)
-    except InvalidTag as exc:
+    except (InvalidTag, ValueError) as exc:
+        # ValueError: a truncated blob leaves GCM a nonce or tag of the wrong length.
         raise DecryptionError("密文校验失败（密钥不符或数据被篡改）") from exc
     return data.decode()
 

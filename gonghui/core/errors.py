@@ -74,3 +74,19 @@ def field_value(cleaned, field: str, validator):
         return validator(cleaned)
     except ValidationError as exc:
         raise DomainError.from_validation(exc, field=field) from exc
+
+
+HTTP_STATUS_ERRORS = {
+    400: ("json_invalid", "请求体不是有效的 JSON，请检查格式后重试"),
+    401: ("unauthorized", "请先登录，或登录已过期，请重新登录"),
+    403: ("forbidden", "您没有执行此操作的权限"),
+    404: ("not_found", "未找到该记录，或不在您的管辖范围内"),
+    405: ("method_not_allowed", "不支持该请求方法"),
+    413: ("too_large", "请求过大，请检查后重试"),
+    415: ("unsupported_media_type", "请求体应为 JSON（Content-Type: application/json）"),
+}
+
+
+def http_status_error(status: int) -> tuple[str, str]:
+    """(code, Chinese message) for an HTTP error that carries no message of ours."""
+    return HTTP_STATUS_ERRORS.get(status, ("http_error", "请求有误，请检查后重试"))

@@ -6,6 +6,16 @@ class AppendOnlyError(Exception):
     pass
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk update()/delete() would bypass the model's save()/delete() guards."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("审计日志只能追加，不能修改")
+
+    def delete(self):
+        raise AppendOnlyError("审计日志只能追加，不能删除")
+
+
 class AuditEvent(models.Model):
     """Append-only: one row per state change and per reveal/export of personal data.
 
@@ -42,6 +52,8 @@ class AuditEvent(models.Model):
     result = models.CharField("结果", max_length=8, choices=Result.choices, default=Result.OK)
     ip = models.GenericIPAddressField("IP", null=True, blank=True)
     detail = models.JSONField("详情", default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "审计日志"

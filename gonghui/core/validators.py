@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import phonenumbers
@@ -18,8 +19,10 @@ from .regions import PROVINCES
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
-_ID18 = re.compile(r"^\d{17}[\dX]$")
-_ID15 = re.compile(r"^\d{15}$")
+# [0-9], not \d: \d also matches full-width and other Unicode digits, which would store a second,
+# differently indexed copy of the same number.
+_ID18 = re.compile(r"^[0-9]{17}[0-9X]$")
+_ID15 = re.compile(r"^[0-9]{15}$")
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,8 @@ def _today() -> dt.date:
 def parse_id_number(value: str, *, today: dt.date | None = None) -> IdNumber:
     if value is None or not str(value).strip():
         raise ValidationError("请填写身份证号", code="id_required")
-    value = str(value).strip().upper().replace(" ", "")
+    # Phones' Chinese keyboards often type full-width digits (１２３); NFKC folds them to ASCII.
+    value = unicodedata.normalize("NFKC", str(value)).strip().upper().replace(" ", "")
     if _ID15.match(value):
         value = id15_to_18(value)
     if len(value) != 18:
@@ -110,7 +114,7 @@ def credit_code_check_char(first17: str) -> str:
 def validate_credit_code(value: str) -> str:
     if value is None or not str(value).strip():
         raise ValidationError("请填写统一社会信用代码", code="credit_required")
-    value = str(value).strip().upper().replace(" ", "")
+    value = unicodedata.normalize("NFKC", str(value)).strip().upper().replace(" ", "")
     if len(value) != 18:
         raise ValidationError("统一社会信用代码应为18位", code="credit_length")
     if not _CREDIT.match(value):
@@ -133,14 +137,14 @@ def make_credit_code(first17: str) -> str:
 
 # --- mobile numbers ---------------------------------------------------------------------------
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 def normalize_mobile(value: str) -> str:
     """Mainland mobile number → E.164 (+86…)."""
     if value is None or not str(value).strip():
         raise ValidationError("请填写手机号", code="phone_required")
-    raw = re.sub(r"[\s\-()]", "", str(value))
+    raw = re.sub(r"[\s\-()]", "", unicodedata.normalize("NFKC", str(value)))
     digits = raw[3:] if raw.startswith("+86") else raw[2:] if raw.startswith("86") and len(raw) == 13 else raw
     if not _MOBILE.match(digits):
         raise ValidationError("手机号应为11位数字、以1开头（如 13800138000）", code="phone_format")

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.models import Staff
 from gonghui.orgs.scope import scope_paths
-from gonghui.orgs.selectors import org_roots, scoped_orgs, subtree_counts
+from gonghui.orgs.selectors import org_get, org_roots, subtree_counts
 
 from . import notifications
 from .models import AuditEvent
@@ -93,10 +93,8 @@ def audit_log(request):
     if not is_auditor:
         return render(request, "core/not_auditor.html", {"nav": "audit"}, status=403)
     org_id = request.GET.get("org") or ""
-    org_path = ""
-    if org_id.isdigit():
-        org = scoped_orgs(request.user, roles=[Staff.Role.AUDITOR]).filter(pk=int(org_id)).first()
-        org_path = org.path if org else "-"
+    # An org outside the auditor's subtree is a 404, like every other out-of-scope reference.
+    org_path = org_get(actor=request.user, org_id=org_id, roles=[Staff.Role.AUDITOR]).path if org_id else ""
     events = audit_events(
         actor=request.user,
         action=request.GET.get("action", "").strip(),

@@ -2,6 +2,8 @@ import datetime as dt
 
 from ninja import Field, Router, Schema
 
+from gonghui.core.pagination import window
+
 from . import selectors, services
 
 router = Router(tags=["会员"])
@@ -37,9 +39,8 @@ class RevealOut(Schema):
 def member_list(
     request, q: str = "", status: str = "", occupation: str = "", limit: int = 50, offset: int = 0
 ):
-    limit = max(1, min(limit, 200))
     qs = selectors.member_search(actor=request.user, q=q, status=status, occupation=occupation)
-    return list(qs[offset : offset + limit])
+    return window(qs, limit=limit, offset=offset, maximum=200)
 
 
 @router.get("/{member_id}", response=MemberOut, summary="会员详情（个人信息已脱敏）")

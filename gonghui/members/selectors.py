@@ -17,6 +17,17 @@ def members_in_scope(*, actor) -> QuerySet[Member]:
     return Member.objects.filter(path_q(scope_paths(actor), "org_path"))
 
 
+def is_personal_number(q: str) -> bool:
+    """A complete 身份证号 or mobile number: searched by blind index, never put into a URL."""
+    for check in (parse_id_number, normalize_mobile):
+        try:
+            check((q or "").strip())
+        except ValidationError:
+            continue
+        return True
+    return False
+
+
 def member_search(
     *, actor, q: str = "", org_path: str = "", status: str = "", occupation: str = ""
 ) -> QuerySet[Member]:

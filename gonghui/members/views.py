@@ -1,6 +1,8 @@
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
-from django.shortcuts import render
-from django.views.decorators.http import require_POST
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.core.errors import DomainError
 from gonghui.orgs.decorators import workbench_view
@@ -11,12 +13,21 @@ from .models import OCCUPATIONS, Member
 
 
 @workbench_view
+@require_http_methods(["GET", "POST"])
 def member_list(request):
+    filters = request.GET
+    if request.method == "POST":
+        # The search form is posted so a 身份证号 or phone number typed into it never lands in a URL
+        # (access logs, browser history, Referer). Other searches go back to a shareable GET URL.
+        filters = request.POST
+        if not selectors.is_personal_number(filters.get("q", "")):
+            params = {k: filters.get(k, "").strip() for k in ("q", "status", "occupation")}
+            return redirect(f"{request.path}?{urlencode({k: v for k, v in params.items() if v})}")
     qs = selectors.member_search(
         actor=request.user,
-        q=request.GET.get("q", ""),
-        status=request.GET.get("status", ""),
-        occupation=request.GET.get("occupation", ""),
+        q=filters.get("q", ""),
+        status=filters.get("status", ""),
+        occupation=filters.get("occupation", ""),
     )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(
@@ -24,7 +35,7 @@ def member_list(request):
         "members/list.html",
         {
             "page": page,
-            "filters": request.GET,
+            "filters": filters,
             "occupations": OCCUPATIONS,
             "statuses": Member.Status.choices,
             "nav": "members",

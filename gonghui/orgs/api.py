@@ -4,6 +4,7 @@ from ninja import Field, Router, Schema
 from gonghui.accounts.models import User
 from gonghui.accounts.services import user_get_or_create_by_phone
 from gonghui.core.errors import field_value
+from gonghui.core.pagination import window
 from gonghui.core.validators import normalize_mobile
 
 from . import selectors, services
@@ -84,9 +85,8 @@ class StaffIn(Schema):
 def org_list(
     request, parent_id: int | None = None, q: str = "", kind: str = "", limit: int = 100, offset: int = 0
 ):
-    limit = max(1, min(limit, 500))
     qs = selectors.org_list(actor=request.user, parent_id=parent_id, q=q, kind=kind)
-    return list(qs[offset : offset + limit])
+    return window(qs, limit=limit, offset=offset, maximum=500)
 
 
 @router.get("/{org_id}", response=OrgDetailOut, summary="工会组织详情")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from collections import defaultdict
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
 
 from gonghui.core.errors import NotFound
 
@@ -48,18 +51,43 @@ def visible_ancestors(*, actor, org: Org) -> list[Org]:
     return [a for a in org_ancestors(org) if any(a.path.startswith(r) for r in roots)]
 
 
+def _common_prefix(paths: list[str]) -> str:
+    # The common prefix of the smallest and largest string is that of all of them.
+    low, high = min(paths), max(paths)
+    n = 0
+    while n < len(low) and low[n] == high[n]:
+        n += 1
+    return low[:n]
+
+
 def subtree_counts(orgs: list[Org]) -> dict[int, dict[str, int]]:
-    """Sub-org and member counts for each node's whole subtree: two index range counts per node."""
+    """Sub-org and member counts for each node's whole subtree.
+
+    Two grouped queries per distinct depth (a tree level is one depth), not two per node: the
+    children of a county with 200 unions are two queries, not 400."""
     from gonghui.members.models import Member
 
     result = {o.pk: {"orgs": 0, "members": 0} for o in orgs}
-    if not orgs:
-        return result
+    by_length: dict[int, dict[str, int]] = defaultdict(dict)
     for org in orgs:
-        result[org.pk]["orgs"] = Org.objects.filter(subtree_q(org.path)).count() - 1
-        result[org.pk]["members"] = Member.objects.filter(
-            subtree_q(org.path, "org_path"), status=Member.Status.ACTIVE
-        ).count()
+        by_length[len(org.path)][org.path] = org.pk
+    for length, pks in by_length.items():
+        common = _common_prefix(list(pks))
+        for key, queryset, field in (
+            ("orgs", Org.objects.all(), "path"),
+            ("members", Member.objects.filter(status=Member.Status.ACTIVE), "org_path"),
+        ):
+            rows = (
+                queryset.filter(subtree_q(common, field))
+                .annotate(root=Substr(field, 1, length))
+                .filter(root__in=list(pks))
+                .values("root")
+                .annotate(n=Count("pk"))
+                .values_list("root", "n")
+            )
+            for root, n in rows:
+                # A node's own row is in its subtree range; it is not its own sub-org.
+                result[pks[root]][key] = n - 1 if key == "orgs" else n
     return result
 
 

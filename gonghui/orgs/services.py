@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from contextlib import contextmanager
+
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 
 from gonghui.core.audit import audit_record
@@ -40,23 +42,32 @@ EDITABLE_FIELDS = (
 
 def _clean(fields: dict) -> dict:
     data = {k: v for k, v in fields.items() if k in EDITABLE_FIELDS}
-    if "name" in data:
-        data["name"] = (data["name"] or "").strip()
-        if not data["name"]:
-            raise DomainError("请填写工会名称", code="required", field="name")
-        if len(data["name"]) > 120:
-            raise DomainError("工会名称不能超过120个字", code="too_long", field="name")
+    for key, value in data.items():
+        field = Org._meta.get_field(key)
+        if isinstance(field, models.CharField) and not field.null:
+            # An API client clearing a text field sends null; the column holds "" for "not given".
+            data[key] = "" if value is None else str(value).strip()
+    if "name" in data and not data["name"]:
+        raise DomainError("请填写工会名称", code="required", field="name")
     if data.get("credit_code"):
         data["credit_code"] = field_value(data["credit_code"], "credit_code", validate_credit_code)
     elif "credit_code" in data:
         data["credit_code"] = None
-    if data.get("region_code") and not (len(data["region_code"]) == 6 and data["region_code"].isdigit()):
+    if data.get("region_code") and not (
+        len(data["region_code"]) == 6 and data["region_code"].isascii() and data["region_code"].isdigit()
+    ):
         raise DomainError("行政区划代码应为6位数字", code="region_format", field="region_code")
     if data.get("contact_phone"):
         phone = str(data["contact_phone"]).strip()
         if phone.startswith("1") and len(phone) == 11:
             phone = field_value(phone, "contact_phone", normalize_mobile)
-        data["contact_phone"] = phone[:20]
+        data["contact_phone"] = phone
+    for key, value in data.items():
+        field = Org._meta.get_field(key)
+        if isinstance(value, str) and field.max_length and len(value) > field.max_length:
+            raise DomainError(
+                f"{field.verbose_name}不能超过{field.max_length}个字", code="too_long", field=key
+            )
     for field, low, high, label in (("lat", 3.0, 54.0, "纬度"), ("lng", 73.0, 136.0, "经度")):
         value = data.get(field)
         if value is not None and not (low <= float(value) <= high):
@@ -68,9 +79,25 @@ def _clean(fields: dict) -> dict:
     return data
 
 
+CREDIT_TAKEN = "该统一社会信用代码已被其他工会使用"
+
+
 def _check_credit_code_free(code: str | None, exclude_pk: int | None = None) -> None:
     if code and Org.objects.filter(credit_code=code).exclude(pk=exclude_pk).exists():
-        raise DomainError("该统一社会信用代码已被其他工会使用", code="credit_taken", field="credit_code")
+        raise DomainError(CREDIT_TAKEN, code="credit_taken", field="credit_code")
+
+
+@contextmanager
+def _credit_code_race(code: str | None):
+    """The check above can pass for two requests at once; the unique constraint then decides,
+    and the loser gets the same answer as if it had come second."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        if code and Org.objects.filter(credit_code=code).exists():
+            raise DomainError(CREDIT_TAKEN, code="credit_taken", field="credit_code") from exc
+        raise
 
 
 def _new_child(parent: Org | None, kind: str, data: dict) -> Org:
@@ -108,7 +135,8 @@ def org_create(*, actor, parent: Org | None, kind: str, **fields) -> Org:
     if "name" not in data:
         raise DomainError("请填写工会名称", code="required", field="name")
     _check_credit_code_free(data.get("credit_code"))
-    org = _new_child(parent, kind, data)
+    with _credit_code_race(data.get("credit_code")):
+        org = _new_child(parent, kind, data)
     audit_record(actor=actor, action="org.create", obj=org, org=org, detail={"kind": kind})
     return org
 
@@ -122,7 +150,8 @@ def org_update(*, actor, org: Org, **fields) -> Org:
     changed = sorted(k for k, v in data.items() if getattr(org, k) != v)
     for key, value in data.items():
         setattr(org, key, value)
-    org.save()
+    with _credit_code_race(data.get("credit_code")):
+        org.save()
     audit_record(actor=actor, action="org.update", obj=org, org=org, detail={"fields": changed})
     return org
 
@@ -132,6 +161,9 @@ def staff_assign(*, actor, org: Org, user, role: str, title: str = "", can_revea
     require_scope(actor, org, roles=[Staff.Role.ADMIN])
     if role not in Staff.Role.values:
         raise DomainError("岗位不正确", code="role_invalid", field="role")
+    title = (title or "").strip()
+    if len(title) > Staff._meta.get_field("title").max_length:
+        raise DomainError("职务不能超过40个字", code="too_long", field="title")
     staff, created = Staff.objects.get_or_create(
         user=user, org=org, role=role, defaults={"title": title, "can_reveal_pii": can_reveal_pii}
     )
