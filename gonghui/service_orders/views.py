@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import wraps
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -12,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.errors import DomainError
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.scope import in_scope
 from gonghui.orgs.selectors import org_get, org_roots
@@ -32,20 +31,6 @@ from .forms import (
 from .models import Category, Expert, ServiceOrder
 
 NAV = "service_orders"
-
-
-def bench(view):
-    """Workbench page whose selectors' NotFound (outside scope) becomes the site's ordinary 404 page."""
-
-    @workbench_view
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-
-    return wrapper
 
 
 def _page(request, template, context, status=200):
@@ -68,7 +53,7 @@ def _date_param(value, default: dt.date) -> dt.date:
 # --- home and menu -------------------------------------------------------------------------------
 
 
-@bench
+@workbench_view
 def home(request):
     stats = selectors.statistics(actor=request.user)
     queue = selectors.dispatch_queue(actor=request.user)
@@ -88,7 +73,7 @@ def home(request):
     )
 
 
-@bench
+@workbench_view
 def menu(request):
     category = request.GET.get("category", "")
     q = request.GET.get("q", "").strip()
@@ -107,7 +92,7 @@ def menu(request):
     )
 
 
-@bench
+@workbench_view
 @require_http_methods(["GET", "POST"])
 def item_order(request, item_id):
     """The item and, for those who may order it, the 点单 form."""
@@ -161,7 +146,7 @@ def item_order(request, item_id):
     )
 
 
-@bench
+@workbench_view
 @require_http_methods(["GET", "POST"])
 def item_edit(request, item_id=None):
     item = selectors.item_get(actor=request.user, item_id=item_id) if item_id else None
@@ -210,7 +195,7 @@ def item_edit(request, item_id=None):
 # --- orders --------------------------------------------------------------------------------------
 
 
-@bench
+@workbench_view
 def orders(request):
     status = request.GET.get("status", "")
     category = request.GET.get("category", "")
@@ -229,7 +214,7 @@ def orders(request):
     )
 
 
-@bench
+@workbench_view
 def queue(request):
     qs = list(selectors.dispatch_queue(actor=request.user)[:200])
     # Suggestions for the head of the queue only: each is a calendar search.
@@ -278,13 +263,13 @@ def _order_context(request, order, **forms):
     return ctx
 
 
-@bench
+@workbench_view
 def order_detail(request, order_id):
     order = selectors.order_get(actor=request.user, order_id=order_id)
     return _page(request, "service_orders/order.html", _order_context(request, order))
 
 
-@bench
+@workbench_view
 @require_POST
 def order_action(request, order_id, action):
     order = selectors.order_get(actor=request.user, order_id=order_id)
@@ -350,7 +335,7 @@ DONE_MESSAGES = {
 # --- experts and calendars -----------------------------------------------------------------------
 
 
-@bench
+@workbench_view
 @require_http_methods(["GET", "POST"])
 def experts(request):
     publishers = list(selectors.publishing_orgs(actor=request.user)[:1])
@@ -419,7 +404,7 @@ def _calendar_context(request, events_fn, leaves=()):
 WEEKDAY_FIELDS = [(d, services.WEEKDAYS[d]) for d in range(7)]
 
 
-@bench
+@workbench_view
 @require_http_methods(["GET", "POST"])
 def expert_detail(request, expert_id):
     expert = selectors.expert_get(actor=request.user, expert_id=expert_id)
@@ -478,7 +463,7 @@ def _parse_hours(post) -> list[tuple[int, dt.time, dt.time]]:
     return rows
 
 
-@bench
+@workbench_view
 def team_calendar(request, team_id):
     team = selectors.team_get(actor=request.user, team_id=team_id)
     ctx = _calendar_context(request, lambda a, b: selectors.team_calendar(team=team, first=a, last=b))
@@ -486,7 +471,7 @@ def team_calendar(request, team_id):
     return _page(request, "service_orders/calendar.html", ctx)
 
 
-@bench
+@workbench_view
 def union_calendar(request):
     org_id = request.GET.get("org")
     org = org_get(actor=request.user, org_id=org_id) if org_id else org_roots(actor=request.user).first()
@@ -497,7 +482,7 @@ def union_calendar(request):
     return _page(request, "service_orders/calendar.html", ctx)
 
 
-@bench
+@workbench_view
 def stats(request):
     date_from = _date_param(request.GET.get("from"), None)
     date_to = _date_param(request.GET.get("to"), None)

@@ -8,12 +8,6 @@ from gonghui.service_orders import services
 from gonghui.service_orders.models import Expert, ExpertTeam, ServiceItem
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Each persona's password costs ~1 s of PBKDF2 on a busy CI box; hashing strength is not under test here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @dataclass
 class Menu:
     team: ExpertTeam
