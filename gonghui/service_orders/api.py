@@ -87,6 +87,7 @@ class TeamIn(Schema):
 
 class ExpertOut(Schema):
     id: int
+    has_account: bool = Field(alias="has_account")
     org_id: int
     team_id: int | None
     name: str
@@ -104,6 +105,7 @@ class ExpertIn(Schema):
     kind: str
     title: str = ""
     skills: str = ""
+    phone: str = ""
 
 
 class ExpertPatch(Schema):
@@ -305,6 +307,7 @@ def expert_create(request, payload: ExpertIn):
         kind=payload.kind,
         title=payload.title,
         skills=payload.skills,
+        phone=payload.phone,
     )
 
 

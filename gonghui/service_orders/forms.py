@@ -99,6 +99,12 @@ class ExpertForm(forms.Form):
     skills = forms.CharField(
         label="擅长", max_length=200, required=False, help_text="用顿号分隔，如：海姆立克急救、身心双检"
     )
+    phone = forms.CharField(
+        label="手机号（可选）",
+        max_length=20,
+        required=False,
+        help_text="填写后专家可登录工作台查看自己的日程",
+    )
 
 
 class LeaveForm(forms.Form):

@@ -91,6 +91,10 @@ class Expert(models.Model):
         return self.name
 
     @property
+    def has_account(self) -> bool:
+        return self.user_id is not None
+
+    @property
     def skill_list(self) -> list[str]:
         return [
             s.strip() for s in self.skills.replace("，", "、").replace(",", "、").split("、") if s.strip()

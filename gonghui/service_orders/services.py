@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from gonghui.accounts.services import user_get_or_create_by_phone
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import Conflict, DomainError, NotFound, field_value
 from gonghui.core.notifications import notify
@@ -186,7 +187,10 @@ def expert_create(
     title: str = "",
     skills: str = "",
     user=None,
+    phone: str = "",
 ) -> Expert:
+    """An expert needs no account; given a phone number, they get one with a Staff position of role
+    expert on the org, so they can sign in and see their own calendar."""
     _require_manager(actor, org)
     if not name.strip():
         raise DomainError("请填写专家姓名", field="name")
@@ -194,6 +198,14 @@ def expert_create(
         raise DomainError("请选择专家类别：医生、心理咨询师、律师、教练、劳模工匠或培训讲师", field="kind")
     if team is not None and not in_scope(actor, team.org, MANAGERS):
         raise DomainError("请选择本工会的专家服务团", field="team")
+    if phone and phone.strip():
+        user = user_get_or_create_by_phone(phone=field_value(phone.strip(), "phone", normalize_mobile))
+        if not user.name:
+            user.name = name.strip()[:40]
+            user.save(update_fields=["name"])
+        Staff.objects.get_or_create(
+            user=user, org=org, role=Staff.Role.EXPERT, defaults={"title": title[:40]}
+        )
     expert = Expert.objects.create(
         org=org,
         team=team,
@@ -203,7 +215,13 @@ def expert_create(
         skills=skills.strip()[:200],
         user=user,
     )
-    audit_record(actor=actor, action="expert.create", obj=expert, org=org, detail={"kind": kind})
+    audit_record(
+        actor=actor,
+        action="expert.create",
+        obj=expert,
+        org=org,
+        detail={"kind": kind, "account": bool(expert.user_id)},
+    )
     return expert
 
 

@@ -315,3 +315,49 @@ def test_visible_item_for_a_union_outside_its_area_names_the_field(personas, men
     assert r.status_code == 400 and r.json()["field"] == "item"
     assert "不在" in r.json()["message"] and "身心双检" in r.json()["message"]
     assert not ServiceOrder.objects.exists()
+
+
+def test_expert_with_phone_gets_an_expert_position_and_sees_own_calendar(personas, menu, api):
+    from django.test import Client
+
+    from gonghui.accounts.models import User
+    from gonghui.orgs.models import Staff
+
+    client = api(personas.county_staffer)
+    r = client.post(
+        "service-orders/experts",
+        {
+            "org_id": personas.tree.county.pk,
+            "team_id": menu.team.pk,
+            "name": "刘教练",
+            "kind": "coach",
+            "skills": "八段锦",
+            "phone": "12345",
+        },
+    )
+    assert r.status_code == 400 and r.json()["field"] == "phone"
+    r = client.post(
+        "service-orders/experts",
+        {
+            "org_id": personas.tree.county.pk,
+            "team_id": menu.team.pk,
+            "name": "刘教练",
+            "kind": "coach",
+            "skills": "八段锦",
+            "phone": "13912340000",
+        },
+    )
+    assert r.status_code == 201 and r.json()["has_account"] is True
+    user = User.objects.get_by_phone("13912340000")
+    assert Staff.objects.filter(user=user, org=personas.tree.county, role="expert").exists()
+    page = Client()
+    page.force_login(user)
+    home = page.get("/workbench/service-orders/").content.decode()
+    assert "查看我的服务日程" in home
+    # An expert may look, not dispatch.
+    order = place(personas, menu.talk, [menu.monday])
+    r = api(user).post(
+        f"service-orders/orders/{order.pk}/schedule",
+        {"start": at(menu.monday, 9).isoformat(), "expert_ids": [menu.counsellor.pk]},
+    )
+    assert r.status_code == 404
