@@ -33,7 +33,8 @@ demo: setup
 # The whole suite on the embedded SQLite; then again on PostgreSQL when DATABASE_URL points at one.
 test: setup
 	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
-	@if [ -n "$$DATABASE_URL" ]; then echo "== 在 PostgreSQL 上再运行一遍（DATABASE_URL 已设置）"; $(BIN)/pytest $(PYTEST_ARGS); fi
+	@if [ -n "$$DATABASE_URL" ]; then echo "== 在 PostgreSQL 上再运行一遍（DATABASE_URL 已设置）"; \
+	  DB_CONN_MAX_AGE=0 $(BIN)/pytest $(PYTEST_ARGS); fi
 
 lint: setup
 	$(BIN)/ruff check .

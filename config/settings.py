@@ -149,7 +149,13 @@ TEMPLATES = [
 # --- database: embedded SQLite by default, PostgreSQL via DATABASE_URL -------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    # Tests set DB_CONN_MAX_AGE=0: persistent connections held by live-server threads would keep
+    # the PostgreSQL test database busy when pytest-django drops it.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
+    }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get(
             "GONGHUI_TEST_DB_NAME", "test_gonghui"
