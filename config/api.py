@@ -14,6 +14,7 @@ from gonghui.core.api import router as core_router
 from gonghui.core.errors import DomainError
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
+from gonghui.stations.api import router as stations_router
 
 logger = logging.getLogger("gonghui.api")
 
@@ -104,3 +105,4 @@ api.add_router("", core_router)
 api.add_router("/auth", auth_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/members", members_router)
+api.add_router("/stations", stations_router)
