@@ -49,8 +49,8 @@ def grid_points(south: float, west: float, north: float, east: float, spacing_m:
         raise DomainError("网格间距应在 50–5000 米之间", code="bad_spacing", field="spacing_m")
     dlat = spacing_m / _M_PER_DEG
     dlng = dlat / math.cos(math.radians((north + south) / 2))
-    rows = int((north - south) / dlat) or 1
-    cols = int((east - west) / dlng) or 1
+    rows = max(1, round((north - south) / dlat))
+    cols = max(1, round((east - west) / dlng))
     if rows * cols > MAX_POINTS:
         raise DomainError(f"网格点过多（{rows * cols} 个），请加大间距或缩小范围（上限 {MAX_POINTS}）",
                           code="too_many_points", field="spacing_m")
@@ -83,6 +83,24 @@ def coverage(stations: list[tuple[float, float]], points: list[tuple[float, floa
     return result
 
 
+def _lattice(uncovered, pidx: GridIndex, radius_m: float, limit: int = 20_000) -> list[tuple[float, float]]:
+    """Sites on a lattice of half the walking radius wherever some uncovered point is in reach: lets a
+    site sit between demand points, e.g. in the middle of a cluster wider than one radius."""
+    south = min(p[0] for p in uncovered)
+    north = max(p[0] for p in uncovered)
+    west = min(p[1] for p in uncovered)
+    east = max(p[1] for p in uncovered)
+    dlat = radius_m / 2 / _M_PER_DEG
+    dlng = dlat / max(math.cos(math.radians((south + north) / 2)), 1e-6)
+    rows, cols = int((north - south) / dlat) + 1, int((east - west) / dlng) + 1
+    if rows * cols > limit:
+        return []
+    # Half a step in from the edge, so no node sits exactly one radius from the outermost points.
+    south, west = south + dlat / 2, west + dlng / 2
+    return [(south + r * dlat, west + c * dlng) for r in range(rows) for c in range(cols)
+            if pidx.any_within(south + r * dlat, west + c * dlng, radius_m)]
+
+
 def greedy_sites(uncovered, radius_m: float, k: int, *, covered_before: float = 0.0, total: float = 0.0,
                  candidates=None) -> list[dict]:
     """Greedy maximum coverage with lazy re-evaluation (CELF): each pick is the site adding the most
@@ -91,9 +109,20 @@ def greedy_sites(uncovered, radius_m: float, k: int, *, covered_before: float = 
     suggestion lands where the gap is, not on an anchor list."""
     if not uncovered or k <= 0:
         return []
-    candidates = candidates if candidates is not None else [(lat, lng) for lat, lng, _ in uncovered]
     pidx = _point_index(uncovered)
     weights = [w for _, _, w in uncovered]
+    if candidates is None:
+        # Each uncovered point, and the weighted centre of the uncovered points around it: the centre
+        # often reaches a whole cluster that no single demand point does.
+        candidates = []
+        for lat, lng, _ in uncovered:
+            candidates.append((lat, lng))
+            near = [e.id for _, e in pidx.within(lat, lng, radius_m)]
+            if len(near) > 1:
+                wsum = sum(weights[i] for i in near)
+                candidates.append((sum(uncovered[i][0] * weights[i] for i in near) / wsum,
+                                   sum(uncovered[i][1] * weights[i] for i in near) / wsum))
+        candidates.extend(_lattice(uncovered, pidx, radius_m))
     cover_sets = [[e.id for _, e in pidx.within(lat, lng, radius_m)] for lat, lng in candidates]
     heap = [(-sum(weights[i] for i in cs), c, 0) for c, cs in enumerate(cover_sets)]
     heapq.heapify(heap)

@@ -76,11 +76,11 @@ def parse_hours(text: str, *, field: str = "hours") -> tuple[dict[str, list[list
         if not segment:
             continue
         first = _RANGE.search(segment)
+        if not first and "休息" not in segment and "闭站" not in segment:
+            raise DomainError(f"“{segment}”里没有时间段，应写成 08:00-20:00", code="bad_hours", field=field)
         day_spec = segment[: first.start()] if first else segment.replace("休息", "").replace("闭站", "")
         days = _days(day_spec, field)
         if not first:
-            if "休息" not in segment and "闭站" not in segment:
-                raise DomainError(f"“{segment}”里没有时间段，应写成 08:00-20:00", code="bad_hours", field=field)
             for d in days:
                 hours.pop(str(d), None)
             continue
@@ -207,7 +207,8 @@ class Schedule:
         if opens is None:
             label = f"暂停开放（至 {closure[1]:%Y-%m-%d}）" if closure else "暂未开放"
             return {"open": False, "label": label, "next": None}
-        return {"open": False, "label": f"已关门 · {when_label(opens, now)} 开门", "next": opens}
+        prefix = f"闭站至 {closure[1]:%m-%d}" if closure else "已关门"
+        return {"open": False, "label": f"{prefix} · {when_label(opens, now)} 开门", "next": opens}
 
 
 def when_label(when: dt.datetime, now: dt.datetime) -> str:
