@@ -8,7 +8,7 @@ from django.db.models import Max, Min
 from django.shortcuts import render
 from django.utils import timezone
 
-from gonghui.core.errors import DomainError
+from gonghui.core.errors import DomainError, NotFound
 from gonghui.core.geo import check_china_point
 from gonghui.orgs.decorators import workbench_view
 
@@ -74,7 +74,7 @@ def bench_coverage(request):
         return render(request, "stations/coverage.html", ctx)
     try:
         if district not in district_names:
-            raise DomainError("请选择您管辖范围内有站点的区县", field="district")
+            raise NotFound("未找到该区县的站点，或不在您的管辖范围内", field="district")
         minutes = _num(params.get("minutes") or settings.STATIONS_CIRCLE_MINUTES, "minutes", 1, 60)
         spacing = _num(params.get("spacing_m") or 200, "spacing_m", 50, 5000)
         k = int(_num(params.get("suggest") or 5, "suggest", 0, 50))
@@ -103,7 +103,7 @@ def bench_coverage(request):
         elapsed = time.perf_counter() - started
     except DomainError as exc:
         ctx["error"] = exc
-        return render(request, "stations/coverage.html", ctx, status=400)
+        return render(request, "stations/coverage.html", ctx, status=exc.status)
     ctx.update(result=result, radius=round(radius), minutes=minutes, elapsed_ms=round(elapsed * 1000),
                map_data={
                    "bbox": [south, west, north, east], "radius": radius,

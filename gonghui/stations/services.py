@@ -272,4 +272,5 @@ def org_for_write(*, actor, org_id) -> Org:
     try:
         return scoped_orgs(actor, EDIT_ROLES).get(pk=int(org_id))
     except (Org.DoesNotExist, ValueError, TypeError):
-        raise DomainError("请选择您管辖范围内的主管工会", code="bad_org", field="org") from None
+        # Same answer as for an org that does not exist: the form only offers orgs in scope.
+        raise NotFound("未找到该主管工会，或不在您的管辖范围内", field="org") from None

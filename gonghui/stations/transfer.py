@@ -124,7 +124,7 @@ def bench_import(request):
             created, errors = stations_import(actor=request.user, content=upload.read(), default_org=org)
         except DomainError as exc:
             ctx["error"] = exc
-            return render(request, "stations/import.html", ctx, status=400)
+            return render(request, "stations/import.html", ctx, status=exc.status)
         ctx.update(created=created, errors=errors)
         return render(request, "stations/import.html", ctx, status=400 if errors else 200)
     return render(request, "stations/import.html", ctx)

@@ -185,7 +185,7 @@ def bench_new(request):
             station = services.station_create(actor=request.user, org=org, data=_form_data(request))
         except DomainError as exc:
             return render(request, "stations/bench_form.html", _form_context(request, data=request.POST, error=exc),
-                          status=400)
+                          status=exc.status)
         return redirect("stations:bench_detail", station.pk)
     return render(request, "stations/bench_form.html", _form_context(request, data={}))
 
@@ -200,7 +200,7 @@ def bench_edit(request, station_id):
             services.station_update(actor=request.user, station=station, data=_form_data(request), org=org)
         except DomainError as exc:
             return render(request, "stations/bench_form.html",
-                          _form_context(request, station, data=request.POST, error=exc), status=400)
+                          _form_context(request, station, data=request.POST, error=exc), status=exc.status)
         return redirect("stations:bench_detail", station.pk)
     return render(request, "stations/bench_form.html", _form_context(request, station))
 
