@@ -128,18 +128,27 @@ def check_china_point(lat, lng, *, lat_field: str = "lat", lng_field: str = "lng
     lng = _number(lng, lng_field, "经度")
     if not -90 <= lat <= 90:
         if in_china(lng, lat):
-            raise DomainError(f"纬度 {lat} 像是经度：纬度和经度可能填反了，请对调后再提交", code="coords_swapped",
-                              field=lat_field)
+            raise DomainError(
+                f"纬度 {lat} 像是经度：纬度和经度可能填反了，请对调后再提交",
+                code="coords_swapped",
+                field=lat_field,
+            )
         raise DomainError("纬度应在 -90 到 90 之间", code="bad_lat", field=lat_field)
     if not -180 <= lng <= 180:
         raise DomainError("经度应在 -180 到 180 之间", code="bad_lng", field=lng_field)
     if not in_china(lat, lng):
         if in_china(lng, lat):
-            raise DomainError(f"纬度 {lat}、经度 {lng} 可能填反了：中国境内纬度约 1–56，经度约 72–138，请对调后再提交",
-                              code="coords_swapped", field=lat_field)
+            raise DomainError(
+                f"纬度 {lat}、经度 {lng} 可能填反了：中国境内纬度约 1–56，经度约 72–138，请对调后再提交",
+                code="coords_swapped",
+                field=lat_field,
+            )
         field, label = (lat_field, "纬度") if not CHINA_LAT[0] <= lat <= CHINA_LAT[1] else (lng_field, "经度")
-        raise DomainError(f"坐标（纬度 {lat}，经度 {lng}）不在中国大陆范围内，请检查{label}", code="outside_china",
-                          field=field)
+        raise DomainError(
+            f"坐标（纬度 {lat}，经度 {lng}）不在中国大陆范围内，请检查{label}",
+            code="outside_china",
+            field=field,
+        )
     return lat, lng
 
 

@@ -42,10 +42,27 @@ class NearbyPage(Schema):
 
 
 @router.get("/nearby", response=NearbyPage, auth=None, summary="附近驿站（按距离排序，默认 GCJ-02 坐标）")
-def nearby(request, lat: str, lng: str, radius_m: str = "1000", limit: str = "10", amenity: str = "",
-           open_now: bool = False, is_24h: bool = False, coord: str = "gcj02"):
-    query = selectors.nearby_query(lat=lat, lng=lng, radius_m=radius_m, limit=limit, amenity=amenity,
-                                   open_now=open_now, only_24h=is_24h, coord=coord)
+def nearby(
+    request,
+    lat: str,
+    lng: str,
+    radius_m: str = "1000",
+    limit: str = "10",
+    amenity: str = "",
+    open_now: bool = False,
+    is_24h: bool = False,
+    coord: str = "gcj02",
+):
+    query = selectors.nearby_query(
+        lat=lat,
+        lng=lng,
+        radius_m=radius_m,
+        limit=limit,
+        amenity=amenity,
+        open_now=open_now,
+        only_24h=is_24h,
+        coord=coord,
+    )
     rows = selectors.nearby(query)
     return {"coord": query.coord, "count": len(rows), "results": rows}
 
@@ -116,10 +133,15 @@ class ResolveIn(Schema):
 
 
 @router.get("", response=list[StationOut], summary="站点登记（管辖范围内）")
-def station_list(request, q: str = "", status: str = "", district: str = "", limit: int = 50, offset: int = 0):
+def station_list(
+    request, q: str = "", status: str = "", district: str = "", limit: int = 50, offset: int = 0
+):
     limit = max(1, min(limit, 500))
-    return list(selectors.station_list(actor=request.user, q=q, status=status, district=district)
-                [offset: offset + limit])
+    return list(
+        selectors.station_list(actor=request.user, q=q, status=status, district=district)[
+            offset : offset + limit
+        ]
+    )
 
 
 @router.post("", response={201: StationOut}, summary="新建站点")
@@ -143,8 +165,14 @@ def station_update(request, station_id: int, payload: StationIn):
 @router.post("/{station_id}/closures", response={201: dict}, summary="登记临时/节假日闭站")
 def closure_add(request, station_id: int, payload: ClosureIn):
     station = selectors.station_get(actor=request.user, station_id=station_id)
-    c = services.closure_add(actor=request.user, station=station, start=payload.start_date,
-                             end=payload.end_date or payload.start_date, kind=payload.kind, reason=payload.reason)
+    c = services.closure_add(
+        actor=request.user,
+        station=station,
+        start=payload.start_date,
+        end=payload.end_date or payload.start_date,
+        kind=payload.kind,
+        reason=payload.reason,
+    )
     return 201, {"id": c.pk, "start_date": str(c.start_date), "end_date": str(c.end_date), "kind": c.kind}
 
 
@@ -154,16 +182,28 @@ def station_visits(request, station_id: int, days: int = 30):
         raise DomainError("统计天数 days 应在 1–366 之间", code="bad_days", field="days")
     station = selectors.station_get(actor=request.user, station_id=station_id)
     stats = selectors.visit_stats(station=station, days=days)
-    return {"total": stats["total"], "by_day": [{"date": str(d), "visits": n} for d, n in stats["series"]],
-            "occupations": [{"occupation": o, "visits": n} for o, n in stats["mix"]]}
+    return {
+        "total": stats["total"],
+        "by_day": [{"date": str(d), "visits": n} for d, n in stats["series"]],
+        "occupations": [{"occupation": o, "visits": n} for o, n in stats["mix"]],
+    }
 
 
 @router.get("/{station_id}/feedback", summary="观察员反馈")
 def feedback_list(request, station_id: int, status: str = ""):
     station = selectors.station_get(actor=request.user, station_id=station_id)
-    return [{"id": f.pk, "ratings": f.ratings, "problem": f.problem, "status": f.status,
-             "resolution": f.resolution, "created_at": f.created_at.isoformat(), "has_photo": bool(f.photo)}
-            for f in selectors.feedback_for(station=station, status=status)[:200]]
+    return [
+        {
+            "id": f.pk,
+            "ratings": f.ratings,
+            "problem": f.problem,
+            "status": f.status,
+            "resolution": f.resolution,
+            "created_at": f.created_at.isoformat(),
+            "has_photo": bool(f.photo),
+        }
+        for f in selectors.feedback_for(station=station, status=status)[:200]
+    ]
 
 
 @router.post("/feedback/{feedback_id}/resolve", summary="处理观察员反馈")

@@ -52,9 +52,14 @@ def grid_points(south: float, west: float, north: float, east: float, spacing_m:
     rows = max(1, round((north - south) / dlat))
     cols = max(1, round((east - west) / dlng))
     if rows * cols > MAX_POINTS:
-        raise DomainError(f"网格点过多（{rows * cols} 个），请加大间距或缩小范围（上限 {MAX_POINTS}）",
-                          code="too_many_points", field="spacing_m")
-    return [(south + (r + 0.5) * dlat, west + (c + 0.5) * dlng, 1.0) for r in range(rows) for c in range(cols)]
+        raise DomainError(
+            f"网格点过多（{rows * cols} 个），请加大间距或缩小范围（上限 {MAX_POINTS}）",
+            code="too_many_points",
+            field="spacing_m",
+        )
+    return [
+        (south + (r + 0.5) * dlat, west + (c + 0.5) * dlng, 1.0) for r in range(rows) for c in range(cols)
+    ]
 
 
 def _point_index(points) -> GridIndex:
@@ -62,8 +67,13 @@ def _point_index(points) -> GridIndex:
     return GridIndex([Entry(i, lat, lng, 0, True, always) for i, (lat, lng, _) in enumerate(points)])
 
 
-def coverage(stations: list[tuple[float, float]], points: list[tuple[float, float, float]], radius_m: float,
-             *, suggest: int = 0) -> CoverageResult:
+def coverage(
+    stations: list[tuple[float, float]],
+    points: list[tuple[float, float, float]],
+    radius_m: float,
+    *,
+    suggest: int = 0,
+) -> CoverageResult:
     """Share of demand (by weight) within radius_m of a station; optionally the next `suggest` sites."""
     always = Schedule(True, ())
     station_index = GridIndex([Entry(i, lat, lng, 0, True, always) for i, (lat, lng) in enumerate(stations)])
@@ -97,12 +107,17 @@ def _lattice(uncovered, pidx: GridIndex, radius_m: float, limit: int = 20_000) -
         return []
     # Half a step in from the edge, so no node sits exactly one radius from the outermost points.
     south, west = south + dlat / 2, west + dlng / 2
-    return [(south + r * dlat, west + c * dlng) for r in range(rows) for c in range(cols)
-            if pidx.any_within(south + r * dlat, west + c * dlng, radius_m)]
+    return [
+        (south + r * dlat, west + c * dlng)
+        for r in range(rows)
+        for c in range(cols)
+        if pidx.any_within(south + r * dlat, west + c * dlng, radius_m)
+    ]
 
 
-def greedy_sites(uncovered, radius_m: float, k: int, *, covered_before: float = 0.0, total: float = 0.0,
-                 candidates=None) -> list[dict]:
+def greedy_sites(
+    uncovered, radius_m: float, k: int, *, covered_before: float = 0.0, total: float = 0.0, candidates=None
+) -> list[dict]:
     """Greedy maximum coverage with lazy re-evaluation (CELF): each pick is the site adding the most
     still-uncovered demand. Greedy is within 1 − 1/e of the best possible k sites, and the lazy heap
     makes it near-linear in practice. Candidate sites default to the uncovered points themselves, so a
@@ -120,8 +135,12 @@ def greedy_sites(uncovered, radius_m: float, k: int, *, covered_before: float = 
             near = [e.id for _, e in pidx.within(lat, lng, radius_m)]
             if len(near) > 1:
                 wsum = sum(weights[i] for i in near)
-                candidates.append((sum(uncovered[i][0] * weights[i] for i in near) / wsum,
-                                   sum(uncovered[i][1] * weights[i] for i in near) / wsum))
+                candidates.append(
+                    (
+                        sum(uncovered[i][0] * weights[i] for i in near) / wsum,
+                        sum(uncovered[i][1] * weights[i] for i in near) / wsum,
+                    )
+                )
         candidates.extend(_lattice(uncovered, pidx, radius_m))
     cover_sets = [[e.id for _, e in pidx.within(lat, lng, radius_m)] for lat, lng in candidates]
     heap = [(-sum(weights[i] for i in cs), c, 0) for c, cs in enumerate(cover_sets)]
@@ -145,6 +164,13 @@ def greedy_sites(uncovered, radius_m: float, k: int, *, covered_before: float = 
         covered += gain
         round_no += 1
         lat, lng = candidates[c]
-        picks.append({"rank": len(picks) + 1, "lat": lat, "lng": lng, "gain": gain,
-                      "share_after": covered / total if total else 0.0})
+        picks.append(
+            {
+                "rank": len(picks) + 1,
+                "lat": lat,
+                "lng": lng,
+                "gain": gain,
+                "share_after": covered / total if total else 0.0,
+            }
+        )
     return picks

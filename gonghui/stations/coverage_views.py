@@ -46,29 +46,44 @@ def parse_points(text: str) -> list[tuple[float, float, float]]:
 
 
 def _stations_near(south, west, north, east, pad_deg, at):
-    qs = Station.objects.filter(status=Station.Status.ACTIVE, gcj_lat__gte=south - pad_deg,
-                                gcj_lat__lte=north + pad_deg, gcj_lng__gte=west - pad_deg * 1.3,
-                                gcj_lng__lte=east + pad_deg * 1.3)
+    qs = Station.objects.filter(
+        status=Station.Status.ACTIVE,
+        gcj_lat__gte=south - pad_deg,
+        gcj_lat__lte=north + pad_deg,
+        gcj_lng__gte=west - pad_deg * 1.3,
+        gcj_lng__lte=east + pad_deg * 1.3,
+    )
     rows = list(qs.values_list("id", "gcj_lat", "gcj_lng", "hours", "is_24h"))
     if at is None:
         return [(lat, lng) for _, lat, lng, _, _ in rows]
     closures: dict[int, list] = {}
-    for sid, s, e in StationClosure.objects.filter(station_id__in=[r[0] for r in rows],
-                                                   end_date__gte=at.date()).values_list(
-            "station_id", "start_date", "end_date"):
+    for sid, s, e in StationClosure.objects.filter(
+        station_id__in=[r[0] for r in rows], end_date__gte=at.date()
+    ).values_list("station_id", "start_date", "end_date"):
         closures.setdefault(sid, []).append((s, e))
-    return [(lat, lng) for sid, lat, lng, hours, is_24h in rows
-            if Schedule.compile(hours, is_24h, closures.get(sid, ())).is_open(at)]
+    return [
+        (lat, lng)
+        for sid, lat, lng, hours, is_24h in rows
+        if Schedule.compile(hours, is_24h, closures.get(sid, ())).is_open(at)
+    ]
 
 
 @workbench_view
 def bench_coverage(request):
     scoped = selectors.stations_scoped(actor=request.user).filter(status=Station.Status.ACTIVE)
-    district_names = list(scoped.exclude(district="").values_list("district", flat=True).distinct()
-                          .order_by("district"))
+    district_names = list(
+        scoped.exclude(district="").values_list("district", flat=True).distinct().order_by("district")
+    )
     params = request.GET
-    ctx = {"nav": "stations", "districts": district_names, "filters": params, "result": None, "error": None,
-           "walk_speed": selectors.walk_speed(), "detour": selectors.walk_detour()}
+    ctx = {
+        "nav": "stations",
+        "districts": district_names,
+        "filters": params,
+        "result": None,
+        "error": None,
+        "walk_speed": selectors.walk_speed(),
+        "detour": selectors.walk_detour(),
+    }
     district = params.get("district", "")
     if not district:
         return render(request, "stations/coverage.html", ctx)
@@ -86,13 +101,17 @@ def bench_coverage(request):
             except ValueError:
                 raise DomainError("时刻格式应为 HH:MM", field="at") from None
         radius = selectors.walk_radius_m(minutes)
-        box = scoped.filter(district=district).aggregate(s=Min("gcj_lat"), n=Max("gcj_lat"), w=Min("gcj_lng"),
-                                                         e=Max("gcj_lng"))
+        box = scoped.filter(district=district).aggregate(
+            s=Min("gcj_lat"), n=Max("gcj_lat"), w=Min("gcj_lng"), e=Max("gcj_lng")
+        )
         pad = radius / 111_195
         south, north, west, east = box["s"] - pad, box["n"] + pad, box["w"] - pad * 1.2, box["e"] + pad * 1.2
         started = time.perf_counter()
-        points = parse_points(params.get("points", "")) if params.get("points", "").strip() else \
-            grid_points(south, west, north, east, spacing)
+        points = (
+            parse_points(params.get("points", ""))
+            if params.get("points", "").strip()
+            else grid_points(south, west, north, east, spacing)
+        )
         if params.get("points", "").strip():
             south = min(p[0] for p in points)
             north = max(p[0] for p in points)
@@ -104,13 +123,20 @@ def bench_coverage(request):
     except DomainError as exc:
         ctx["error"] = exc
         return render(request, "stations/coverage.html", ctx, status=exc.status)
-    ctx.update(result=result, radius=round(radius), minutes=minutes, elapsed_ms=round(elapsed * 1000),
-               map_data={
-                   "bbox": [south, west, north, east], "radius": radius,
-                   "stations": [[round(a, 6), round(b, 6)] for a, b in stations],
-                   "uncovered": [[round(a, 6), round(b, 6)] for a, b, _ in result.uncovered[:MAX_UNCOVERED_ON_MAP]],
-                   "suggestions": [[s["lat"], s["lng"], s["rank"]] for s in result.suggestions],
-               }, tile_url=settings.TILE_URL)
+    ctx.update(
+        result=result,
+        radius=round(radius),
+        minutes=minutes,
+        elapsed_ms=round(elapsed * 1000),
+        map_data={
+            "bbox": [south, west, north, east],
+            "radius": radius,
+            "stations": [[round(a, 6), round(b, 6)] for a, b in stations],
+            "uncovered": [[round(a, 6), round(b, 6)] for a, b, _ in result.uncovered[:MAX_UNCOVERED_ON_MAP]],
+            "suggestions": [[s["lat"], s["lng"], s["rank"]] for s in result.suggestions],
+        },
+        tile_url=settings.TILE_URL,
+    )
     return render(request, "stations/coverage.html", ctx)
 
 

@@ -56,8 +56,9 @@ def _days(spec: str, field: str) -> list[int]:
     for part in parts:
         m = re.fullmatch(_DAY, part)
         if not m:
-            raise DomainError(f"看不懂“{spec}”：请写成 周一至周五、周六、周日、每天 或 工作日", code="bad_days",
-                              field=field)
+            raise DomainError(
+                f"看不懂“{spec}”：请写成 周一至周五、周六、周日、每天 或 工作日", code="bad_days", field=field
+            )
         days.append(_day_index(m.group(1)))
     return days
 
@@ -84,20 +85,24 @@ def parse_hours(text: str, *, field: str = "hours") -> tuple[dict[str, list[list
             for d in days:
                 hours.pop(str(d), None)
             continue
-        rest = segment[first.start():]
+        rest = segment[first.start() :]
         ranges = []
         for m in _RANGE.finditer(rest):
             start, end = _minutes(m.group(1), field), _minutes(m.group(2), field)
             if start == DAY_MINUTES:
                 raise DomainError("开始时间不能是 24:00", code="bad_time", field=field)
             if start == end:
-                raise DomainError(f"时间段 {m.group(0)} 开始和结束相同；全天开放请勾选“24小时”", code="bad_hours",
-                                  field=field)
+                raise DomainError(
+                    f"时间段 {m.group(0)} 开始和结束相同；全天开放请勾选“24小时”",
+                    code="bad_hours",
+                    field=field,
+                )
             ranges.append([_fmt(start), _fmt(end)])
         leftover = _RANGE.sub("", rest).strip(" ,，、")
         if leftover:
-            raise DomainError(f"看不懂“{leftover}”：时间段应写成 08:00-20:00，多个用逗号分开", code="bad_hours",
-                              field=field)
+            raise DomainError(
+                f"看不懂“{leftover}”：时间段应写成 08:00-20:00，多个用逗号分开", code="bad_hours", field=field
+            )
         for d in days:
             hours[str(d)] = ranges
     return dict(sorted(hours.items())), False
@@ -109,8 +114,10 @@ def format_hours(hours: dict, is_24h: bool) -> str:
         return "24小时"
     if not hours:
         return "暂无固定开放时间"
+
     def key(d):
         return ",".join(f"{a}-{b}" for a, b in hours.get(str(d), []))
+
     parts, d = [], 0
     while d < 7:
         k = key(d)
@@ -118,7 +125,11 @@ def format_hours(hours: dict, is_24h: bool) -> str:
         while e + 1 < 7 and key(e + 1) == k:
             e += 1
         if k:
-            days = "每天" if (d, e) == (0, 6) else (f"周{WEEKDAYS[d]}" if d == e else f"周{WEEKDAYS[d]}至周{WEEKDAYS[e]}")
+            days = (
+                "每天"
+                if (d, e) == (0, 6)
+                else (f"周{WEEKDAYS[d]}" if d == e else f"周{WEEKDAYS[d]}至周{WEEKDAYS[e]}")
+            )
             parts.append(f"{days} {k}")
         d = e + 1
     return "；".join(parts)

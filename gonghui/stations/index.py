@@ -91,9 +91,21 @@ class GridIndex:
                 if d <= radius_m:
                     yield d, e
 
-    def nearest(self, lat: float, lng: float, *, radius_m: float, limit: int, mask: int = 0,
-                open_now: bool = False, only_24h: bool = False, now: dt.datetime | None = None):
-        hits = [(d, e.id) for d, e in self.within(lat, lng, radius_m) if matches(e, mask, open_now, only_24h, now)]
+    def nearest(
+        self,
+        lat: float,
+        lng: float,
+        *,
+        radius_m: float,
+        limit: int,
+        mask: int = 0,
+        open_now: bool = False,
+        only_24h: bool = False,
+        now: dt.datetime | None = None,
+    ):
+        hits = [
+            (d, e.id) for d, e in self.within(lat, lng, radius_m) if matches(e, mask, open_now, only_24h, now)
+        ]
         hits.sort()
         return hits[:limit]
 
@@ -130,9 +142,9 @@ def load_entries(today: dt.date | None = None) -> list[Entry]:
 
     today = today or timezone.localdate()
     closures: dict[int, list] = {}
-    for sid, start, end in StationClosure.objects.filter(end_date__gte=today - dt.timedelta(days=1)).values_list(
-        "station_id", "start_date", "end_date"
-    ):
+    for sid, start, end in StationClosure.objects.filter(
+        end_date__gte=today - dt.timedelta(days=1)
+    ).values_list("station_id", "start_date", "end_date"):
         closures.setdefault(sid, []).append((start, end))
     entries = []
     rows = Station.objects.filter(status=Station.Status.ACTIVE).values_list(
@@ -142,7 +154,9 @@ def load_entries(today: dt.date | None = None) -> list[Entry]:
         mask = 0
         for code in amenities or ():
             mask |= AMENITY_BITS.get(code, 0)
-        entries.append(Entry(sid, lat, lng, mask, is_24h, Schedule.compile(hours, is_24h, closures.get(sid, ()))))
+        entries.append(
+            Entry(sid, lat, lng, mask, is_24h, Schedule.compile(hours, is_24h, closures.get(sid, ())))
+        )
     return entries
 
 

@@ -109,7 +109,9 @@ class StationClosure(models.Model):
         verbose_name = verbose_name_plural = "闭站安排"
         ordering = ["start_date"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="closure_dates")
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="closure_dates"
+            )
         ]
 
     def __str__(self):
@@ -139,15 +141,17 @@ class StationFeedback(models.Model):
         RESOLVED = "resolved", "已解决"
 
     station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="feedback")
-    observer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                 related_name="station_feedback")
+    observer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="station_feedback"
+    )
     ratings = models.JSONField("设施评分", default=dict, blank=True)  # {"water": 1..5}
     problem = models.TextField("问题描述", blank=True)
     photo = models.FileField("照片", upload_to="station_feedback/%Y/%m/", blank=True)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN)
     resolution = models.CharField("处理结果", max_length=300, blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     resolved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -43,6 +43,7 @@ def walk_radius_m(minutes: float) -> float:
 
 # --- staff side: always from the scoped queryset -----------------------------------------------
 
+
 def stations_scoped(*, actor) -> QuerySet[Station]:
     return Station.objects.filter(path_q(scope_paths(actor), "org_path"))
 
@@ -74,14 +75,18 @@ def station_get(*, actor, station_id) -> Station:
 
 def station_public(*, code: str) -> Station:
     """The worker-facing page behind the QR code: any station that has not been withdrawn."""
-    station = Station.objects.filter(code=code).exclude(status=Station.Status.CLOSED).select_related("org").first()
+    station = (
+        Station.objects.filter(code=code).exclude(status=Station.Status.CLOSED).select_related("org").first()
+    )
     if station is None:
         raise NotFound("未找到该驿站，可能已撤销")
     return station
 
 
 def schedule_for(station: Station) -> Schedule:
-    closures = station.closures.filter(end_date__gte=timezone.localdate()).values_list("start_date", "end_date")
+    closures = station.closures.filter(end_date__gte=timezone.localdate()).values_list(
+        "start_date", "end_date"
+    )
     return Schedule.compile(station.hours, station.is_24h, list(closures))
 
 
@@ -94,16 +99,25 @@ def visit_stats(*, station: Station, days: int = 30) -> dict:
     since = timezone.localdate() - dt.timedelta(days=days - 1)
     visits = StationVisit.objects.filter(station=station, visited_on__gte=since)
     by_day = dict(visits.values_list("visited_on").annotate(n=Count("id")).values_list("visited_on", "n"))
-    series = [(since + dt.timedelta(days=i), by_day.get(since + dt.timedelta(days=i), 0)) for i in range(days)]
+    series = [
+        (since + dt.timedelta(days=i), by_day.get(since + dt.timedelta(days=i), 0)) for i in range(days)
+    ]
     labels = dict(OCCUPATIONS)
     mix = [
         (labels.get(occ, "未填写") if occ else "未填写", n)
-        for occ, n in visits.values_list("occupation").annotate(n=Count("id")).order_by("-n").values_list(
-            "occupation", "n")
+        for occ, n in visits.values_list("occupation")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("occupation", "n")
     ]
     total = sum(n for _, n in series)
-    return {"series": series, "mix": mix, "total": total, "days": days,
-            "max": max([n for _, n in series] or [0])}
+    return {
+        "series": series,
+        "mix": mix,
+        "total": total,
+        "days": days,
+        "max": max([n for _, n in series] or [0]),
+    }
 
 
 def feedback_for(*, station: Station, status: str = "") -> QuerySet[StationFeedback]:
@@ -114,7 +128,8 @@ def feedback_for(*, station: Station, status: str = "") -> QuerySet[StationFeedb
 def feedback_get(*, actor, feedback_id) -> StationFeedback:
     try:
         return StationFeedback.objects.select_related("station__org").get(
-            path_q(scope_paths(actor), "station__org_path"), pk=int(feedback_id))
+            path_q(scope_paths(actor), "station__org_path"), pk=int(feedback_id)
+        )
     except (StationFeedback.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
 
@@ -132,14 +147,18 @@ def districts() -> list[dict]:
     rows = cache.get("stations:districts")
     if rows is None:
         rows = list(
-            Station.objects.filter(status=Station.Status.ACTIVE).exclude(district="").values("district")
-            .annotate(lat=Avg("gcj_lat"), lng=Avg("gcj_lng"), n=Count("id")).order_by("district")
+            Station.objects.filter(status=Station.Status.ACTIVE)
+            .exclude(district="")
+            .values("district")
+            .annotate(lat=Avg("gcj_lat"), lng=Avg("gcj_lng"), n=Count("id"))
+            .order_by("district")
         )
         cache.set("stations:districts", rows, 300)
     return rows
 
 
 # --- worker side: nearest stations ------------------------------------------------------------
+
 
 @dataclass
 class NearbyQuery:
@@ -155,8 +174,18 @@ class NearbyQuery:
     now: dt.datetime | None = None
 
 
-def nearby_query(*, lat, lng, radius_m=1000, limit=10, amenity: str = "", open_now=False, only_24h=False,
-                 coord: str = "gcj02", now=None) -> NearbyQuery:
+def nearby_query(
+    *,
+    lat,
+    lng,
+    radius_m=1000,
+    limit=10,
+    amenity: str = "",
+    open_now=False,
+    only_24h=False,
+    coord: str = "gcj02",
+    now=None,
+) -> NearbyQuery:
     """Validates the search parameters once, for the API and the page alike."""
     if coord not in ("gcj02", "wgs84", "bd09"):
         raise DomainError("坐标系 coord 只能是 gcj02、wgs84 或 bd09", code="bad_coord", field="coord")
@@ -167,7 +196,9 @@ def nearby_query(*, lat, lng, radius_m=1000, limit=10, amenity: str = "", open_n
     except (TypeError, ValueError):
         raise DomainError("搜索半径 radius_m 应为数字（米）", code="bad_radius", field="radius_m") from None
     if not 1 <= radius <= MAX_RADIUS_M:
-        raise DomainError(f"搜索半径 radius_m 应在 1–{MAX_RADIUS_M} 米之间", code="bad_radius", field="radius_m")
+        raise DomainError(
+            f"搜索半径 radius_m 应在 1–{MAX_RADIUS_M} 米之间", code="bad_radius", field="radius_m"
+        )
     try:
         limit_i = int(limit)
     except (TypeError, ValueError):
@@ -177,13 +208,24 @@ def nearby_query(*, lat, lng, radius_m=1000, limit=10, amenity: str = "", open_n
     codes = tuple(a for a in (amenity or "").split(",") if a)
     for code in codes:
         if code not in AMENITY_BITS:
-            raise DomainError(f"服务设施 amenity 只能是 {'、'.join(AMENITY_BITS)}", code="bad_amenity",
-                              field="amenity")
+            raise DomainError(
+                f"服务设施 amenity 只能是 {'、'.join(AMENITY_BITS)}", code="bad_amenity", field="amenity"
+            )
     mask = 0
     for code in codes:
         mask |= AMENITY_BITS[code]
-    return NearbyQuery(glat, glng, radius, limit_i, mask, codes, bool(open_now), bool(only_24h), coord,
-                       now or timezone.localtime())
+    return NearbyQuery(
+        glat,
+        glng,
+        radius,
+        limit_i,
+        mask,
+        codes,
+        bool(open_now),
+        bool(only_24h),
+        coord,
+        now or timezone.localtime(),
+    )
 
 
 def nearby_ids(query: NearbyQuery, *, use_index: bool | None = None) -> list[tuple[float, int]]:
@@ -192,8 +234,15 @@ def nearby_ids(query: NearbyQuery, *, use_index: bool | None = None) -> list[tup
         use_index = getattr(settings, "STATIONS_USE_INDEX", True)
     if use_index:
         return index.current_index().nearest(
-            query.lat, query.lng, radius_m=query.radius_m, limit=query.limit, mask=query.mask,
-            open_now=query.open_now, only_24h=query.only_24h, now=query.now)
+            query.lat,
+            query.lng,
+            radius_m=query.radius_m,
+            limit=query.limit,
+            mask=query.mask,
+            open_now=query.open_now,
+            only_24h=query.only_24h,
+            now=query.now,
+        )
     return nearby_ids_db(query)
 
 
@@ -203,8 +252,10 @@ def nearby_ids_db(query: NearbyQuery) -> list[tuple[float, int]]:
     dlng = dlat / max(math.cos(math.radians(min(89.0, abs(query.lat) + dlat))), 1e-6)
     rows = Station.objects.filter(
         status=Station.Status.ACTIVE,
-        gcj_lat__gte=query.lat - dlat, gcj_lat__lte=query.lat + dlat,
-        gcj_lng__gte=query.lng - dlng, gcj_lng__lte=query.lng + dlng,
+        gcj_lat__gte=query.lat - dlat,
+        gcj_lat__lte=query.lat + dlat,
+        gcj_lng__gte=query.lng - dlng,
+        gcj_lng__lte=query.lng + dlng,
     ).values_list("id", "gcj_lat", "gcj_lng", "amenities", "is_24h", "hours")
     rows = list(rows)
     closures: dict[int, list] = {}
@@ -223,7 +274,9 @@ def nearby_ids_db(query: NearbyQuery) -> list[tuple[float, int]]:
         mask = 0
         for code in amenities or ():
             mask |= AMENITY_BITS.get(code, 0)
-        entry = index.Entry(sid, lat, lng, mask, is_24h, Schedule.compile(hours, is_24h, closures.get(sid, ())))
+        entry = index.Entry(
+            sid, lat, lng, mask, is_24h, Schedule.compile(hours, is_24h, closures.get(sid, ()))
+        )
         if index.matches(entry, query.mask, query.open_now, query.only_24h, query.now):
             hits.append((d, sid))
     hits.sort()
@@ -248,17 +301,31 @@ def nearby(query: NearbyQuery, *, use_index: bool | None = None) -> list[dict]:
             continue
         status = Schedule.compile(s.hours, s.is_24h, closures.get(sid, ())).status(query.now)
         lat, lng = from_gcj02(s.gcj_lat, s.gcj_lng, query.coord)
-        rows.append({
-            "id": s.pk, "code": s.code, "name": s.name, "kind": s.get_kind_display(), "address": s.address,
-            "district": s.district, "lat": round(lat, 7), "lng": round(lng, 7),
-            "gcj_lat": s.gcj_lat, "gcj_lng": s.gcj_lng,
-            "distance_m": round(distance, 1), "walk_minutes": walk_minutes(distance),
-            "open_now": status["open"], "status_label": status["label"],
-            "opens_at": status["next"].isoformat() if status["next"] else None,
-            "is_24h": s.is_24h, "amenities": list(s.amenities), "amenity_labels": s.amenity_labels,
-            "service_phone": s.service_phone,
-            "amap_url": amap_url(s), "baidu_url": baidu_url(s),
-        })
+        rows.append(
+            {
+                "id": s.pk,
+                "code": s.code,
+                "name": s.name,
+                "kind": s.get_kind_display(),
+                "address": s.address,
+                "district": s.district,
+                "lat": round(lat, 7),
+                "lng": round(lng, 7),
+                "gcj_lat": s.gcj_lat,
+                "gcj_lng": s.gcj_lng,
+                "distance_m": round(distance, 1),
+                "walk_minutes": walk_minutes(distance),
+                "open_now": status["open"],
+                "status_label": status["label"],
+                "opens_at": status["next"].isoformat() if status["next"] else None,
+                "is_24h": s.is_24h,
+                "amenities": list(s.amenities),
+                "amenity_labels": s.amenity_labels,
+                "service_phone": s.service_phone,
+                "amap_url": amap_url(s),
+                "baidu_url": baidu_url(s),
+            }
+        )
     return rows
 
 
@@ -269,8 +336,13 @@ def brute_force_ids(entries, lat: float, lng: float, radius_m: float, limit: int
     hits = []
     for e in entries:
         d = index.haversine_rad(lat1r, lng1r, cos1, e.lat, e.lng)
-        if d <= radius_m and index.matches(e, filters.get("mask", 0), filters.get("open_now", False),
-                                           filters.get("only_24h", False), filters.get("now")):
+        if d <= radius_m and index.matches(
+            e,
+            filters.get("mask", 0),
+            filters.get("open_now", False),
+            filters.get("only_24h", False),
+            filters.get("now"),
+        ):
             hits.append((d, e.id))
     hits.sort()
     return hits[:limit]
@@ -279,12 +351,16 @@ def brute_force_ids(entries, lat: float, lng: float, radius_m: float, limit: int
 def amap_url(s: Station) -> str:
     from urllib.parse import quote
 
-    return (f"https://uri.amap.com/navigation?to={s.gcj_lng:.6f},{s.gcj_lat:.6f},{quote(s.name)}"
-            "&mode=walk&coordinate=gaode&callnative=1&src=gonghui")
+    return (
+        f"https://uri.amap.com/navigation?to={s.gcj_lng:.6f},{s.gcj_lat:.6f},{quote(s.name)}"
+        "&mode=walk&coordinate=gaode&callnative=1&src=gonghui"
+    )
 
 
 def baidu_url(s: Station) -> str:
     from urllib.parse import quote
 
-    return (f"https://api.map.baidu.com/marker?location={s.gcj_lat:.6f},{s.gcj_lng:.6f}&title={quote(s.name)}"
-            f"&content={quote(s.address)}&coord_type=gcj02&output=html&src=gonghui")
+    return (
+        f"https://api.map.baidu.com/marker?location={s.gcj_lat:.6f},{s.gcj_lng:.6f}&title={quote(s.name)}"
+        f"&content={quote(s.address)}&coord_type=gcj02&output=html&src=gonghui"
+    )

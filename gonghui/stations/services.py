@@ -27,8 +27,24 @@ _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$")
 _PHONE = re.compile(r"^[0-9+\-() ]{5,20}$")
 PHOTO_TYPES = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG\r\n\x1a\n", "image/webp": b"RIFF"}
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
-STATION_FIELDS = ("name", "code", "kind", "district", "address", "lat", "lng", "coord", "service_phone",
-                  "keeper_name", "keeper_phone", "hours_text", "is_24h", "amenities", "description", "status")
+STATION_FIELDS = (
+    "name",
+    "code",
+    "kind",
+    "district",
+    "address",
+    "lat",
+    "lng",
+    "coord",
+    "service_phone",
+    "keeper_name",
+    "keeper_phone",
+    "hours_text",
+    "is_24h",
+    "amenities",
+    "description",
+    "status",
+)
 
 
 def _text(data: dict, key: str, label: str, *, required=False, max_len=200) -> str:
@@ -50,7 +66,9 @@ def clean_station(data: dict, *, instance: Station | None = None) -> dict:
     out["name"] = _text(data, "name", "站点名称", required=True, max_len=80)
     code = _text(data, "code", "站点编码", max_len=32).upper()
     if code and not _CODE.match(code):
-        raise DomainError("站点编码只能用字母、数字、- 和 _，2–32 位，例如 YC-TH-0001", code="bad_code", field="code")
+        raise DomainError(
+            "站点编码只能用字母、数字、- 和 _，2–32 位，例如 YC-TH-0001", code="bad_code", field="code"
+        )
     out["code"] = code
     kind = str(data.get("kind") or Station.Kind.UNION)
     labels = {label: value for value, label in Station.Kind.choices}
@@ -66,7 +84,9 @@ def clean_station(data: dict, *, instance: Station | None = None) -> dict:
     out["wgs_lat"], out["wgs_lng"] = gcj02_to_wgs84(out["gcj_lat"], out["gcj_lng"])
     phone = _text(data, "service_phone", "服务电话", max_len=20)
     if phone and not _PHONE.match(phone):
-        raise DomainError("服务电话格式不对，例如 0515-88888888 或 12351", code="bad_phone", field="service_phone")
+        raise DomainError(
+            "服务电话格式不对，例如 0515-88888888 或 12351", code="bad_phone", field="service_phone"
+        )
     out["service_phone"] = phone
     out["keeper_name"] = _text(data, "keeper_name", "站长", max_len=40)
     keeper_phone = _text(data, "keeper_phone", "站长手机", max_len=20)
@@ -87,8 +107,11 @@ def clean_station(data: dict, *, instance: Station | None = None) -> dict:
     for a in amenities:
         code_ = a if a in AMENITY_LABELS else by_label.get(a)
         if code_ is None:
-            raise DomainError(f"服务设施“{a}”不在可选范围内（{'、'.join(AMENITY_LABELS.values())}）",
-                              code="bad_amenity", field="amenities")
+            raise DomainError(
+                f"服务设施“{a}”不在可选范围内（{'、'.join(AMENITY_LABELS.values())}）",
+                code="bad_amenity",
+                field="amenities",
+            )
         if code_ not in codes:
             codes.append(code_)
     out["amenities"] = [c for c in AMENITY_LABELS if c in codes]
@@ -115,10 +138,14 @@ def station_create(*, actor, org: Org, data: dict) -> Station:
         with transaction.atomic():
             fields["code"] = fields["code"] or _next_code(org)
             station = Station.objects.create(org=org, org_path=org.path, **fields)
-            audit_record(actor=actor, action="station.create", obj=station, org=org, detail={"code": station.code})
+            audit_record(
+                actor=actor, action="station.create", obj=station, org=org, detail={"code": station.code}
+            )
             index.bump()
     except IntegrityError:
-        raise Conflict(f"站点编码 {fields['code']} 已被使用，请换一个", code="code_taken", field="code") from None
+        raise Conflict(
+            f"站点编码 {fields['code']} 已被使用，请换一个", code="code_taken", field="code"
+        ) from None
     return station
 
 
@@ -139,27 +166,46 @@ def station_update(*, actor, station: Station, data: dict, org: Org | None = Non
             audit_record(actor=actor, action="station.update", obj=station, detail={"changed": changed})
             index.bump()
     except IntegrityError:
-        raise Conflict(f"站点编码 {fields['code']} 已被使用，请换一个", code="code_taken", field="code") from None
+        raise Conflict(
+            f"站点编码 {fields['code']} 已被使用，请换一个", code="code_taken", field="code"
+        ) from None
     return station
 
 
-def closure_add(*, actor, station: Station, start: str | dt.date, end: str | dt.date, kind: str = "temporary",
-                reason: str = "") -> StationClosure:
+def closure_add(
+    *,
+    actor,
+    station: Station,
+    start: str | dt.date,
+    end: str | dt.date,
+    kind: str = "temporary",
+    reason: str = "",
+) -> StationClosure:
     require_scope(actor, station.org, EDIT_ROLES)
     start_d = _date(start, "start_date")
     end_d = _date(end or start, "end_date")
     if end_d < start_d:
         raise DomainError("结束日期不能早于开始日期", code="bad_range", field="end_date")
     if (end_d - start_d).days > 366:
-        raise DomainError("一次闭站不能超过一年；长期不开放请把站点状态改为“暂停服务”", code="too_long",
-                          field="end_date")
+        raise DomainError(
+            "一次闭站不能超过一年；长期不开放请把站点状态改为“暂停服务”", code="too_long", field="end_date"
+        )
     if kind not in StationClosure.Kind.values:
         raise DomainError("闭站类型不在可选范围内", code="bad_kind", field="kind")
     with transaction.atomic():
-        closure = StationClosure.objects.create(station=station, kind=kind, start_date=start_d, end_date=end_d,
-                                                reason=(reason or "").strip()[:100])
-        audit_record(actor=actor, action="station.closure_add", obj=station,
-                     detail={"start": str(start_d), "end": str(end_d), "kind": kind})
+        closure = StationClosure.objects.create(
+            station=station,
+            kind=kind,
+            start_date=start_d,
+            end_date=end_d,
+            reason=(reason or "").strip()[:100],
+        )
+        audit_record(
+            actor=actor,
+            action="station.closure_add",
+            obj=station,
+            detail={"start": str(start_d), "end": str(end_d), "kind": kind},
+        )
         index.bump()
     return closure
 
@@ -170,7 +216,9 @@ def closure_remove(*, actor, station: Station, closure_id: int) -> None:
         deleted, _ = StationClosure.objects.filter(station=station, pk=closure_id).delete()
         if not deleted:
             raise NotFound()
-        audit_record(actor=actor, action="station.closure_remove", obj=station, detail={"closure": closure_id})
+        audit_record(
+            actor=actor, action="station.closure_remove", obj=station, detail={"closure": closure_id}
+        )
         index.bump()
 
 
@@ -192,8 +240,9 @@ def visit_record(*, station: Station, user=None, occupation: str = "") -> Statio
     if user is not None and not occupation:
         member = getattr(user, "member", None)
         occupation = getattr(member, "occupation", "") or ""
-    return StationVisit.objects.create(station=station, user=user, occupation=occupation,
-                                       visited_on=timezone.localdate())
+    return StationVisit.objects.create(
+        station=station, user=user, occupation=occupation, visited_on=timezone.localdate()
+    )
 
 
 def visit_set_occupation(*, visit_id: int, station: Station, occupation: str) -> None:
@@ -202,7 +251,9 @@ def visit_set_occupation(*, visit_id: int, station: Station, occupation: str) ->
     StationVisit.objects.filter(pk=visit_id, station=station).update(occupation=occupation)
 
 
-def feedback_submit(*, actor, station: Station, ratings: dict, problem: str = "", photo=None) -> StationFeedback:
+def feedback_submit(
+    *, actor, station: Station, ratings: dict, problem: str = "", photo=None
+) -> StationFeedback:
     require_scope(actor, station.org, OBSERVER_ROLES)
     clean: dict[str, int] = {}
     for code, value in (ratings or {}).items():
@@ -215,7 +266,9 @@ def feedback_submit(*, actor, station: Station, ratings: dict, problem: str = ""
         except (TypeError, ValueError):
             score = 0
         if not 1 <= score <= 5:
-            raise DomainError(f"“{AMENITY_LABELS[code]}”的评分应为 1–5 星", code="bad_rating", field=f"rating_{code}")
+            raise DomainError(
+                f"“{AMENITY_LABELS[code]}”的评分应为 1–5 星", code="bad_rating", field=f"rating_{code}"
+            )
         clean[code] = score
     problem = (problem or "").strip()
     if len(problem) > 1000:
@@ -257,13 +310,19 @@ def feedback_resolve(*, actor, feedback: StationFeedback, resolution: str) -> St
         raise DomainError("请写明处理结果（至少2个字）", code="required", field="resolution")
     with transaction.atomic():
         updated = StationFeedback.objects.filter(pk=feedback.pk, status=StationFeedback.Status.OPEN).update(
-            status=StationFeedback.Status.RESOLVED, resolution=resolution[:300], resolved_by=actor,
+            status=StationFeedback.Status.RESOLVED,
+            resolution=resolution[:300],
+            resolved_by=actor,
             resolved_at=timezone.now(),
         )
         if not updated:
             raise Conflict("该反馈已处理", code="already_resolved")
-        audit_record(actor=actor, action="station.feedback_resolve", obj=feedback.station,
-                     detail={"feedback": feedback.pk})
+        audit_record(
+            actor=actor,
+            action="station.feedback_resolve",
+            obj=feedback.station,
+            detail={"feedback": feedback.pk},
+        )
     feedback.refresh_from_db()
     return feedback
 

@@ -45,7 +45,9 @@ def read_rows(content: bytes) -> list[dict]:
     try:
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
     except Exception:
-        raise DomainError("文件无法读取：请上传 .xlsx 格式的表格（可先下载模板）", code="bad_file", field="file") from None
+        raise DomainError(
+            "文件无法读取：请上传 .xlsx 格式的表格（可先下载模板）", code="bad_file", field="file"
+        ) from None
     if not sheet:
         raise DomainError("表格是空的", code="empty", field="file")
     headers = [str(h).strip() for h in sheet[0]]
@@ -55,9 +57,13 @@ def read_rows(content: bytes) -> list[dict]:
             if name in headers:
                 lookup[key] = headers.index(name)
                 break
-    missing = [label for key, label, _ in COLUMNS if key in ("name", "address", "lat", "lng") and key not in lookup]
+    missing = [
+        label for key, label, _ in COLUMNS if key in ("name", "address", "lat", "lng") and key not in lookup
+    ]
     if missing:
-        raise DomainError(f"表头缺少：{'、'.join(missing)}（请使用模板的表头）", code="bad_header", field="file")
+        raise DomainError(
+            f"表头缺少：{'、'.join(missing)}（请使用模板的表头）", code="bad_header", field="file"
+        )
     rows = []
     for line in sheet[1:]:
         if not any(str(c).strip() for c in line):
@@ -96,7 +102,9 @@ def stations_import(*, actor, content: bytes, default_org) -> tuple[int, list[di
                     raise DomainError(f"站点编码 {data['code']} 已存在", field="code")
             cleaned.append((org, row))
         except DomainError as exc:
-            errors.append({"row": n, "field": FIELD_LABELS.get(exc.field, exc.field or ""), "message": exc.message})
+            errors.append(
+                {"row": n, "field": FIELD_LABELS.get(exc.field, exc.field or ""), "message": exc.message}
+            )
     if errors:
         return 0, errors
     with transaction.atomic():
@@ -135,30 +143,79 @@ def template_workbook() -> Workbook:
     ws = wb.active
     ws.title = "驿站"
     ws.append([label for _, label, _ in COLUMNS])
-    ws.append(["亭湖区先锋街道工会驿站", "", "工会驿站", "亭湖区", "江苏省盐城市亭湖区解放南路 168 号", 33.3795,
-               120.1630, "0515-88200000", "", "", "周一至周日 08:00-20:00", "歇脚、饮水、热饭、充电/换电", ""])
+    ws.append(
+        [
+            "亭湖区先锋街道工会驿站",
+            "",
+            "工会驿站",
+            "亭湖区",
+            "江苏省盐城市亭湖区解放南路 168 号",
+            33.3795,
+            120.1630,
+            "0515-88200000",
+            "",
+            "",
+            "周一至周日 08:00-20:00",
+            "歇脚、饮水、热饭、充电/换电",
+            "",
+        ]
+    )
     return wb
 
 
-EXPORT_COLUMNS = ["名称", "地址", "纬度(GCJ-02)", "经度(GCJ-02)", "纬度(WGS-84)", "经度(WGS-84)", "电话", "营业时间",
-                  "24小时", "类型", "服务设施", "所在区县", "站点编码", "状态", "更新时间"]
+EXPORT_COLUMNS = [
+    "名称",
+    "地址",
+    "纬度(GCJ-02)",
+    "经度(GCJ-02)",
+    "纬度(WGS-84)",
+    "经度(WGS-84)",
+    "电话",
+    "营业时间",
+    "24小时",
+    "类型",
+    "服务设施",
+    "所在区县",
+    "站点编码",
+    "状态",
+    "更新时间",
+]
 
 
 @workbench_view
 def bench_export(request):
     """Map platforms (高德/百度/腾讯 POI submission) ask for name, address, coordinates, phone and hours.
     No personal data: keepers' names and mobiles are not exported."""
-    qs = selectors.station_list(actor=request.user, q=request.GET.get("q", ""),
-                                status=request.GET.get("status", ""), district=request.GET.get("district", ""))
+    qs = selectors.station_list(
+        actor=request.user,
+        q=request.GET.get("q", ""),
+        status=request.GET.get("status", ""),
+        district=request.GET.get("district", ""),
+    )
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("驿站")
     ws.append(EXPORT_COLUMNS)
     count = 0
     for s in qs.iterator(chunk_size=1000):
-        ws.append([s.name, s.address, round(s.gcj_lat, 6), round(s.gcj_lng, 6), round(s.wgs_lat, 6),
-                   round(s.wgs_lng, 6), s.service_phone, format_hours(s.hours, s.is_24h), "是" if s.is_24h else "否",
-                   s.get_kind_display(), "、".join(s.amenity_labels), s.district, s.code, s.get_status_display(),
-                   timezone.localtime(s.updated_at).strftime("%Y-%m-%d %H:%M")])
+        ws.append(
+            [
+                s.name,
+                s.address,
+                round(s.gcj_lat, 6),
+                round(s.gcj_lng, 6),
+                round(s.wgs_lat, 6),
+                round(s.wgs_lng, 6),
+                s.service_phone,
+                format_hours(s.hours, s.is_24h),
+                "是" if s.is_24h else "否",
+                s.get_kind_display(),
+                "、".join(s.amenity_labels),
+                s.district,
+                s.code,
+                s.get_status_display(),
+                timezone.localtime(s.updated_at).strftime("%Y-%m-%d %H:%M"),
+            ]
+        )
         count += 1
     audit_record(actor=request.user, action="station.export", detail={"rows": count})
     return _xlsx_response(wb, f"驿站-{timezone.localdate():%Y%m%d}.xlsx")
@@ -169,7 +226,8 @@ def _xlsx_response(wb: Workbook, filename: str) -> HttpResponse:
 
     out = io.BytesIO()
     wb.save(out)
-    response = HttpResponse(out.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response

@@ -34,13 +34,25 @@ urlpatterns = [
     path("workbench/stations/coverage/", _page(views.bench_coverage), name="bench_coverage"),
     path("workbench/stations/import/", _page(views.bench_import), name="bench_import"),
     path("workbench/stations/export.xlsx", _page(views.bench_export), name="bench_export"),
-    path("workbench/stations/feedback/<int:feedback_id>/resolve/", _page(views.bench_feedback_resolve),
-         name="bench_feedback_resolve"),
+    path(
+        "workbench/stations/feedback/<int:feedback_id>/resolve/",
+        _page(views.bench_feedback_resolve),
+        name="bench_feedback_resolve",
+    ),
     path("workbench/stations/<int:station_id>/", _page(views.bench_detail), name="bench_detail"),
     path("workbench/stations/<int:station_id>/edit/", _page(views.bench_edit), name="bench_edit"),
-    path("workbench/stations/<int:station_id>/closures/", _page(views.bench_closure_add), name="bench_closure_add"),
-    path("workbench/stations/<int:station_id>/closures/<int:closure_id>/delete/", _page(views.bench_closure_remove),
-         name="bench_closure_remove"),
+    path(
+        "workbench/stations/<int:station_id>/closures/",
+        _page(views.bench_closure_add),
+        name="bench_closure_add",
+    ),
+    path(
+        "workbench/stations/<int:station_id>/closures/<int:closure_id>/delete/",
+        _page(views.bench_closure_remove),
+        name="bench_closure_remove",
+    ),
     path("workbench/stations/<int:station_id>/poster/", _page(views.bench_poster), name="bench_poster"),
-    path("workbench/stations/<int:station_id>/qr.svg", _page(views.bench_poster_svg), name="bench_poster_svg"),
+    path(
+        "workbench/stations/<int:station_id>/qr.svg", _page(views.bench_poster_svg), name="bench_poster_svg"
+    ),
 ]

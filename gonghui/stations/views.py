@@ -39,21 +39,36 @@ def _nearby_context(request) -> dict:
     amenity = ",".join(a for a in params.getlist("amenity") if a)
     try:
         query = selectors.nearby_query(
-            lat=lat, lng=lng, radius_m=params.get("radius_m") or 3000, limit=params.get("limit") or 20,
-            amenity=amenity, open_now=params.get("open_now") == "1", only_24h=params.get("is_24h") == "1",
-            coord=coord)
+            lat=lat,
+            lng=lng,
+            radius_m=params.get("radius_m") or 3000,
+            limit=params.get("limit") or 20,
+            amenity=amenity,
+            open_now=params.get("open_now") == "1",
+            only_24h=params.get("is_24h") == "1",
+            coord=coord,
+        )
     except DomainError as exc:
         ctx["error"] = exc
         return ctx
-    ctx.update(searched=True, results=selectors.nearby(query), center=(query.lat, query.lng),
-               radius_m=int(query.radius_m))
+    ctx.update(
+        searched=True,
+        results=selectors.nearby(query),
+        center=(query.lat, query.lng),
+        radius_m=int(query.radius_m),
+    )
     return ctx
 
 
 def map_page(request):
     ctx = _nearby_context(request)
-    ctx.update(tab="stations", districts=selectors.districts(), filters=request.GET,
-               amenity_filter=request.GET.getlist("amenity"), tile_url=settings.TILE_URL)
+    ctx.update(
+        tab="stations",
+        districts=selectors.districts(),
+        filters=request.GET,
+        amenity_filter=request.GET.getlist("amenity"),
+        tile_url=settings.TILE_URL,
+    )
     return render(request, "stations/map.html", ctx)
 
 
@@ -75,16 +90,25 @@ def station_page(request, code):
     station = selectors.station_public(code=code)
     schedule = selectors.schedule_for(station)
     visit_id = request.session.get("station_visits", {}).get(station.code)
-    return render(request, "stations/station.html", {
-        "station": station, "status": schedule.status(timezone.localtime()),
-        "hours_text": format_hours(station.hours, station.is_24h), "tab": "stations",
-        "welcome": request.GET.get("welcome") == "1", "join_url": join_url(station),
-        "ask_occupation": bool(visit_id) and request.GET.get("welcome") == "1",
-        "occupations": OCCUPATIONS, "amap_url": selectors.amap_url(station),
-        "baidu_url": selectors.baidu_url(station), "open_issues": selectors.open_issue_count(station),
-        "may_feedback": request.user.is_authenticated and in_scope(request.user, station.org,
-                                                                  services.OBSERVER_ROLES),
-    })
+    return render(
+        request,
+        "stations/station.html",
+        {
+            "station": station,
+            "status": schedule.status(timezone.localtime()),
+            "hours_text": format_hours(station.hours, station.is_24h),
+            "tab": "stations",
+            "welcome": request.GET.get("welcome") == "1",
+            "join_url": join_url(station),
+            "ask_occupation": bool(visit_id) and request.GET.get("welcome") == "1",
+            "occupations": OCCUPATIONS,
+            "amap_url": selectors.amap_url(station),
+            "baidu_url": selectors.baidu_url(station),
+            "open_issues": selectors.open_issue_count(station),
+            "may_feedback": request.user.is_authenticated
+            and in_scope(request.user, station.org, services.OBSERVER_ROLES),
+        },
+    )
 
 
 def station_scan(request, code):
@@ -109,8 +133,9 @@ def station_occupation(request, code):
     if visit_id:
         # An optional question: an empty answer is simply not recorded.
         with contextlib.suppress(DomainError):
-            services.visit_set_occupation(visit_id=visit_id, station=station,
-                                          occupation=request.POST.get("occupation", ""))
+            services.visit_set_occupation(
+                visit_id=visit_id, station=station, occupation=request.POST.get("occupation", "")
+            )
     return redirect(reverse("stations:page", args=[station.code]))
 
 
@@ -125,17 +150,30 @@ def station_feedback(request, code):
         data = request.POST
         ratings = {c: request.POST.get(f"rating_{c}") for c in station.amenities}
         try:
-            services.feedback_submit(actor=request.user, station=station, ratings=ratings,
-                                     problem=request.POST.get("problem", ""), photo=request.FILES.get("photo"))
+            services.feedback_submit(
+                actor=request.user,
+                station=station,
+                ratings=ratings,
+                problem=request.POST.get("problem", ""),
+                photo=request.FILES.get("photo"),
+            )
         except DomainError as exc:
             error = exc
         else:
             return render(request, "stations/feedback_done.html", {"station": station, "tab": "stations"})
     amenity_labels = dict(AMENITIES)
-    return render(request, "stations/feedback.html", {
-        "station": station, "error": error, "data": data, "tab": "stations",
-        "rate_items": [(c, amenity_labels[c], data.get(f"rating_{c}", "")) for c in station.amenities],
-    }, status=400 if error else 200)
+    return render(
+        request,
+        "stations/feedback.html",
+        {
+            "station": station,
+            "error": error,
+            "data": data,
+            "tab": "stations",
+            "rate_items": [(c, amenity_labels[c], data.get(f"rating_{c}", "")) for c in station.amenities],
+        },
+        status=400 if error else 200,
+    )
 
 
 # --- workbench -----------------------------------------------------------------------------
@@ -143,30 +181,63 @@ def station_feedback(request, code):
 
 @workbench_view
 def bench_list(request):
-    qs = selectors.station_list(actor=request.user, q=request.GET.get("q", ""),
-                                status=request.GET.get("status", ""), district=request.GET.get("district", ""),
-                                amenity=request.GET.get("amenity", ""))
+    qs = selectors.station_list(
+        actor=request.user,
+        q=request.GET.get("q", ""),
+        status=request.GET.get("status", ""),
+        district=request.GET.get("district", ""),
+        amenity=request.GET.get("amenity", ""),
+    )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "stations/bench_list.html", {
-        "page": page, "filters": request.GET, "statuses": Station.Status.choices, "amenities": AMENITIES,
-        "nav": "stations", "total": qs.count(),
-    })
+    return render(
+        request,
+        "stations/bench_list.html",
+        {
+            "page": page,
+            "filters": request.GET,
+            "statuses": Station.Status.choices,
+            "amenities": AMENITIES,
+            "nav": "stations",
+            "total": qs.count(),
+        },
+    )
 
 
 def _form_context(request, station=None, data=None, error=None) -> dict:
     orgs = scoped_orgs(request.user, services.EDIT_ROLES).order_by("path")[:500]
     if data is None and station is not None:
-        data = {"org": station.org_id, "name": station.name, "code": station.code, "kind": station.kind,
-                "district": station.district, "address": station.address, "lat": station.gcj_lat,
-                "lng": station.gcj_lng, "coord": "gcj02", "service_phone": station.service_phone,
-                "keeper_name": station.keeper_name, "keeper_phone": station.keeper_phone,
-                "hours_text": "" if station.is_24h else format_hours(station.hours, False),
-                "is_24h": station.is_24h, "description": station.description, "status": station.status}
+        data = {
+            "org": station.org_id,
+            "name": station.name,
+            "code": station.code,
+            "kind": station.kind,
+            "district": station.district,
+            "address": station.address,
+            "lat": station.gcj_lat,
+            "lng": station.gcj_lng,
+            "coord": "gcj02",
+            "service_phone": station.service_phone,
+            "keeper_name": station.keeper_name,
+            "keeper_phone": station.keeper_phone,
+            "hours_text": "" if station.is_24h else format_hours(station.hours, False),
+            "is_24h": station.is_24h,
+            "description": station.description,
+            "status": station.status,
+        }
         chosen = station.amenities
     else:
         chosen = data.getlist("amenities") if hasattr(data, "getlist") else (data or {}).get("amenities", [])
-    return {"station": station, "data": data or {}, "error": error, "orgs": orgs, "kinds": Station.Kind.choices,
-            "statuses": Station.Status.choices, "amenities": AMENITIES, "chosen": chosen, "nav": "stations"}
+    return {
+        "station": station,
+        "data": data or {},
+        "error": error,
+        "orgs": orgs,
+        "kinds": Station.Kind.choices,
+        "statuses": Station.Status.choices,
+        "amenities": AMENITIES,
+        "chosen": chosen,
+        "nav": "stations",
+    }
 
 
 def _form_data(request) -> dict:
@@ -184,8 +255,12 @@ def bench_new(request):
             org = services.org_for_write(actor=request.user, org_id=request.POST.get("org"))
             station = services.station_create(actor=request.user, org=org, data=_form_data(request))
         except DomainError as exc:
-            return render(request, "stations/bench_form.html", _form_context(request, data=request.POST, error=exc),
-                          status=exc.status)
+            return render(
+                request,
+                "stations/bench_form.html",
+                _form_context(request, data=request.POST, error=exc),
+                status=exc.status,
+            )
         return redirect("stations:bench_detail", station.pk)
     return render(request, "stations/bench_form.html", _form_context(request, data={}))
 
@@ -199,8 +274,12 @@ def bench_edit(request, station_id):
             org = services.org_for_write(actor=request.user, org_id=request.POST.get("org"))
             services.station_update(actor=request.user, station=station, data=_form_data(request), org=org)
         except DomainError as exc:
-            return render(request, "stations/bench_form.html",
-                          _form_context(request, station, data=request.POST, error=exc), status=exc.status)
+            return render(
+                request,
+                "stations/bench_form.html",
+                _form_context(request, station, data=request.POST, error=exc),
+                status=exc.status,
+            )
         return redirect("stations:bench_detail", station.pk)
     return render(request, "stations/bench_form.html", _form_context(request, station))
 
@@ -209,16 +288,25 @@ def bench_edit(request, station_id):
 def bench_detail(request, station_id, closure_error=None, status=200):
     station = selectors.station_get(actor=request.user, station_id=station_id)
     schedule = selectors.schedule_for(station)
-    return render(request, "stations/bench_detail.html", {
-        "station": station, "status": schedule.status(timezone.localtime()),
-        "hours_text": format_hours(station.hours, station.is_24h),
-        "closures": station.closures.filter(end_date__gte=timezone.localdate() - dt.timedelta(days=30)),
-        "closure_kinds": StationClosure.Kind.choices, "closure_error": closure_error,
-        "stats": selectors.visit_stats(station=station),
-        "feedback": selectors.feedback_for(station=station)[:50],
-        "open_issues": selectors.open_issue_count(station), "ratings": selectors.rating_summary(station),
-        "may_edit": in_scope(request.user, station.org, services.EDIT_ROLES), "nav": "stations",
-    }, status=status)
+    return render(
+        request,
+        "stations/bench_detail.html",
+        {
+            "station": station,
+            "status": schedule.status(timezone.localtime()),
+            "hours_text": format_hours(station.hours, station.is_24h),
+            "closures": station.closures.filter(end_date__gte=timezone.localdate() - dt.timedelta(days=30)),
+            "closure_kinds": StationClosure.Kind.choices,
+            "closure_error": closure_error,
+            "stats": selectors.visit_stats(station=station),
+            "feedback": selectors.feedback_for(station=station)[:50],
+            "open_issues": selectors.open_issue_count(station),
+            "ratings": selectors.rating_summary(station),
+            "may_edit": in_scope(request.user, station.org, services.EDIT_ROLES),
+            "nav": "stations",
+        },
+        status=status,
+    )
 
 
 @workbench_view
@@ -226,9 +314,14 @@ def bench_detail(request, station_id, closure_error=None, status=200):
 def bench_closure_add(request, station_id):
     station = selectors.station_get(actor=request.user, station_id=station_id)
     try:
-        services.closure_add(actor=request.user, station=station, start=request.POST.get("start_date", ""),
-                             end=request.POST.get("end_date", ""), kind=request.POST.get("kind", "temporary"),
-                             reason=request.POST.get("reason", ""))
+        services.closure_add(
+            actor=request.user,
+            station=station,
+            start=request.POST.get("start_date", ""),
+            end=request.POST.get("end_date", ""),
+            kind=request.POST.get("kind", "temporary"),
+            reason=request.POST.get("reason", ""),
+        )
     except DomainError as exc:
         return bench_detail.__wrapped__(request, station_id, closure_error=exc, status=400)
     return redirect("stations:bench_detail", station.pk)
@@ -247,7 +340,9 @@ def bench_closure_remove(request, station_id, closure_id):
 def bench_feedback_resolve(request, feedback_id):
     fb = selectors.feedback_get(actor=request.user, feedback_id=feedback_id)
     try:
-        services.feedback_resolve(actor=request.user, feedback=fb, resolution=request.POST.get("resolution", ""))
+        services.feedback_resolve(
+            actor=request.user, feedback=fb, resolution=request.POST.get("resolution", "")
+        )
     except DomainError as exc:
         return bench_detail.__wrapped__(request, fb.station_id, closure_error=exc, status=400)
     return redirect("stations:bench_detail", fb.station_id)
@@ -257,10 +352,17 @@ def bench_feedback_resolve(request, feedback_id):
 def bench_poster(request, station_id):
     station = selectors.station_get(actor=request.user, station_id=station_id)
     scan_url = request.build_absolute_uri(reverse("stations:scan", args=[station.code]))
-    return render(request, "stations/poster.html", {
-        "station": station, "qr_svg": poster_svg(scan_url), "scan_url": scan_url,
-        "hours_text": format_hours(station.hours, station.is_24h), "nav": "stations",
-    })
+    return render(
+        request,
+        "stations/poster.html",
+        {
+            "station": station,
+            "qr_svg": poster_svg(scan_url),
+            "scan_url": scan_url,
+            "hours_text": format_hours(station.hours, station.is_24h),
+            "nav": "stations",
+        },
+    )
 
 
 @workbench_view

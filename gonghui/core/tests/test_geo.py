@@ -34,9 +34,15 @@ def test_round_trip_across_the_country():
 
 def test_bd09_pairs_from_coordtransform():
     # wandergis/coordtransform's published example at 天安门 (lng 116.404, lat 39.915).
-    assert geo.bd09_to_gcj02(39.915, 116.404) == pytest.approx((39.90865673957631, 116.39762729119315), abs=1e-9)
-    assert geo.gcj02_to_bd09(39.915, 116.404) == pytest.approx((39.92133699351021, 116.41036949371029), abs=1e-9)
-    assert geo.wgs84_to_gcj02(39.915, 116.404) == pytest.approx((39.91640428150164, 116.41024449916938), abs=1e-9)
+    assert geo.bd09_to_gcj02(39.915, 116.404) == pytest.approx(
+        (39.90865673957631, 116.39762729119315), abs=1e-9
+    )
+    assert geo.gcj02_to_bd09(39.915, 116.404) == pytest.approx(
+        (39.92133699351021, 116.41036949371029), abs=1e-9
+    )
+    assert geo.wgs84_to_gcj02(39.915, 116.404) == pytest.approx(
+        (39.91640428150164, 116.41024449916938), abs=1e-9
+    )
     back = geo.bd09_to_gcj02(*geo.gcj02_to_bd09(33.3479, 120.1633))
     assert back == pytest.approx((33.3479, 120.1633), abs=2e-6)
 

@@ -26,7 +26,8 @@ def test_hand_computed_share_and_weights():
     assert result.total_weight == 7.0 and result.covered_weight == 3.0
     assert result.share == pytest.approx(3 / 7)
     assert sorted(round(p[0], 6) for p in result.uncovered) == sorted(
-        round(p[0], 6) for p in (pt(801), pt(2000)))
+        round(p[0], 6) for p in (pt(801), pt(2000))
+    )
 
 
 def test_greedy_picks_the_site_covering_most_then_the_rest():

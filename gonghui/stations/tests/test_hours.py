@@ -94,12 +94,15 @@ def test_rest_day_removes_a_day():
     assert "6" not in hours and "0" in hours
 
 
-@pytest.mark.parametrize(("text", "fragment"), [
-    ("周一至周五 8点到晚上", "没有时间段"),
-    ("每天 25:00-26:00", "HH:MM"),
-    ("每天 08:00-08:00", "24小时"),
-    ("月曜 08:00-20:00", "看不懂"),
-])
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("周一至周五 8点到晚上", "没有时间段"),
+        ("每天 25:00-26:00", "HH:MM"),
+        ("每天 08:00-08:00", "24小时"),
+        ("月曜 08:00-20:00", "看不懂"),
+    ],
+)
 def test_bad_hours_are_explained(text, fragment):
     with pytest.raises(DomainError) as exc:
         parse_hours(text, field="hours_text")

@@ -33,8 +33,12 @@ def test_grid_index_equals_brute_force_on_random_queries():
         cx, cy = rng.choice([(33.35, 120.16), (30.66, 104.06), (37.43, 110.89)])
         lat, lng = cx + rng.gauss(0, 0.04), cy + rng.gauss(0, 0.04)
         radius = rng.choice([300, 1000, 2500, 8000])
-        filters = {"mask": rng.choice([0, AMENITY_BITS["charge"], AMENITY_BITS["heat"] | AMENITY_BITS["water"]]),
-                   "open_now": rng.random() < 0.3, "only_24h": rng.random() < 0.2, "now": now}
+        filters = {
+            "mask": rng.choice([0, AMENITY_BITS["charge"], AMENITY_BITS["heat"] | AMENITY_BITS["water"]]),
+            "open_now": rng.random() < 0.3,
+            "only_24h": rng.random() < 0.2,
+            "now": now,
+        }
         expected = selectors.brute_force_ids(entries, lat, lng, radius, 10, **filters)
         assert grid.nearest(lat, lng, radius_m=radius, limit=10, **filters) == expected
 
@@ -58,7 +62,9 @@ def test_nearby_index_and_database_agree_and_respect_filters(make_station):
     assert ids == [a.pk, b.pk, c.pk]
     assert far.pk not in ids
     assert selectors.nearby_ids(q, use_index=True) == selectors.nearby_ids(q, use_index=False)
-    q = selectors.nearby_query(lat=37.4313, lng=110.8893, radius_m=2000, amenity="charge", open_now=True, now=now)
+    q = selectors.nearby_query(
+        lat=37.4313, lng=110.8893, radius_m=2000, amenity="charge", open_now=True, now=now
+    )
     assert [sid for _, sid in selectors.nearby_ids(q)] == [a.pk, c.pk]  # b lacks charging; c opens at 22:00
     assert selectors.nearby_ids(q, use_index=False) == selectors.nearby_ids(q, use_index=True)
     q = selectors.nearby_query(lat=37.4313, lng=110.8893, radius_m=2000, only_24h=True, now=now)
@@ -69,11 +75,22 @@ def test_index_sees_writes_closures_and_withdrawals(make_station, personas):
     from gonghui.stations import services
 
     a = make_station(lat=37.4313, lng=110.8893)
-    q = selectors.nearby_query(lat=37.4313, lng=110.8893, radius_m=500,
-                               now=dt.datetime(2026, 11, 23, 10, 0, tzinfo=SH), open_now=True)
+    q = selectors.nearby_query(
+        lat=37.4313,
+        lng=110.8893,
+        radius_m=500,
+        now=dt.datetime(2026, 11, 23, 10, 0, tzinfo=SH),
+        open_now=True,
+    )
     assert [sid for _, sid in selectors.nearby_ids(q)] == [a.pk]
-    services.closure_add(actor=personas.county_staffer, station=a, start="2026-11-23", end="2026-11-23",
-                         kind="holiday", reason="测试闭站")
+    services.closure_add(
+        actor=personas.county_staffer,
+        station=a,
+        start="2026-11-23",
+        end="2026-11-23",
+        kind="holiday",
+        reason="测试闭站",
+    )
     assert selectors.nearby_ids(q) == []
     b = make_station(lat=37.4314, lng=110.8893)
     q.open_now = False
@@ -94,8 +111,9 @@ def test_index_rebuilds_when_another_process_bumps_the_token(make_station):
 
 
 def test_api_nearby_returns_distance_walk_minutes_and_nav_links(api, make_station):
-    s = make_station(lat=37.4400, lng=110.8893, amenities=["charge", "water"], hours_text="24小时",
-                     name="柳林县城关驿站")
+    s = make_station(
+        lat=37.4400, lng=110.8893, amenities=["charge", "water"], hours_text="24小时", name="柳林县城关驿站"
+    )
     r = api().get("stations/nearby", {"lat": "37.4313", "lng": "110.8893", "radius_m": "2000"})
     assert r.status_code == 200, r.content
     body = r.json()
@@ -121,16 +139,19 @@ def test_api_nearby_in_wgs84_converts_both_ways(api, make_station):
     assert (row["gcj_lat"], row["gcj_lng"]) == (37.44, 110.8893)
 
 
-@pytest.mark.parametrize(("params", "field", "fragment"), [
-    ({"lat": "110.8893", "lng": "37.4313"}, "lat", "填反"),
-    ({"lat": "48.85", "lng": "2.29"}, "lng", "不在中国"),
-    ({"lat": "abc", "lng": "110.9"}, "lat", "纬度应为数字"),
-    ({"lat": "37.43", "lng": "110.9", "radius_m": "0"}, "radius_m", "radius_m"),
-    ({"lat": "37.43", "lng": "110.9", "radius_m": "x"}, "radius_m", "radius_m"),
-    ({"lat": "37.43", "lng": "110.9", "limit": "500"}, "limit", "limit"),
-    ({"lat": "37.43", "lng": "110.9", "amenity": "spa"}, "amenity", "amenity"),
-    ({"lat": "37.43", "lng": "110.9", "coord": "mars"}, "coord", "coord"),
-])
+@pytest.mark.parametrize(
+    ("params", "field", "fragment"),
+    [
+        ({"lat": "110.8893", "lng": "37.4313"}, "lat", "填反"),
+        ({"lat": "48.85", "lng": "2.29"}, "lng", "不在中国"),
+        ({"lat": "abc", "lng": "110.9"}, "lat", "纬度应为数字"),
+        ({"lat": "37.43", "lng": "110.9", "radius_m": "0"}, "radius_m", "radius_m"),
+        ({"lat": "37.43", "lng": "110.9", "radius_m": "x"}, "radius_m", "radius_m"),
+        ({"lat": "37.43", "lng": "110.9", "limit": "500"}, "limit", "limit"),
+        ({"lat": "37.43", "lng": "110.9", "amenity": "spa"}, "amenity", "amenity"),
+        ({"lat": "37.43", "lng": "110.9", "coord": "mars"}, "coord", "coord"),
+    ],
+)
 def test_api_nearby_bad_input_is_a_400_naming_the_field(api, db, params, field, fragment):
     r = api().get("stations/nearby", params)
     assert r.status_code == 400

@@ -20,11 +20,24 @@ def client_for(user):
 
 
 def station_form(org, **over):
-    data = {"org": org.pk, "name": "柳林县城关驿站", "code": "", "kind": "union", "district": "柳林县",
-            "address": "柳林县城关镇龙门街 18 号", "lat": "37.4313", "lng": "110.8893", "coord": "gcj02",
-            "service_phone": "0358-4412351", "keeper_name": "张站长", "keeper_phone": "13912345678",
-            "hours_text": "周一至周五 08:00-20:00；周六、周日 09:00-17:00", "amenities": ["rest", "water", "charge"],
-            "description": "", "status": "active"}
+    data = {
+        "org": org.pk,
+        "name": "柳林县城关驿站",
+        "code": "",
+        "kind": "union",
+        "district": "柳林县",
+        "address": "柳林县城关镇龙门街 18 号",
+        "lat": "37.4313",
+        "lng": "110.8893",
+        "coord": "gcj02",
+        "service_phone": "0358-4412351",
+        "keeper_name": "张站长",
+        "keeper_phone": "13912345678",
+        "hours_text": "周一至周五 08:00-20:00；周六、周日 09:00-17:00",
+        "amenities": ["rest", "water", "charge"],
+        "description": "",
+        "status": "active",
+    }
     data.update(over)
     return data
 
@@ -99,26 +112,35 @@ def test_observer_feedback_with_photo_and_keeper_resolves(personas, make_station
     observer = make_staff(personas.tree.county, Staff.Role.OBSERVER, name="观察员老周")
     c = client_for(observer)
     photo = SimpleUploadedFile("a.png", PNG, content_type="image/png")
-    r = c.post(f"/stations/s/{s.code}/feedback/", {"rating_water": "2", "rating_charge": "5",
-                                                   "problem": "饮水机坏了", "photo": photo})
+    r = c.post(
+        f"/stations/s/{s.code}/feedback/",
+        {"rating_water": "2", "rating_charge": "5", "problem": "饮水机坏了", "photo": photo},
+    )
     assert r.status_code == 200 and "反馈已提交" in r.content.decode()
     fb = StationFeedback.objects.get()
     assert fb.ratings == {"water": 2, "charge": 5} and fb.photo.name.endswith(".png")
     keeper = client_for(personas.county_staffer)
-    assert '<strong id="open-issues">1</strong>' in keeper.get(f"/workbench/stations/{s.pk}/").content.decode()
+    assert (
+        '<strong id="open-issues">1</strong>' in keeper.get(f"/workbench/stations/{s.pk}/").content.decode()
+    )
     assert "待处理 1 条" in Client().get(f"/stations/s/{s.code}/").content.decode()
     r = keeper.post(f"/workbench/stations/feedback/{fb.pk}/resolve/", {"resolution": "已更换饮水机"})
     assert r.status_code == 302
     fb.refresh_from_db()
     assert fb.status == "resolved" and fb.resolved_by == personas.county_staffer
-    assert '<strong id="open-issues">0</strong>' in keeper.get(f"/workbench/stations/{s.pk}/").content.decode()
+    assert (
+        '<strong id="open-issues">0</strong>' in keeper.get(f"/workbench/stations/{s.pk}/").content.decode()
+    )
 
 
-@pytest.mark.parametrize(("payload", "field", "fragment"), [
-    ({"problem": ""}, "problem", "至少"),
-    ({"rating_water": "9"}, "rating_water", "1–5"),
-    ({"problem": "x", "photo": ("a.gif", b"GIF89a" + b"\x00" * 20)}, "photo", "JPG、PNG 或 WebP"),
-])
+@pytest.mark.parametrize(
+    ("payload", "field", "fragment"),
+    [
+        ({"problem": ""}, "problem", "至少"),
+        ({"rating_water": "9"}, "rating_water", "1–5"),
+        ({"problem": "x", "photo": ("a.gif", b"GIF89a" + b"\x00" * 20)}, "photo", "JPG、PNG 或 WebP"),
+    ],
+)
 def test_feedback_bad_input(personas, make_station, payload, field, fragment):
     s = make_station(amenities=["water"])
     observer = make_staff(personas.tree.county, Staff.Role.OBSERVER)
@@ -141,11 +163,15 @@ def test_feedback_page_is_404_for_someone_who_is_not_an_observer_here(personas, 
 def test_closure_form_and_bad_dates(personas, make_station):
     s = make_station()
     c = client_for(personas.county_staffer)
-    r = c.post(f"/workbench/stations/{s.pk}/closures/", {"start_date": "2026-02-16", "end_date": "2026-02-10",
-                                                        "kind": "holiday"})
+    r = c.post(
+        f"/workbench/stations/{s.pk}/closures/",
+        {"start_date": "2026-02-16", "end_date": "2026-02-10", "kind": "holiday"},
+    )
     assert r.status_code == 400 and "结束日期不能早于开始日期" in r.content.decode()
-    r = c.post(f"/workbench/stations/{s.pk}/closures/", {"start_date": "2026-02-16", "end_date": "2026-02-22",
-                                                        "kind": "holiday", "reason": "春节"})
+    r = c.post(
+        f"/workbench/stations/{s.pk}/closures/",
+        {"start_date": "2026-02-16", "end_date": "2026-02-22", "kind": "holiday", "reason": "春节"},
+    )
     assert r.status_code == 302
     assert s.closures.get().reason == "春节"
 
@@ -156,17 +182,25 @@ def test_sibling_staff_get_404_on_every_page_and_endpoint_and_change_nothing(per
     from gonghui.stations import services
 
     fb = services.feedback_submit(actor=observer, station=s, ratings={"rest": 3}, problem="灯坏了")
-    closure = services.closure_add(actor=personas.county_staffer, station=s, start="2026-12-01", end="2026-12-01")
+    closure = services.closure_add(
+        actor=personas.county_staffer, station=s, start="2026-12-01", end="2026-12-01"
+    )
     c = client_for(personas.sibling_staffer)
-    for url in [f"/workbench/stations/{s.pk}/", f"/workbench/stations/{s.pk}/edit/",
-                f"/workbench/stations/{s.pk}/poster/", f"/workbench/stations/{s.pk}/qr.svg",
-                "/workbench/stations/coverage/?district=柳林县"]:
+    for url in [
+        f"/workbench/stations/{s.pk}/",
+        f"/workbench/stations/{s.pk}/edit/",
+        f"/workbench/stations/{s.pk}/poster/",
+        f"/workbench/stations/{s.pk}/qr.svg",
+        "/workbench/stations/coverage/?district=柳林县",
+    ]:
         assert c.get(url).status_code == 404, url
-    for url, data in [(f"/workbench/stations/{s.pk}/edit/", station_form(personas.tree.county, name="改名")),
-                      (f"/workbench/stations/{s.pk}/closures/", {"start_date": "2026-12-05"}),
-                      (f"/workbench/stations/{s.pk}/closures/{closure.pk}/delete/", {}),
-                      (f"/workbench/stations/feedback/{fb.pk}/resolve/", {"resolution": "已处理好了"}),
-                      ("/workbench/stations/new/", station_form(personas.tree.county))]:
+    for url, data in [
+        (f"/workbench/stations/{s.pk}/edit/", station_form(personas.tree.county, name="改名")),
+        (f"/workbench/stations/{s.pk}/closures/", {"start_date": "2026-12-05"}),
+        (f"/workbench/stations/{s.pk}/closures/{closure.pk}/delete/", {}),
+        (f"/workbench/stations/feedback/{fb.pk}/resolve/", {"resolution": "已处理好了"}),
+        ("/workbench/stations/new/", station_form(personas.tree.county)),
+    ]:
         assert c.post(url, data).status_code == 404, url
     assert s.name not in c.get("/workbench/stations/").content.decode()
     export = load_workbook(io.BytesIO(c.get("/workbench/stations/export.xlsx").content))
@@ -177,10 +211,20 @@ def test_sibling_staff_get_404_on_every_page_and_endpoint_and_change_nothing(per
     assert a.get(f"stations/{s.pk}/feedback").status_code == 404
     assert a.post(f"stations/{s.pk}/closures", {"start_date": "2026-12-09"}).status_code == 404
     assert a.post(f"stations/feedback/{fb.pk}/resolve", {"resolution": "已处理"}).status_code == 404
-    assert a.patch(f"stations/{s.pk}", {"org_id": personas.tree.county.pk, "name": "x", "address": "y",
-                                        "lat": 37.43, "lng": 110.88}).status_code == 404
-    assert a.post("stations", {"org_id": personas.tree.county.pk, "name": "x", "address": "y", "lat": 37.43,
-                               "lng": 110.88}).status_code == 404
+    assert (
+        a.patch(
+            f"stations/{s.pk}",
+            {"org_id": personas.tree.county.pk, "name": "x", "address": "y", "lat": 37.43, "lng": 110.88},
+        ).status_code
+        == 404
+    )
+    assert (
+        a.post(
+            "stations",
+            {"org_id": personas.tree.county.pk, "name": "x", "address": "y", "lat": 37.43, "lng": 110.88},
+        ).status_code
+        == 404
+    )
     assert a.get("stations").json() == []
     s.refresh_from_db()
     fb.refresh_from_db()
@@ -190,16 +234,36 @@ def test_sibling_staff_get_404_on_every_page_and_endpoint_and_change_nothing(per
 
 def test_api_create_and_read_station(personas, api):
     a = api(personas.county_staffer)
-    r = a.post("stations", {"org_id": personas.tree.county.pk, "name": "柳林司机之家", "kind": "driver_home",
-                            "address": "柳林县 G307 国道旁", "lat": 37.42, "lng": 110.85, "hours_text": "24小时",
-                            "amenities": ["rest", "wash"], "keeper_phone": "13912345678"})
+    r = a.post(
+        "stations",
+        {
+            "org_id": personas.tree.county.pk,
+            "name": "柳林司机之家",
+            "kind": "driver_home",
+            "address": "柳林县 G307 国道旁",
+            "lat": 37.42,
+            "lng": 110.85,
+            "hours_text": "24小时",
+            "amenities": ["rest", "wash"],
+            "keeper_phone": "13912345678",
+        },
+    )
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["is_24h"] is True and body["hours_text"] == "24小时"
     assert body["keeper_phone_masked"] == "139****5678" and "keeper_phone" not in body
     assert a.get(f"stations/{body['id']}").json()["name"] == "柳林司机之家"
-    r = a.post("stations", {"org_id": personas.tree.county.pk, "name": "x", "address": "y", "lat": 37.42,
-                            "lng": 110.85, "amenities": ["sauna"]})
+    r = a.post(
+        "stations",
+        {
+            "org_id": personas.tree.county.pk,
+            "name": "x",
+            "address": "y",
+            "lat": 37.42,
+            "lng": 110.85,
+            "amenities": ["sauna"],
+        },
+    )
     assert r.status_code == 400 and r.json()["field"] == "amenities"
 
 
@@ -212,19 +276,52 @@ def _xlsx(rows):
     return out.getvalue()
 
 
-HEADER = ["站点名称", "站点编码", "类型", "所在区县", "地址", "纬度", "经度", "服务电话", "站长", "站长手机", "营业时间",
-          "服务设施", "主管工会"]
+HEADER = [
+    "站点名称",
+    "站点编码",
+    "类型",
+    "所在区县",
+    "地址",
+    "纬度",
+    "经度",
+    "服务电话",
+    "站长",
+    "站长手机",
+    "营业时间",
+    "服务设施",
+    "主管工会",
+]
 
 
 def test_import_lists_row_errors_and_saves_nothing(personas):
-    content = _xlsx([HEADER,
-                     ["好站", "LL-1", "工会驿站", "柳林县", "城关", 37.43, 110.88, "", "", "", "24小时", "歇脚、饮水", ""],
-                     ["坐标反了", "LL-2", "工会驿站", "柳林县", "城关", 110.88, 37.43, "", "", "", "", "", ""],
-                     ["重复编码", "LL-1", "爱心驿站", "柳林县", "城关", 37.44, 110.88, "", "", "", "", "", ""],
-                     ["时间错", "LL-3", "工会驿站", "柳林县", "城关", 37.44, 110.88, "", "", "", "早上", "", ""]])
+    content = _xlsx(
+        [
+            HEADER,
+            [
+                "好站",
+                "LL-1",
+                "工会驿站",
+                "柳林县",
+                "城关",
+                37.43,
+                110.88,
+                "",
+                "",
+                "",
+                "24小时",
+                "歇脚、饮水",
+                "",
+            ],
+            ["坐标反了", "LL-2", "工会驿站", "柳林县", "城关", 110.88, 37.43, "", "", "", "", "", ""],
+            ["重复编码", "LL-1", "爱心驿站", "柳林县", "城关", 37.44, 110.88, "", "", "", "", "", ""],
+            ["时间错", "LL-3", "工会驿站", "柳林县", "城关", 37.44, 110.88, "", "", "", "早上", "", ""],
+        ]
+    )
     c = client_for(personas.county_staffer)
-    r = c.post("/workbench/stations/import/", {"org": personas.tree.county.pk,
-                                               "file": SimpleUploadedFile("s.xlsx", content)})
+    r = c.post(
+        "/workbench/stations/import/",
+        {"org": personas.tree.county.pk, "file": SimpleUploadedFile("s.xlsx", content)},
+    )
     assert r.status_code == 400
     html = r.content.decode()
     assert "有 3 处错误" in html and "填反" in html and "第 2 行重复" in html and "没有时间段" in html
@@ -232,18 +329,60 @@ def test_import_lists_row_errors_and_saves_nothing(personas):
 
 
 def test_import_then_export_in_map_platform_columns(personas):
-    content = _xlsx([HEADER,
-                     ["城关驿站", "LL-1", "工会驿站", "柳林县", "城关镇龙门街", 37.43, 110.88, "0358-4412351", "张三",
-                      13912345678, "每天 08:00-20:00", "歇脚、饮水、充电", ""],
-                     ["司机之家", "", "司机之家", "柳林县", "G307 国道", 37.42, 110.85, "", "", "", "24小时", "如厕", ""]])
+    content = _xlsx(
+        [
+            HEADER,
+            [
+                "城关驿站",
+                "LL-1",
+                "工会驿站",
+                "柳林县",
+                "城关镇龙门街",
+                37.43,
+                110.88,
+                "0358-4412351",
+                "张三",
+                13912345678,
+                "每天 08:00-20:00",
+                "歇脚、饮水、充电",
+                "",
+            ],
+            [
+                "司机之家",
+                "",
+                "司机之家",
+                "柳林县",
+                "G307 国道",
+                37.42,
+                110.85,
+                "",
+                "",
+                "",
+                "24小时",
+                "如厕",
+                "",
+            ],
+        ]
+    )
     c = client_for(personas.county_staffer)
-    r = c.post("/workbench/stations/import/", {"org": personas.tree.county.pk,
-                                               "file": SimpleUploadedFile("s.xlsx", content)})
+    r = c.post(
+        "/workbench/stations/import/",
+        {"org": personas.tree.county.pk, "file": SimpleUploadedFile("s.xlsx", content)},
+    )
     assert r.status_code == 200 and "已导入 2 个站点" in r.content.decode()
     assert Station.objects.get(code="LL-1").keeper_phone == "+8613912345678"
     ws = load_workbook(io.BytesIO(c.get("/workbench/stations/export.xlsx").content)).active
     rows = list(ws.values)
-    assert rows[0][:8] == ("名称", "地址", "纬度(GCJ-02)", "经度(GCJ-02)", "纬度(WGS-84)", "经度(WGS-84)", "电话", "营业时间")
+    assert rows[0][:8] == (
+        "名称",
+        "地址",
+        "纬度(GCJ-02)",
+        "经度(GCJ-02)",
+        "纬度(WGS-84)",
+        "经度(WGS-84)",
+        "电话",
+        "营业时间",
+    )
     by_name = {row[0]: row for row in rows[1:]}
     assert by_name["城关驿站"][7] == "每天 08:00-20:00" and by_name["司机之家"][7] == "24小时"
     assert all("13912345678" not in str(cell) for row in rows for cell in row)  # no personal data
@@ -251,8 +390,10 @@ def test_import_then_export_in_map_platform_columns(personas):
 
 def test_import_rejects_a_file_that_is_not_xlsx(personas):
     c = client_for(personas.county_staffer)
-    r = c.post("/workbench/stations/import/", {"org": personas.tree.county.pk,
-                                               "file": SimpleUploadedFile("s.xlsx", b"not a spreadsheet")})
+    r = c.post(
+        "/workbench/stations/import/",
+        {"org": personas.tree.county.pk, "file": SimpleUploadedFile("s.xlsx", b"not a spreadsheet")},
+    )
     assert r.status_code == 400 and "无法读取" in r.content.decode()
 
 
@@ -267,13 +408,15 @@ def test_poster_has_a_qr_svg_pointing_at_the_scan_url(personas, make_station):
 def test_coverage_page_computes_share_and_suggestions(personas, make_station):
     make_station(lat=37.4313, lng=110.8893)
     make_station(lat=37.4500, lng=110.9100)
-    r = client_for(personas.county_staffer).get("/workbench/stations/coverage/",
-                                                {"district": "柳林县", "spacing_m": "200", "suggest": "3"})
+    r = client_for(personas.county_staffer).get(
+        "/workbench/stations/coverage/", {"district": "柳林县", "spacing_m": "200", "suggest": "3"}
+    )
     assert r.status_code == 200
     html = r.content.decode()
     assert 'id="cov-share"' in html and "建议新增站点" in html and 'id="cov-data"' in html
-    r = client_for(personas.county_staffer).get("/workbench/stations/coverage/",
-                                                {"district": "柳林县", "spacing_m": "5"})
+    r = client_for(personas.county_staffer).get(
+        "/workbench/stations/coverage/", {"district": "柳林县", "spacing_m": "5"}
+    )
     assert r.status_code == 400 and "网格间距" in r.content.decode()
 
 
