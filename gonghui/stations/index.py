@@ -13,6 +13,7 @@ so they are exactly the brute-force answer.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
 import threading
 import uuid
@@ -169,4 +170,12 @@ def current_index() -> GridIndex:
     with _lock:
         if _current is None or _current.token != token:
             _current = GridIndex(load_entries(), token)
+            freeze()
         return _current
+
+
+def freeze() -> None:
+    """Move the index's (acyclic, long-lived) objects out of the cyclic GC's reach: a full collection
+    over 200,000 stations' objects otherwise stalls a query for 10+ ms. Refcounting still frees them."""
+    gc.collect()
+    gc.freeze()

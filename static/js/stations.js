@@ -18,7 +18,13 @@
     if (window.L) {
       map = L.map(el, { zoomControl: true, attributionControl: false }).setView([33.3479, 120.1633], 12);
       var tiles = tileLayer(el);
-      if (tiles) tiles.addTo(map);
+      if (tiles) {
+        tiles.once("tileerror", function () {
+          var note = document.getElementById("st-map-note");
+          if (note) note.hidden = false;
+        });
+        tiles.addTo(map);
+      }
       layer = L.layerGroup().addTo(map);
     }
 
@@ -41,7 +47,8 @@
         m.addTo(layer);
         bounds.push(p);
       });
-      map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16 });
+      map.invalidateSize();
+      map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16, animate: false });
     }
 
     function setPlace(lat, lng, coord) {
