@@ -104,6 +104,7 @@ VISIT_OCCUPATIONS = [
     ("", 15),
 ]
 _SEQ: dict[str, int] = {}
+AREA_CODES = {"YC": "0515", "LL": "0358", "CD": "028"}
 KEEPER_PHONE, OBSERVER_PHONE = "13800000515", "13800000531"
 
 
@@ -290,7 +291,7 @@ def _stations(rng, org, prefix, city, district, lat0, lng0, spread_km, count, st
                 "address": f"{city}{district}{street}{no}号",
                 "lat": round(lat, 6),
                 "lng": round(lng, 6),
-                "service_phone": f"0{rng.choice(['515', '358', '28'])}-{rng.randint(6000000, 8999999)}",
+                "service_phone": f"{AREA_CODES[prefix]}-{rng.randint(6000000, 8999999)}",
                 "hours_text": hours,
                 "amenities": amenities,
                 "status": "paused" if rng.random() < 0.015 else "active",
