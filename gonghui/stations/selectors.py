@@ -288,7 +288,20 @@ def nearby(query: NearbyQuery, *, use_index: bool | None = None) -> list[dict]:
     hits = nearby_ids(query, use_index=use_index)
     if not hits:
         return []
-    stations = Station.objects.in_bulk([sid for _, sid in hits])
+    # Only what a worker sees: no keeper data, so nothing personal is even decrypted on this hot path.
+    stations = Station.objects.only(
+        "code",
+        "name",
+        "kind",
+        "address",
+        "district",
+        "gcj_lat",
+        "gcj_lng",
+        "service_phone",
+        "is_24h",
+        "hours",
+        "amenities",
+    ).in_bulk([sid for _, sid in hits])
     closures: dict[int, list] = {}
     for sid, start, end in StationClosure.objects.filter(
         station_id__in=list(stations), end_date__gte=query.now.date()
