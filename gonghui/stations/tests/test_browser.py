@@ -20,6 +20,7 @@ pytestmark = [
 
 @pytest.fixture
 def phone_page(live_server, settings):
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     # Unreachable on purpose: the list and the markers must work when no tile server answers.
@@ -49,6 +50,10 @@ def phone_page(live_server, settings):
         page = context.new_page()
         page.set_default_timeout(10_000)
         yield page, live_server.url
+        # While Playwright's loop runs, Django keeps this thread's connections in a separate (asyncio
+        # context) slot that its own teardown never sees; close them here, or PostgreSQL keeps an idle
+        # session that blocks dropping the test database.
+        connections.close_all()
         context.close()
         browser.close()
 
