@@ -15,6 +15,7 @@ from gonghui.core.errors import DomainError, http_status_error
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.service_orders.api import router as service_orders_router
+from gonghui.stations.api import router as stations_router
 
 logger = logging.getLogger("gonghui.api")
 
@@ -111,3 +112,4 @@ api.add_router("/auth", auth_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/members", members_router)
 api.add_router("/service-orders", service_orders_router)
+api.add_router("/stations", stations_router)

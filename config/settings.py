@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "gonghui.orgs",
     "gonghui.members",
     "gonghui.service_orders",
+    "gonghui.stations",
 ]
 
 MIDDLEWARE = [
@@ -269,6 +270,10 @@ TILE_URL = os.environ.get(
     "GONGHUI_TILE_URL",
     "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
 )
+# Stations: walking speed and street detour for "walking minutes" and the 15-minute circle.
+STATIONS_WALK_SPEED_MPS = float(os.environ.get("GONGHUI_WALK_SPEED_MPS", "1.2"))
+STATIONS_WALK_DETOUR = float(os.environ.get("GONGHUI_WALK_DETOUR", "1.3"))
+STATIONS_CIRCLE_MINUTES = 15
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

@@ -15,6 +15,7 @@ urlpatterns = [
     path("workbench/orgs/", include("gonghui.orgs.urls")),
     path("workbench/members/", include("gonghui.members.urls")),
     path("workbench/service-orders/", include("gonghui.service_orders.urls")),
+    path("", include("gonghui.stations.urls")),
     path("", include("gonghui.core.urls")),
 ]
 

@@ -88,6 +88,15 @@ def _open_page(browser, live_server, **context_options):
     return context, page
 
 
+def close_page_connections() -> None:
+    """While Playwright's loop runs, Django keeps this thread's connections in a separate (asyncio
+    context) slot that its own teardown never sees; close them, or PostgreSQL keeps an idle
+    session that blocks dropping the test database."""
+    from django.db import connections
+
+    connections.close_all()
+
+
 @pytest.fixture
 def phone_page(browser, live_server):
     context, page = _open_page(
@@ -102,6 +111,7 @@ def phone_page(browser, live_server):
     )
     yield page
     context.close()
+    close_page_connections()
 
 
 @pytest.fixture
@@ -111,6 +121,7 @@ def desk_page(browser, live_server):
     )
     yield page
     context.close()
+    close_page_connections()
 
 
 def national_number(phone: str) -> str:

@@ -101,6 +101,7 @@ class Command(BaseCommand):
         from gonghui.service_orders import demo as service_orders_demo  # 订单式服务 (seed 002)
 
         service_orders_demo.load(self.stdout)
+        call_command("demo_stations")  # 服务站点 (gonghui.stations): 盐城 454 stations, 柳林, 成都
         if not quiet_logins:
             self._print_logins()
             service_orders_demo.print_logins(self.stdout)
