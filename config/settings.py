@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "gonghui.accounts",
     "gonghui.orgs",
     "gonghui.members",
+    "gonghui.cases",
 ]
 
 MIDDLEWARE = [
@@ -289,3 +290,15 @@ LOGGING = {
 
 GONGHUI_SITE_NAME = "工会服务"
 GONGHUI_WORKBENCH_NAME = "工会工作台"
+
+# --- 诉求工单 (cases) ---------------------------------------------------------------------------
+# Time limits in working days (12351 practice: accept within 1; handle by difficulty).
+GONGHUI_CASES_ACCEPT_WORKDAYS = env_int("GONGHUI_CASES_ACCEPT_WORKDAYS", 1)
+GONGHUI_CASES_HANDLE_WORKDAYS = {"normal": 15, "hard": 30, "complex": 60}
+# A collective or large claim is handled by the county union with the city supervising (督办).
+GONGHUI_CASES_COLLECTIVE_MIN_CLAIMANTS = env_int("GONGHUI_CASES_COLLECTIVE_MIN_CLAIMANTS", 10)
+GONGHUI_CASES_LARGE_AMOUNT = os.environ.get("GONGHUI_CASES_LARGE_AMOUNT", "500000.00")
+# The worker may reopen a case within this many days of its resolution if unsatisfied.
+GONGHUI_CASES_REOPEN_DAYS = env_int("GONGHUI_CASES_REOPEN_DAYS", 15)
+GONGHUI_CASES_ATTACHMENT_MAX_BYTES = env_int("GONGHUI_CASES_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+GONGHUI_CASES_ATTACHMENTS_PER_UPLOAD = 9
