@@ -51,8 +51,13 @@ def case_get_for_worker(*, actor, case_id: int) -> Case:
 
 def worker_timeline(case: Case) -> QuerySet[CaseStep]:
     """What the worker sees: their own case's visible steps, and the merged case's after a merge."""
-    ids = [case.pk] + ([case.merged_into_id] if case.merged_into_id else [])
-    return (CaseStep.objects.filter(case_id__in=ids, visible_to_worker=True)
+    scope = Q(case=case)
+    if case.merged_into_id:
+        merged_at = (CaseStep.objects.filter(case=case, kind=CaseStep.Kind.MERGED)
+                     .values_list("created_at", flat=True).first())
+        # Only what happens after the merge: the other claimants' filing stays theirs.
+        scope |= Q(case_id=case.merged_into_id, created_at__gte=merged_at) if merged_at else Q()
+    return (CaseStep.objects.filter(scope, visible_to_worker=True)
             .exclude(kind__in=[CaseStep.Kind.NOTE, CaseStep.Kind.ESCALATED])
             .prefetch_related("attachments").order_by("created_at", "id"))
 

@@ -511,7 +511,7 @@ def case_record_payment(*, actor, case: Case, claimant_id: int, amount_paid, pai
         claimant.paid_at = paid_on or (_today() if paid else None)
         claimant.note = (note or "").strip()[:120]
         claimant.save()
-        case.amount_recovered = case.claimants.aggregate(t=Sum("amount_paid"))["t"] or Decimal("0.00")
+        case.amount_recovered = _sum_paid(case)
         _start_work(case)
         case.save()
         _step(case, CaseStep.Kind.PAYMENT, actor,
@@ -532,7 +532,7 @@ def case_resolve(*, actor, case: Case, outcome: str, summary: str, amount_recove
         _require_act(actor, case)
         _require_status(case, [S.ACCEPTED, S.IN_PROGRESS], "办结")
         if case.is_collective and case.claimants.exists():
-            recovered = case.claimants.aggregate(t=Sum("amount_paid"))["t"] or Decimal("0.00")
+            recovered = _sum_paid(case)
             if amount_recovered not in (None, "") and parse_amount(amount_recovered, "amount_recovered") != recovered:
                 raise DomainError(f"集体诉求的追回金额按各职工支付登记合计为 {recovered} 元", code="amount_mismatch",
                                   field="amount_recovered")
@@ -554,6 +554,11 @@ def case_resolve(*, actor, case: Case, outcome: str, summary: str, amount_recove
                      detail={"outcome": outcome, "recovered": str(recovered), "on_time": case.resolved_on_time})
         _notify_worker(case, f"工单 {case.number} 已办结，请您评价", text[:120], sms=True)
     return case
+
+
+def _sum_paid(case: Case) -> Decimal:
+    # SQLite returns the sum without its scale; money always has two places.
+    return (case.claimants.aggregate(t=Sum("amount_paid"))["t"] or Decimal("0")).quantize(Decimal("0.01"))
 
 
 def _reopen_window_open(case: Case) -> bool:
@@ -681,7 +686,8 @@ def case_merge(*, actor, case: Case, duplicate: Case) -> Case:
             claimant.save(update_fields=["case"])
             moved += 1
         case.is_collective = True
-        case.amount_claimed = case.claimants.aggregate(t=Sum("amount_claimed"))["t"] or case.amount_claimed
+        total = case.claimants.aggregate(t=Sum("amount_claimed"))["t"]
+        case.amount_claimed = total.quantize(Decimal("0.01")) if total is not None else case.amount_claimed
         case.save()
         duplicate.status, duplicate.merged_into = S.MERGED, case
         duplicate.save()
