@@ -91,13 +91,13 @@ class CaseDetailOut(CaseOut):
     supervising_org_id: int | None
     handler_id: int | None
     lawyer_id: int | None
-    steps: list[StepOut]
+    steps: list[StepOut] = Field(alias="timeline")
     claimants: list[ClaimantOut]
 
 
 class WorkerCaseOut(CaseOut):
     description: str
-    steps: list[StepOut]
+    steps: list[StepOut] = Field(alias="timeline")
 
 
 class TextIn(Schema):
@@ -212,7 +212,7 @@ def stats(request, date_from: dt.date | None = None, date_to: dt.date | None = N
 
 
 def _with_steps(case: Case, steps) -> Case:
-    case.steps = steps  # type: ignore[attr-defined]
+    case.timeline = steps  # type: ignore[attr-defined]
     return case
 
 

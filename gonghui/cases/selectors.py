@@ -146,7 +146,7 @@ def case_stats(*, actor, date_from: dt.date | None = None, date_to: dt.date | No
         overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, overdue=True)),
         claimed=Sum("amount_claimed", filter=Q(category="wages")),
         recovered=Sum("amount_recovered"),
-        rating=Avg("rating"),
+        avg_rating=Avg("rating"),
         rated=Count("rating"),
     )
     closed_n = closed.count()
@@ -164,7 +164,7 @@ def case_stats(*, actor, date_from: dt.date | None = None, date_to: dt.date | No
         "on_time_rate": round(on_time * 100 / closed_n, 1) if closed_n else None,
         "claimed": str((totals["claimed"] or Decimal("0")).quantize(Decimal("0.01"))),
         "recovered": str((totals["recovered"] or Decimal("0")).quantize(Decimal("0.01"))),
-        "satisfaction": round(float(totals["rating"]), 2) if totals["rating"] is not None else None,
+        "satisfaction": round(float(totals["avg_rating"]), 2) if totals["avg_rating"] is not None else None,
         "rated": totals["rated"],
         "by_category": by_category,
         "by_org": [{"name": r["org__name"], "value": r["n"], "recovered": str(r["recovered"] or 0)} for r in by_org],

@@ -561,7 +561,7 @@ def _sum_paid(case: Case) -> Decimal:
     return (case.claimants.aggregate(t=Sum("amount_paid"))["t"] or Decimal("0")).quantize(Decimal("0.01"))
 
 
-def _reopen_window_open(case: Case) -> bool:
+def reopen_window_open(case: Case) -> bool:
     return bool(case.resolved_at) and timezone.now() - case.resolved_at <= dt.timedelta(
         days=settings.GONGHUI_CASES_REOPEN_DAYS)
 
@@ -601,7 +601,7 @@ def case_reopen(*, actor, case: Case, reason: str) -> Case:
         if case.filer_id != actor.pk:
             raise Forbidden()
         _require_status(case, [S.RESOLVED, S.RATED], "申请重新办理")
-        if not _reopen_window_open(case):
+        if not reopen_window_open(case):
             raise DomainError(f"办结超过 {settings.GONGHUI_CASES_REOPEN_DAYS} 天的工单不能重新办理，请重新提交诉求",
                               code="reopen_expired", status=409)
         case.status, case.outcome, case.resolved_at, case.resolved_on_time = S.IN_PROGRESS, "", None, None
@@ -620,7 +620,7 @@ def case_archive(*, actor, case: Case) -> Case:
     with transaction.atomic():
         case = _lock(case)
         _require_act(actor, case)
-        if case.status == S.RESOLVED and _reopen_window_open(case):
+        if case.status == S.RESOLVED and reopen_window_open(case):
             raise DomainError(f"职工尚未评价，办结 {settings.GONGHUI_CASES_REOPEN_DAYS} 天后方可归档",
                               code="invalid_transition", status=409)
         _require_status(case, [S.RATED, S.RESOLVED], "归档")

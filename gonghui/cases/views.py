@@ -11,12 +11,26 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from gonghui.core.errors import DomainError
+from gonghui.core.errors import DomainError, NotFound
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.models import Org
 
 from . import selectors, services
 from .models import Attachment, Case
+
+def _staff_case(request, case_id) -> Case:
+    try:
+        return selectors.case_get_for_staff(actor=request.user, case_id=case_id)
+    except NotFound:
+        raise Http404 from None
+
+
+def _worker_case(request, case_id) -> Case:
+    try:
+        return selectors.case_get_for_worker(actor=request.user, case_id=case_id)
+    except NotFound:
+        raise Http404 from None
+
 
 # --- shared form handling ------------------------------------------------------------------
 
@@ -79,26 +93,26 @@ def my_cases(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def file_case(request):
-    errors, values = {}, {}
+    errors, values, status = {}, {}, 200
     if request.method == "POST":
         values = request.POST
         try:
             case = services.case_file(actor=request.user, data=_case_input(request.POST),
                                       files=request.FILES.getlist("attachments"))
         except DomainError as exc:
-            errors = {exc.field or "__all__": exc.message}
+            errors, status = {exc.field or "general": exc.message}, exc.status
         else:
             return redirect("cases:detail", case.pk)
     return render(request, "cases/file.html", {
         **_form_context(), "errors": errors, "values": values, "tab": "services",
-    }, status=400 if errors else 200)
+    }, status=status)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_detail(request, case_id):
-    case = selectors.case_get_for_worker(actor=request.user, case_id=case_id)
-    errors = {}
+    case = _worker_case(request, case_id)
+    errors, status = {}, 200
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -113,20 +127,20 @@ def case_detail(request, case_id):
             else:
                 raise DomainError("未知操作", code="action")
         except DomainError as exc:
-            errors = {exc.field or "__all__": exc.message}
+            errors, status = {exc.field or "general": exc.message}, exc.status
         else:
             return redirect("cases:detail", case.pk)
-        case = selectors.case_get_for_worker(actor=request.user, case_id=case_id)
+        case = _worker_case(request, case_id)
     return render(request, "cases/detail.html", {
         "case": case, "steps": selectors.worker_timeline(case), "errors": errors, "values": request.POST,
-        "can_reopen": case.status in (Case.Status.RESOLVED, Case.Status.RATED) and services._reopen_window_open(case),
+        "can_reopen": case.status in (Case.Status.RESOLVED, Case.Status.RATED) and services.reopen_window_open(case),
         "tab": "services",
-    }, status=400 if errors else 200)
+    }, status=status)
 
 
 @login_required
 def worker_attachment(request, case_id, attachment_id):
-    case = selectors.case_get_for_worker(actor=request.user, case_id=case_id)
+    case = _worker_case(request, case_id)
     ids = [case.pk] + ([case.merged_into_id] if case.merged_into_id else [])
     attachment = Attachment.objects.filter(pk=attachment_id, case_id__in=ids, visible_to_worker=True).first()
     return _send(attachment)
@@ -160,7 +174,7 @@ def bench_inbox(request):
 @workbench_view
 @require_http_methods(["GET", "POST"])
 def bench_new(request):
-    errors, values = {}, {}
+    errors, values, status = {}, {}, 200
     if request.method == "POST":
         values = request.POST
         channel = request.POST.get("channel", "")
@@ -170,7 +184,7 @@ def bench_new(request):
             case = services.case_file(actor=request.user, data=_case_input(request.POST),
                                       files=request.FILES.getlist("attachments"), channel=channel)
         except DomainError as exc:
-            errors = {exc.field or "__all__": exc.message}
+            errors, status = {exc.field or "general": exc.message}, exc.status
         else:
             try:
                 selectors.case_get_for_staff(actor=request.user, case_id=case.pk)
@@ -179,7 +193,7 @@ def bench_new(request):
             return redirect("cases:bench_detail", case.pk)
     return render(request, "cases/bench_new.html", {
         **_form_context(), "errors": errors, "values": values, "nav": "cases",
-    }, status=400 if errors else 200)
+    }, status=status)
 
 
 ACTIONS = {
@@ -225,24 +239,23 @@ def _date(value) -> dt.date | None:
 @workbench_view
 @require_http_methods(["GET", "POST"])
 def bench_detail(request, case_id):
-    case = selectors.case_get_for_staff(actor=request.user, case_id=case_id)
-    errors, action = {}, ""
+    case = _staff_case(request, case_id)
+    errors, action, status = {}, "", 200
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
             if action == "merge":
-                duplicate = selectors.case_get_for_staff(actor=request.user,
-                                                         case_id=_int(request.POST.get("duplicate"), "duplicate"))
+                duplicate = _staff_case(request, _int(request.POST.get("duplicate"), "duplicate"))
                 services.case_merge(actor=request.user, case=case, duplicate=duplicate)
             elif action in ACTIONS:
                 ACTIONS[action](request.user, case, request.POST, request.FILES.getlist("attachments"))
             else:
                 raise DomainError("未知操作", code="action")
         except DomainError as exc:
-            errors = {exc.field or "__all__": exc.message}
+            errors, status = {exc.field or "general": exc.message}, exc.status
         else:
             return redirect("cases:bench_detail", case.pk)
-        case = selectors.case_get_for_staff(actor=request.user, case_id=case_id)
+        case = _staff_case(request, case_id)
     services.case_pii_read(actor=request.user, case=case, where="workbench")
     return render(request, "cases/bench_detail.html", {
         "case": case,
@@ -258,12 +271,12 @@ def bench_detail(request, case_id):
         "outcomes": Case.Outcome.choices,
         "errors": errors, "action": action, "values": request.POST,
         "nav": "cases",
-    }, status=400 if errors else 200)
+    }, status=status)
 
 
 @workbench_view
 def bench_attachment(request, case_id, attachment_id):
-    case = selectors.case_get_for_staff(actor=request.user, case_id=case_id)
+    case = _staff_case(request, case_id)
     return _send(Attachment.objects.filter(pk=attachment_id, case=case).first())
 
 
