@@ -525,7 +525,7 @@ def case_resolve(*, actor, case: Case, outcome: str, summary: str, amount_recove
     if outcome not in Case.Outcome.values:
         raise DomainError("请选择办理结果：已解决、部分解决或未解决", code="outcome", field="outcome")
     summary = (summary or "").strip()
-    if len(summary) < 4:
+    if len(summary) < 2:
         raise DomainError("请填写办结说明，告诉职工办理结果", code="summary_required", field="summary")
     with transaction.atomic():
         case = _lock(case)
