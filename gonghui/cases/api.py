@@ -157,7 +157,10 @@ class LawyerIn(Schema):
 
 # --- worker ---------------------------------------------------------------------------------
 
-@router.post("", response={201: CaseOut}, summary="提交诉求（职工本人；工作人员代录请设 channel=phone/walk_in）")
+
+@router.post(
+    "", response={201: CaseOut}, summary="提交诉求（职工本人；工作人员代录请设 channel=phone/walk_in）"
+)
 def case_create(request, payload: CaseIn):
     if payload.channel not in {"api", "phone", "walk_in"}:
         raise DomainError("channel 只能是 api、phone 或 walk_in", code="channel", field="channel")
@@ -194,16 +197,22 @@ def my_case_attachments(request, case_id: int, files: File[list[UploadedFile]]):
 @router.post("/mine/{case_id}/rating", response=CaseOut, summary="评价办理结果（1–5 星，可申请重新办理）")
 def my_case_rate(request, case_id: int, payload: RateIn):
     case = selectors.case_get_for_worker(actor=request.user, case_id=case_id)
-    return services.case_rate(actor=request.user, case=case, rating=payload.rating, comment=payload.comment,
-                              reopen=payload.reopen)
+    return services.case_rate(
+        actor=request.user, case=case, rating=payload.rating, comment=payload.comment, reopen=payload.reopen
+    )
 
 
 # --- staff ----------------------------------------------------------------------------------
 
-@router.get("/inbox", response=list[CaseOut], summary="工单收件箱（view=mine/todo/open/overdue/supervised/done/all）")
+
+@router.get(
+    "/inbox", response=list[CaseOut], summary="工单收件箱（view=mine/todo/open/overdue/supervised/done/all）"
+)
 def inbox(request, view: str = "mine", category: str = "", q: str = "", limit: int = 50, offset: int = 0):
     limit = max(1, min(limit, 200))
-    return list(selectors.inbox(actor=request.user, view=view, category=category, q=q)[offset: offset + limit])
+    return list(
+        selectors.inbox(actor=request.user, view=view, category=category, q=q)[offset : offset + limit]
+    )
 
 
 @router.get("/stats", summary="统计：类别、承办工会、按时办结率、追回金额、满意度")
@@ -229,36 +238,51 @@ def case_detail(request, case_id: int):
 
 @router.post("/{case_id}/accept", response=CaseOut, summary="受理")
 def case_accept(request, case_id: int, payload: AcceptIn):
-    return services.case_accept(actor=request.user, case=_staff_case(request, case_id),
-                                difficulty=payload.difficulty or None, message=payload.message)
+    return services.case_accept(
+        actor=request.user,
+        case=_staff_case(request, case_id),
+        difficulty=payload.difficulty or None,
+        message=payload.message,
+    )
 
 
 @router.post("/{case_id}/assign", response=CaseOut, summary="指定经办人")
 def case_assign(request, case_id: int, payload: AssignIn):
-    return services.case_assign(actor=request.user, case=_staff_case(request, case_id), handler_id=payload.handler_id)
+    return services.case_assign(
+        actor=request.user, case=_staff_case(request, case_id), handler_id=payload.handler_id
+    )
 
 
 @router.post("/{case_id}/transfer", response=CaseOut, summary="转派（管辖范围内，须填理由）")
 def case_transfer(request, case_id: int, payload: TransferIn):
-    return services.case_transfer(actor=request.user, case=_staff_case(request, case_id), org_id=payload.org_id,
-                                  reason=payload.reason)
+    return services.case_transfer(
+        actor=request.user, case=_staff_case(request, case_id), org_id=payload.org_id, reason=payload.reason
+    )
 
 
 @router.post("/{case_id}/messages", response={201: StepOut}, summary="答复职工或内部备注（internal=true）")
 def case_message(request, case_id: int, payload: MessageIn):
-    return 201, services.case_message(actor=request.user, case=_staff_case(request, case_id), body=payload.body,
-                                      internal=payload.internal)
+    return 201, services.case_message(
+        actor=request.user, case=_staff_case(request, case_id), body=payload.body, internal=payload.internal
+    )
 
 
 @router.post("/{case_id}/joint", response={201: StepOut}, summary="登记联合处置（人社局、住建局、法院等）")
 def case_joint(request, case_id: int, payload: JointIn):
-    return 201, services.case_joint_step(actor=request.user, case=_staff_case(request, case_id),
-                                         department=payload.department, body=payload.body, visible=payload.visible)
+    return 201, services.case_joint_step(
+        actor=request.user,
+        case=_staff_case(request, case_id),
+        department=payload.department,
+        body=payload.body,
+        visible=payload.visible,
+    )
 
 
 @router.post("/{case_id}/pause", response=CaseOut, summary="请职工补充材料（暂停计时）")
 def case_pause(request, case_id: int, payload: TextIn):
-    return services.case_pause(actor=request.user, case=_staff_case(request, case_id), request_text=payload.body)
+    return services.case_pause(
+        actor=request.user, case=_staff_case(request, case_id), request_text=payload.body
+    )
 
 
 @router.post("/{case_id}/resume", response=CaseOut, summary="恢复计时")
@@ -266,17 +290,29 @@ def case_resume(request, case_id: int):
     return services.case_resume(actor=request.user, case=_staff_case(request, case_id))
 
 
-@router.post("/{case_id}/claimants/{claimant_id}/payment", response=ClaimantOut, summary="登记共同诉求人支付情况")
+@router.post(
+    "/{case_id}/claimants/{claimant_id}/payment", response=ClaimantOut, summary="登记共同诉求人支付情况"
+)
 def case_payment(request, case_id: int, claimant_id: int, payload: PaymentIn):
-    return services.case_record_payment(actor=request.user, case=_staff_case(request, case_id),
-                                        claimant_id=claimant_id, amount_paid=payload.amount_paid,
-                                        paid_on=payload.paid_on, note=payload.note)
+    return services.case_record_payment(
+        actor=request.user,
+        case=_staff_case(request, case_id),
+        claimant_id=claimant_id,
+        amount_paid=payload.amount_paid,
+        paid_on=payload.paid_on,
+        note=payload.note,
+    )
 
 
 @router.post("/{case_id}/resolve", response=CaseOut, summary="办结")
 def case_resolve(request, case_id: int, payload: ResolveIn):
-    return services.case_resolve(actor=request.user, case=_staff_case(request, case_id), outcome=payload.outcome,
-                                 summary=payload.summary, amount_recovered=payload.amount_recovered)
+    return services.case_resolve(
+        actor=request.user,
+        case=_staff_case(request, case_id),
+        outcome=payload.outcome,
+        summary=payload.summary,
+        amount_recovered=payload.amount_recovered,
+    )
 
 
 @router.post("/{case_id}/archive", response=CaseOut, summary="归档")
@@ -292,5 +328,6 @@ def case_merge(request, case_id: int, payload: MergeIn):
 
 @router.post("/{case_id}/lawyer", response=CaseOut, summary="指派合作律师（法律援助）")
 def case_lawyer(request, case_id: int, payload: LawyerIn):
-    return services.case_assign_lawyer(actor=request.user, case=_staff_case(request, case_id),
-                                       lawyer_id=payload.lawyer_id)
+    return services.case_assign_lawyer(
+        actor=request.user, case=_staff_case(request, case_id), lawyer_id=payload.lawyer_id
+    )

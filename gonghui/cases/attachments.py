@@ -38,16 +38,22 @@ def check_uploads(files, field: str = "attachments") -> list[tuple[ContentFile, 
         name = (getattr(upload, "name", "") or "附件")[-100:]
         size = upload.size
         if size > max_bytes:
-            raise DomainError(f"附件「{name}」超过 {max_bytes // (1024 * 1024)} MB，请压缩后重新上传",
-                              code="file_too_large", field=field)
+            raise DomainError(
+                f"附件「{name}」超过 {max_bytes // (1024 * 1024)} MB，请压缩后重新上传",
+                code="file_too_large",
+                field=field,
+            )
         if size == 0:
             raise DomainError(f"附件「{name}」是空文件", code="file_empty", field=field)
         upload.seek(0)
         data = upload.read()
         kind = sniff(data[:16])
         if kind is None:
-            raise DomainError(f"附件「{name}」不是 JPG、PNG、WEBP 图片或 PDF 文件，请重新选择",
-                              code="file_type", field=field)
+            raise DomainError(
+                f"附件「{name}」不是 JPG、PNG、WEBP 图片或 PDF 文件，请重新选择",
+                code="file_type",
+                field=field,
+            )
         content_type, ext = kind
         checked.append((ContentFile(data, name=f"{uuid.uuid4().hex}.{ext}"), name, content_type, size))
     return checked

@@ -84,39 +84,71 @@ class Case(models.Model):
     employer_credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True, db_index=True)
     workplace_region = models.CharField("工作地行政区划代码", max_length=6)
     workplace_township = models.ForeignKey(
-        "orgs.Org", verbose_name="工作地乡镇(街道)", null=True, blank=True, on_delete=models.SET_NULL,
+        "orgs.Org",
+        verbose_name="工作地乡镇(街道)",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     workplace_address = models.CharField("工作地点", max_length=200, blank=True)
-    amount_claimed = models.DecimalField("诉求金额(元)", max_digits=14, decimal_places=2, default=Decimal("0"))
-    amount_recovered = models.DecimalField("追回金额(元)", max_digits=14, decimal_places=2, default=Decimal("0"))
+    amount_claimed = models.DecimalField(
+        "诉求金额(元)", max_digits=14, decimal_places=2, default=Decimal("0")
+    )
+    amount_recovered = models.DecimalField(
+        "追回金额(元)", max_digits=14, decimal_places=2, default=Decimal("0")
+    )
     is_collective = models.BooleanField("集体诉求", default=False)
     confidential = models.BooleanField("不向用人单位透露身份", default=False)
 
     filer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="提交人", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name="提交人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="cases_filed",
     )
     claimant_name = EncryptedTextField("诉求人姓名")
     claimant_phone = EncryptedTextField("诉求人手机号", blank=True)
     claimant_phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
-    org = models.ForeignKey("orgs.Org", verbose_name="承办工会", on_delete=models.PROTECT, related_name="cases")
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name="承办工会", on_delete=models.PROTECT, related_name="cases"
+    )
     # Copied from org.path: "who may read this case" is one index range on this column.
     org_path = models.CharField(max_length=255, db_index=True, editable=False)
     supervising_org = models.ForeignKey(
-        "orgs.Org", verbose_name="督办工会", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "orgs.Org",
+        verbose_name="督办工会",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     handler = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="经办人", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name="经办人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="cases_handled",
     )
     lawyer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="援助律师", null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name="援助律师",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="cases_as_lawyer",
     )
     merged_into = models.ForeignKey(
-        "self", verbose_name="合并至", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_cases"
+        "self",
+        verbose_name="合并至",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_cases",
     )
 
     created_at = models.DateTimeField("提交时间", auto_now_add=True, db_index=True)
@@ -181,9 +213,13 @@ class CoClaimant(models.Model):
     name = EncryptedTextField("姓名")
     phone = EncryptedTextField("手机号", blank=True)
     phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    amount_claimed = models.DecimalField("诉求金额(元)", max_digits=12, decimal_places=2, default=Decimal("0"))
+    amount_claimed = models.DecimalField(
+        "诉求金额(元)", max_digits=12, decimal_places=2, default=Decimal("0")
+    )
     amount_paid = models.DecimalField("已支付(元)", max_digits=12, decimal_places=2, default=Decimal("0"))
-    payment_status = models.CharField("支付状态", max_length=8, choices=Payment.choices, default=Payment.UNPAID)
+    payment_status = models.CharField(
+        "支付状态", max_length=8, choices=Payment.choices, default=Payment.UNPAID
+    )
     paid_at = models.DateField("支付日期", null=True, blank=True)
     note = models.CharField("备注", max_length=120, blank=True)
 
@@ -249,7 +285,9 @@ class CaseStep(models.Model):
 
 class Attachment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
-    step = models.ForeignKey(CaseStep, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
+    step = models.ForeignKey(
+        CaseStep, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
     file = models.FileField(upload_to="cases/%Y/%m/")
     original_name = models.CharField("文件名", max_length=120)
     content_type = models.CharField(max_length=40)
@@ -283,7 +321,9 @@ class Escalation(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "超期督办"
-        constraints = [models.UniqueConstraint(fields=["case", "kind", "due"], name="escalation_once_per_due")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind", "due"], name="escalation_once_per_due")
+        ]
 
     def __str__(self):
         return self.get_kind_display()

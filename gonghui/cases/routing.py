@@ -52,8 +52,11 @@ def is_large(*, collective: bool, claimants: int, amount: Decimal) -> bool:
 
 def _territorial_for(region: str) -> Org | None:
     """The county (district, county-level city) union for the region code, else the city, else province."""
-    for kind, code in ((Org.Kind.COUNTY, region), (Org.Kind.CITY, region[:4] + "00"),
-                       (Org.Kind.PROVINCE, region[:2] + "0000")):
+    for kind, code in (
+        (Org.Kind.COUNTY, region),
+        (Org.Kind.CITY, region[:4] + "00"),
+        (Org.Kind.PROVINCE, region[:2] + "0000"),
+    ):
         org = Org.objects.filter(kind=kind, region_code=code, is_active=True).order_by("path").first()
         if org is not None:
             return org
@@ -63,12 +66,17 @@ def _territorial_for(region: str) -> Org | None:
 def route_case(*, region: str, township: Org | None, large: bool, excluded: set[int]) -> Route:
     county = _territorial_for(region)
     if county is None:
-        raise DomainError("该工作地暂无工会受理网上诉求，请核对行政区划代码或拨打 12351 职工服务热线",
-                          code="no_territorial_union", field="workplace_region")
-    if township is not None and (township.kind != Org.Kind.TOWNSHIP or not county.is_ancestor_of(township)
-                                 or not township.is_active):
-        raise DomainError("所选乡镇(街道)不在该工作地范围内，请重新选择", code="bad_township",
-                          field="workplace_township")
+        raise DomainError(
+            "该工作地暂无工会受理网上诉求，请核对行政区划代码或拨打 12351 职工服务热线",
+            code="no_territorial_union",
+            field="workplace_region",
+        )
+    if township is not None and (
+        township.kind != Org.Kind.TOWNSHIP or not county.is_ancestor_of(township) or not township.is_active
+    ):
+        raise DomainError(
+            "所选乡镇(街道)不在该工作地范围内，请重新选择", code="bad_township", field="workplace_township"
+        )
     if large:
         org = county
         supervisor = org.parent if org.parent and org.parent.kind in TERRITORIAL_KINDS else None
@@ -84,4 +92,3 @@ def route_case(*, region: str, township: Org | None, large: bool, excluded: set[
         org = org.parent
         reason += "（避开用人单位本单位工会）"
     return Route(org=org, supervising_org=supervisor, reason=reason)
-

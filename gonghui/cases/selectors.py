@@ -24,9 +24,14 @@ def staff_cases(*, actor) -> QuerySet[Case]:
 
 
 def case_get_for_staff(*, actor, case_id: int) -> Case:
-    case = (staff_cases(actor=actor).select_related("org", "supervising_org", "handler", "lawyer", "filer",
-                                                    "workplace_township", "merged_into")
-            .filter(pk=case_id).first())
+    case = (
+        staff_cases(actor=actor)
+        .select_related(
+            "org", "supervising_org", "handler", "lawyer", "filer", "workplace_township", "merged_into"
+        )
+        .filter(pk=case_id)
+        .first()
+    )
     if case is None:
         raise NotFound()
     return case
@@ -49,17 +54,33 @@ def case_get_for_worker(*, actor, case_id: int) -> Case:
     return case
 
 
+def region_label(code: str) -> str:
+    """The territorial union's place name for a region code ("柳林县"), or the code itself."""
+    org = (
+        Org.objects.filter(region_code=code, kind__in=[Org.Kind.COUNTY, Org.Kind.CITY])
+        .order_by("path")
+        .first()
+    )
+    return org.name.replace("总工会", "") if org else code
+
+
 def worker_timeline(case: Case) -> QuerySet[CaseStep]:
     """What the worker sees: their own case's visible steps, and the merged case's after a merge."""
     scope = Q(case=case)
     if case.merged_into_id:
-        merged_at = (CaseStep.objects.filter(case=case, kind=CaseStep.Kind.MERGED)
-                     .values_list("created_at", flat=True).first())
+        merged_at = (
+            CaseStep.objects.filter(case=case, kind=CaseStep.Kind.MERGED)
+            .values_list("created_at", flat=True)
+            .first()
+        )
         # Only what happens after the merge: the other claimants' filing stays theirs.
         scope |= Q(case_id=case.merged_into_id, created_at__gte=merged_at) if merged_at else Q()
-    return (CaseStep.objects.filter(scope, visible_to_worker=True)
-            .exclude(kind__in=[CaseStep.Kind.NOTE, CaseStep.Kind.ESCALATED])
-            .prefetch_related("attachments").order_by("created_at", "id"))
+    return (
+        CaseStep.objects.filter(scope, visible_to_worker=True)
+        .exclude(kind__in=[CaseStep.Kind.NOTE, CaseStep.Kind.ESCALATED])
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
 
 
 def staff_timeline(case: Case) -> QuerySet[CaseStep]:
@@ -102,14 +123,20 @@ def inbox(*, actor, view: str = "mine", category: str = "", q: str = "") -> Quer
 
 def handler_choices(case: Case) -> QuerySet[Staff]:
     chain = [case.org_path[:i] for i in range(5, len(case.org_path) + 1, 5)]
-    return (Staff.objects.filter(org__path__in=chain, role__in=ACT_ROLES, is_active=True)
-            .select_related("user", "org").order_by("-org__path", "user__name"))
+    return (
+        Staff.objects.filter(org__path__in=chain, role__in=ACT_ROLES, is_active=True)
+        .select_related("user", "org")
+        .order_by("-org__path", "user__name")
+    )
 
 
 def lawyer_choices(case: Case) -> QuerySet[Staff]:
     chain = [case.org_path[:i] for i in range(5, len(case.org_path) + 1, 5)]
-    return (Staff.objects.filter(org__path__in=chain, role=Staff.Role.EXPERT, is_active=True)
-            .select_related("user", "org").order_by("user__name"))
+    return (
+        Staff.objects.filter(org__path__in=chain, role=Staff.Role.EXPERT, is_active=True)
+        .select_related("user", "org")
+        .order_by("user__name")
+    )
 
 
 def merge_candidates(*, actor, case: Case) -> QuerySet[Case]:
@@ -117,15 +144,24 @@ def merge_candidates(*, actor, case: Case) -> QuerySet[Case]:
     same = Q(employer_key=case.employer_key) if case.employer_key else Q(pk__in=[])
     if case.employer_credit_code:
         same |= Q(employer_credit_code=case.employer_credit_code)
-    return (staff_cases(actor=actor).filter(same, status__in=OPEN_STATUSES)
-            .filter(path_q(scope_paths(actor, ACT_ROLES), "org_path")).exclude(pk=case.pk))
+    return (
+        staff_cases(actor=actor)
+        .filter(same, status__in=OPEN_STATUSES)
+        .filter(path_q(scope_paths(actor, ACT_ROLES), "org_path"))
+        .exclude(pk=case.pk)
+    )
 
 
 def transfer_targets(*, actor, case: Case) -> QuerySet[Org]:
-    return (Org.objects.filter(path_q(scope_paths(actor, ACT_ROLES)), is_active=True,
-                               kind__in=[Org.Kind.COUNTY, Org.Kind.TOWNSHIP, Org.Kind.CITY, Org.Kind.JOINT,
-                                         Org.Kind.INDUSTRY])
-            .exclude(pk=case.org_id).order_by("path")[:300])
+    return (
+        Org.objects.filter(
+            path_q(scope_paths(actor, ACT_ROLES)),
+            is_active=True,
+            kind__in=[Org.Kind.COUNTY, Org.Kind.TOWNSHIP, Org.Kind.CITY, Org.Kind.JOINT, Org.Kind.INDUSTRY],
+        )
+        .exclude(pk=case.org_id)
+        .order_by("path")[:300]
+    )
 
 
 def case_stats(*, actor, date_from: dt.date | None = None, date_to: dt.date | None = None) -> dict:
@@ -135,10 +171,13 @@ def case_stats(*, actor, date_from: dt.date | None = None, date_to: dt.date | No
     if date_to:
         qs = qs.filter(created_at__date__lte=date_to)
     labels = dict(Case.Category.choices)
-    by_category = [{"key": r["category"], "name": labels.get(r["category"], r["category"]), "value": r["n"]}
-                   for r in qs.values("category").annotate(n=Count("id")).order_by("-n")]
-    by_org = list(qs.values("org__name").annotate(n=Count("id"), recovered=Sum("amount_recovered"))
-                  .order_by("-n")[:15])
+    by_category = [
+        {"key": r["category"], "name": labels.get(r["category"], r["category"]), "value": r["n"]}
+        for r in qs.values("category").annotate(n=Count("id")).order_by("-n")
+    ]
+    by_org = list(
+        qs.values("org__name").annotate(n=Count("id"), recovered=Sum("amount_recovered")).order_by("-n")[:15]
+    )
     closed = qs.filter(resolved_on_time__isnull=False)
     totals = qs.aggregate(
         total=Count("id"),
@@ -152,9 +191,13 @@ def case_stats(*, actor, date_from: dt.date | None = None, date_to: dt.date | No
     closed_n = closed.count()
     on_time = closed.filter(resolved_on_time=True).count()
     outcomes = dict(Case.Outcome.choices)
-    by_outcome = [{"name": outcomes.get(r["outcome"], r["outcome"]), "value": r["n"]}
-                  for r in qs.exclude(outcome="").values("outcome").annotate(n=Count("id")).order_by("outcome")]
-    ratings = {r["rating"]: r["n"] for r in qs.filter(rating__isnull=False).values("rating").annotate(n=Count("id"))}
+    by_outcome = [
+        {"name": outcomes.get(r["outcome"], r["outcome"]), "value": r["n"]}
+        for r in qs.exclude(outcome="").values("outcome").annotate(n=Count("id")).order_by("outcome")
+    ]
+    ratings = {
+        r["rating"]: r["n"] for r in qs.filter(rating__isnull=False).values("rating").annotate(n=Count("id"))
+    }
     return {
         "total": totals["total"],
         "open": totals["open"],
@@ -167,7 +210,9 @@ def case_stats(*, actor, date_from: dt.date | None = None, date_to: dt.date | No
         "satisfaction": round(float(totals["avg_rating"]), 2) if totals["avg_rating"] is not None else None,
         "rated": totals["rated"],
         "by_category": by_category,
-        "by_org": [{"name": r["org__name"], "value": r["n"], "recovered": str(r["recovered"] or 0)} for r in by_org],
+        "by_org": [
+            {"name": r["org__name"], "value": r["n"], "recovered": str(r["recovered"] or 0)} for r in by_org
+        ],
         "by_outcome": by_outcome,
         "by_rating": [{"name": f"{i} 星", "value": ratings.get(i, 0)} for i in range(1, 6)],
     }

@@ -13,6 +13,9 @@ urlpatterns = [
     path("workbench/cases/stats/", views.bench_stats, name="bench_stats"),
     path("workbench/cases/stats.json", views.bench_stats_json, name="bench_stats_json"),
     path("workbench/cases/<int:case_id>/", views.bench_detail, name="bench_detail"),
-    path("workbench/cases/<int:case_id>/files/<int:attachment_id>/", views.bench_attachment,
-         name="bench_attachment"),
+    path(
+        "workbench/cases/<int:case_id>/files/<int:attachment_id>/",
+        views.bench_attachment,
+        name="bench_attachment",
+    ),
 ]

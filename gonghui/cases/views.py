@@ -18,6 +18,7 @@ from gonghui.orgs.models import Org
 from . import selectors, services
 from .models import Attachment, Case
 
+
 def _staff_case(request, case_id) -> Case:
     try:
         return selectors.case_get_for_staff(actor=request.user, case_id=case_id)
@@ -75,14 +76,17 @@ def _case_input(post) -> services.CaseInput:
 
 
 def _form_context() -> dict:
-    counties = list(Org.objects.filter(kind=Org.Kind.COUNTY, is_active=True).select_related("parent")
-                    .order_by("path"))
-    townships = list(Org.objects.filter(kind=Org.Kind.TOWNSHIP, is_active=True).select_related("parent")
-                     .order_by("path"))
+    counties = list(
+        Org.objects.filter(kind=Org.Kind.COUNTY, is_active=True).select_related("parent").order_by("path")
+    )
+    townships = list(
+        Org.objects.filter(kind=Org.Kind.TOWNSHIP, is_active=True).select_related("parent").order_by("path")
+    )
     return {"categories": Case.Category.choices, "counties": counties, "townships": townships}
 
 
 # --- worker face ---------------------------------------------------------------------------
+
 
 @login_required
 def my_cases(request):
@@ -97,15 +101,24 @@ def file_case(request):
     if request.method == "POST":
         values = request.POST
         try:
-            case = services.case_file(actor=request.user, data=_case_input(request.POST),
-                                      files=request.FILES.getlist("attachments"))
+            case = services.case_file(
+                actor=request.user, data=_case_input(request.POST), files=request.FILES.getlist("attachments")
+            )
         except DomainError as exc:
             errors, status = {exc.field or "general": exc.message}, exc.status
         else:
             return redirect("cases:detail", case.pk)
-    return render(request, "cases/file.html", {
-        **_form_context(), "errors": errors, "values": values, "tab": "services",
-    }, status=status)
+    return render(
+        request,
+        "cases/file.html",
+        {
+            **_form_context(),
+            "errors": errors,
+            "values": values,
+            "tab": "services",
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -117,11 +130,20 @@ def case_detail(request, case_id):
         action = request.POST.get("action")
         try:
             if action == "info":
-                services.case_add_info(actor=request.user, case=case, body=request.POST.get("body", ""),
-                                       files=request.FILES.getlist("attachments"))
+                services.case_add_info(
+                    actor=request.user,
+                    case=case,
+                    body=request.POST.get("body", ""),
+                    files=request.FILES.getlist("attachments"),
+                )
             elif action == "rate":
-                services.case_rate(actor=request.user, case=case, rating=request.POST.get("rating", ""),
-                                   comment=request.POST.get("comment", ""), reopen=request.POST.get("reopen") == "on")
+                services.case_rate(
+                    actor=request.user,
+                    case=case,
+                    rating=request.POST.get("rating", ""),
+                    comment=request.POST.get("comment", ""),
+                    reopen=request.POST.get("reopen") == "on",
+                )
             elif action == "reopen":
                 services.case_reopen(actor=request.user, case=case, reason=request.POST.get("reason", ""))
             else:
@@ -131,11 +153,20 @@ def case_detail(request, case_id):
         else:
             return redirect("cases:detail", case.pk)
         case = _worker_case(request, case_id)
-    return render(request, "cases/detail.html", {
-        "case": case, "steps": selectors.worker_timeline(case), "errors": errors, "values": request.POST,
-        "can_reopen": case.status in (Case.Status.RESOLVED, Case.Status.RATED) and services.reopen_window_open(case),
-        "tab": "services",
-    }, status=status)
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "steps": selectors.worker_timeline(case),
+            "errors": errors,
+            "values": request.POST,
+            "can_reopen": case.status in (Case.Status.RESOLVED, Case.Status.RATED)
+            and services.reopen_window_open(case),
+            "tab": "services",
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -157,18 +188,28 @@ def _send(attachment: Attachment | None):
 
 # --- workbench -----------------------------------------------------------------------------
 
+
 @workbench_view
 def bench_inbox(request):
     view = request.GET.get("view", "mine")
     if view not in selectors.INBOX_VIEWS:
         view = "mine"
-    qs = selectors.inbox(actor=request.user, view=view, category=request.GET.get("category", ""),
-                         q=request.GET.get("q", ""))
+    qs = selectors.inbox(
+        actor=request.user, view=view, category=request.GET.get("category", ""), q=request.GET.get("q", "")
+    )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "cases/bench_inbox.html", {
-        "page": page, "view": view, "views": selectors.INBOX_VIEWS.items(), "filters": request.GET,
-        "categories": Case.Category.choices, "nav": "cases",
-    })
+    return render(
+        request,
+        "cases/bench_inbox.html",
+        {
+            "page": page,
+            "view": view,
+            "views": selectors.INBOX_VIEWS.items(),
+            "filters": request.GET,
+            "categories": Case.Category.choices,
+            "nav": "cases",
+        },
+    )
 
 
 @workbench_view
@@ -181,8 +222,12 @@ def bench_new(request):
         try:
             if channel not in (Case.Channel.PHONE, Case.Channel.WALK_IN):
                 raise DomainError("请选择来源：电话或来访", code="channel", field="channel")
-            case = services.case_file(actor=request.user, data=_case_input(request.POST),
-                                      files=request.FILES.getlist("attachments"), channel=channel)
+            case = services.case_file(
+                actor=request.user,
+                data=_case_input(request.POST),
+                files=request.FILES.getlist("attachments"),
+                channel=channel,
+            )
         except DomainError as exc:
             errors, status = {exc.field or "general": exc.message}, exc.status
         else:
@@ -191,35 +236,67 @@ def bench_new(request):
             except DomainError:
                 return render(request, "cases/bench_routed_away.html", {"case": case, "nav": "cases"})
             return redirect("cases:bench_detail", case.pk)
-    return render(request, "cases/bench_new.html", {
-        **_form_context(), "errors": errors, "values": values, "nav": "cases",
-    }, status=status)
+    return render(
+        request,
+        "cases/bench_new.html",
+        {
+            **_form_context(),
+            "errors": errors,
+            "values": values,
+            "nav": "cases",
+        },
+        status=status,
+    )
 
 
 ACTIONS = {
-    "accept": lambda a, c, p, f: services.case_accept(actor=a, case=c, difficulty=p.get("difficulty") or None,
-                                                      message=p.get("body", "")),
-    "difficulty": lambda a, c, p, f: services.case_set_difficulty(actor=a, case=c, difficulty=p.get("difficulty", ""),
-                                                                  reason=p.get("reason", "")),
-    "assign": lambda a, c, p, f: services.case_assign(actor=a, case=c, handler_id=_int(p.get("handler"), "handler")),
-    "transfer": lambda a, c, p, f: services.case_transfer(actor=a, case=c, org_id=_int(p.get("org"), "org"),
-                                                          reason=p.get("reason", "")),
-    "message": lambda a, c, p, f: services.case_message(actor=a, case=c, body=p.get("body", ""), internal=False,
-                                                        files=f),
-    "note": lambda a, c, p, f: services.case_message(actor=a, case=c, body=p.get("body", ""), internal=True, files=f),
-    "joint": lambda a, c, p, f: services.case_joint_step(actor=a, case=c, department=p.get("department", ""),
-                                                         body=p.get("body", ""), files=f,
-                                                         visible=p.get("internal") != "on"),
+    "accept": lambda a, c, p, f: services.case_accept(
+        actor=a, case=c, difficulty=p.get("difficulty") or None, message=p.get("body", "")
+    ),
+    "difficulty": lambda a, c, p, f: services.case_set_difficulty(
+        actor=a, case=c, difficulty=p.get("difficulty", ""), reason=p.get("reason", "")
+    ),
+    "assign": lambda a, c, p, f: services.case_assign(
+        actor=a, case=c, handler_id=_int(p.get("handler"), "handler")
+    ),
+    "transfer": lambda a, c, p, f: services.case_transfer(
+        actor=a, case=c, org_id=_int(p.get("org"), "org"), reason=p.get("reason", "")
+    ),
+    "message": lambda a, c, p, f: services.case_message(
+        actor=a, case=c, body=p.get("body", ""), internal=False, files=f
+    ),
+    "note": lambda a, c, p, f: services.case_message(
+        actor=a, case=c, body=p.get("body", ""), internal=True, files=f
+    ),
+    "joint": lambda a, c, p, f: services.case_joint_step(
+        actor=a,
+        case=c,
+        department=p.get("department", ""),
+        body=p.get("body", ""),
+        files=f,
+        visible=p.get("internal") != "on",
+    ),
     "pause": lambda a, c, p, f: services.case_pause(actor=a, case=c, request_text=p.get("body", "")),
     "resume": lambda a, c, p, f: services.case_resume(actor=a, case=c),
     "payment": lambda a, c, p, f: services.case_record_payment(
-        actor=a, case=c, claimant_id=_int(p.get("claimant"), "claimant"), amount_paid=p.get("amount_paid"),
-        paid_on=_date(p.get("paid_on")), note=p.get("note", "")),
-    "resolve": lambda a, c, p, f: services.case_resolve(actor=a, case=c, outcome=p.get("outcome", ""),
-                                                        summary=p.get("summary", ""),
-                                                        amount_recovered=p.get("amount_recovered")),
+        actor=a,
+        case=c,
+        claimant_id=_int(p.get("claimant"), "claimant"),
+        amount_paid=p.get("amount_paid"),
+        paid_on=_date(p.get("paid_on")),
+        note=p.get("note", ""),
+    ),
+    "resolve": lambda a, c, p, f: services.case_resolve(
+        actor=a,
+        case=c,
+        outcome=p.get("outcome", ""),
+        summary=p.get("summary", ""),
+        amount_recovered=p.get("amount_recovered"),
+    ),
     "archive": lambda a, c, p, f: services.case_archive(actor=a, case=c),
-    "lawyer": lambda a, c, p, f: services.case_assign_lawyer(actor=a, case=c, lawyer_id=_int(p.get("lawyer"), "lawyer")),
+    "lawyer": lambda a, c, p, f: services.case_assign_lawyer(
+        actor=a, case=c, lawyer_id=_int(p.get("lawyer"), "lawyer")
+    ),
 }
 
 
@@ -257,21 +334,29 @@ def bench_detail(request, case_id):
             return redirect("cases:bench_detail", case.pk)
         case = _staff_case(request, case_id)
     services.case_pii_read(actor=request.user, case=case, where="workbench")
-    return render(request, "cases/bench_detail.html", {
-        "case": case,
-        "steps": selectors.staff_timeline(case),
-        "claimants": list(case.claimants.all()),
-        "may_act": selectors.may_act(request.user, case),
-        "handlers": selectors.handler_choices(case),
-        "lawyers": selectors.lawyer_choices(case),
-        "targets": selectors.transfer_targets(actor=request.user, case=case),
-        "duplicates": selectors.merge_candidates(actor=request.user, case=case)[:20],
-        "departments": services.DEPARTMENTS,
-        "difficulties": Case.Difficulty.choices,
-        "outcomes": Case.Outcome.choices,
-        "errors": errors, "action": action, "values": request.POST,
-        "nav": "cases",
-    }, status=status)
+    return render(
+        request,
+        "cases/bench_detail.html",
+        {
+            "case": case,
+            "workplace_label": selectors.region_label(case.workplace_region),
+            "steps": selectors.staff_timeline(case),
+            "claimants": list(case.claimants.all()),
+            "may_act": selectors.may_act(request.user, case),
+            "handlers": selectors.handler_choices(case),
+            "lawyers": selectors.lawyer_choices(case),
+            "targets": selectors.transfer_targets(actor=request.user, case=case),
+            "duplicates": selectors.merge_candidates(actor=request.user, case=case)[:20],
+            "departments": services.DEPARTMENTS,
+            "difficulties": Case.Difficulty.choices,
+            "outcomes": Case.Outcome.choices,
+            "errors": errors,
+            "action": action,
+            "values": request.POST,
+            "nav": "cases",
+        },
+        status=status,
+    )
 
 
 @workbench_view
@@ -282,15 +367,21 @@ def bench_attachment(request, case_id, attachment_id):
 
 @workbench_view
 def bench_stats(request):
-    stats = selectors.case_stats(actor=request.user, date_from=_param_date(request.GET.get("from")),
-                                 date_to=_param_date(request.GET.get("to")))
+    stats = selectors.case_stats(
+        actor=request.user,
+        date_from=_param_date(request.GET.get("from")),
+        date_to=_param_date(request.GET.get("to")),
+    )
     return render(request, "cases/bench_stats.html", {"stats": stats, "filters": request.GET, "nav": "cases"})
 
 
 @workbench_view
 def bench_stats_json(request):
-    stats = selectors.case_stats(actor=request.user, date_from=_param_date(request.GET.get("from")),
-                                 date_to=_param_date(request.GET.get("to")))
+    stats = selectors.case_stats(
+        actor=request.user,
+        date_from=_param_date(request.GET.get("from")),
+        date_to=_param_date(request.GET.get("to")),
+    )
     return JsonResponse(stats)
 
 
@@ -299,4 +390,3 @@ def _param_date(value):
         return dt.date.fromisoformat(value) if value else None
     except ValueError:
         return None
-

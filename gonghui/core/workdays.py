@@ -72,8 +72,9 @@ def add_working_days(start: dt.date | dt.datetime, days: int) -> dt.date:
     return day
 
 
-def working_days_between(start: dt.date, end: dt.date,
-                         pauses: Iterable[tuple[dt.date, dt.date | None]] = ()) -> int:
+def working_days_between(
+    start: dt.date, end: dt.date, pauses: Iterable[tuple[dt.date, dt.date | None]] = ()
+) -> int:
     """Working days in (start, end], not counting days inside any pause (pause_start, pause_end].
 
     A pause that has not ended (end None) stops the clock from its first day onwards."""

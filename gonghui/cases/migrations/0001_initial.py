@@ -10,173 +10,479 @@ import gonghui.core.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarDay',
+            name="CalendarDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='日期')),
-                ('kind', models.CharField(choices=[('holiday', '放假'), ('workday', '调休上班')], max_length=8, verbose_name='类型')),
-                ('name', models.CharField(max_length=20, verbose_name='节日')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(unique=True, verbose_name="日期")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("holiday", "放假"), ("workday", "调休上班")],
+                        max_length=8,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("name", models.CharField(max_length=20, verbose_name="节日")),
             ],
             options={
-                'verbose_name': '节假日与调休',
-                'verbose_name_plural': '节假日与调休',
-                'ordering': ['date'],
+                "verbose_name": "节假日与调休",
+                "verbose_name_plural": "节假日与调休",
+                "ordering": ["date"],
             },
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=20, unique=True, verbose_name='工单号')),
-                ('category', models.CharField(choices=[('wages', '欠薪'), ('injury', '工伤'), ('contract', '劳动合同'), ('social_insurance', '社会保险'), ('safety', '劳动安全'), ('legal', '法律咨询'), ('hardship', '困难求助'), ('suggestion', '意见建议')], max_length=20, verbose_name='类别')),
-                ('difficulty', models.CharField(choices=[('normal', '一般'), ('hard', '难点'), ('complex', '特别复杂')], default='normal', max_length=8, verbose_name='难度')),
-                ('status', models.CharField(choices=[('submitted', '待受理'), ('accepted', '已受理'), ('in_progress', '办理中'), ('resolved', '已办结'), ('rated', '已回访'), ('archived', '已归档'), ('merged', '已合并')], default='submitted', max_length=12, verbose_name='状态')),
-                ('outcome', models.CharField(blank=True, choices=[('solved', '已解决'), ('partial', '部分解决'), ('unsolved', '未解决')], max_length=10, verbose_name='办理结果')),
-                ('channel', models.CharField(choices=[('online', '网上'), ('phone', '电话(12351)'), ('walk_in', '来访'), ('api', '接口')], default='online', max_length=8, verbose_name='来源')),
-                ('title', models.CharField(max_length=80, verbose_name='标题')),
-                ('description', models.TextField(verbose_name='诉求内容')),
-                ('employer_name', models.CharField(blank=True, max_length=120, verbose_name='用人单位')),
-                ('employer_key', models.CharField(blank=True, db_index=True, editable=False, max_length=120)),
-                ('employer_credit_code', models.CharField(blank=True, db_index=True, max_length=18, verbose_name='统一社会信用代码')),
-                ('workplace_region', models.CharField(max_length=6, verbose_name='工作地行政区划代码')),
-                ('workplace_address', models.CharField(blank=True, max_length=200, verbose_name='工作地点')),
-                ('amount_claimed', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='诉求金额(元)')),
-                ('amount_recovered', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='追回金额(元)')),
-                ('is_collective', models.BooleanField(default=False, verbose_name='集体诉求')),
-                ('confidential', models.BooleanField(default=False, verbose_name='不向用人单位透露身份')),
-                ('claimant_name', gonghui.core.fields.EncryptedTextField(verbose_name='诉求人姓名')),
-                ('claimant_phone', gonghui.core.fields.EncryptedTextField(blank=True, verbose_name='诉求人手机号')),
-                ('claimant_phone_index', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
-                ('org_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='提交时间')),
-                ('accept_due', models.DateTimeField(verbose_name='受理时限')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='受理时间')),
-                ('clock_start', models.DateField(blank=True, null=True, verbose_name='办理计时起点')),
-                ('handle_due', models.DateField(blank=True, null=True, verbose_name='办结时限')),
-                ('paused_since', models.DateTimeField(blank=True, null=True, verbose_name='等待职工补充自')),
-                ('paused_workdays', models.PositiveIntegerField(default=0, verbose_name='累计暂停工作日')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='办结时间')),
-                ('resolved_on_time', models.BooleanField(blank=True, null=True, verbose_name='按时办结')),
-                ('overdue', models.BooleanField(db_index=True, default=False, verbose_name='已超期')),
-                ('rating', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='满意度')),
-                ('rating_comment', models.CharField(blank=True, max_length=300, verbose_name='评价')),
-                ('rated_at', models.DateTimeField(blank=True, null=True, verbose_name='评价时间')),
-                ('archived_at', models.DateTimeField(blank=True, null=True, verbose_name='归档时间')),
-                ('reopen_count', models.PositiveSmallIntegerField(default=0, verbose_name='重新办理次数')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('filer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='cases_filed', to=settings.AUTH_USER_MODEL, verbose_name='提交人')),
-                ('handler', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='cases_handled', to=settings.AUTH_USER_MODEL, verbose_name='经办人')),
-                ('lawyer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='cases_as_lawyer', to=settings.AUTH_USER_MODEL, verbose_name='援助律师')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='merged_cases', to='cases.case', verbose_name='合并至')),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='orgs.org', verbose_name='承办工会')),
-                ('supervising_org', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orgs.org', verbose_name='督办工会')),
-                ('workplace_township', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orgs.org', verbose_name='工作地乡镇(街道)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=20, unique=True, verbose_name="工单号")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("wages", "欠薪"),
+                            ("injury", "工伤"),
+                            ("contract", "劳动合同"),
+                            ("social_insurance", "社会保险"),
+                            ("safety", "劳动安全"),
+                            ("legal", "法律咨询"),
+                            ("hardship", "困难求助"),
+                            ("suggestion", "意见建议"),
+                        ],
+                        max_length=20,
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "difficulty",
+                    models.CharField(
+                        choices=[("normal", "一般"), ("hard", "难点"), ("complex", "特别复杂")],
+                        default="normal",
+                        max_length=8,
+                        verbose_name="难度",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "待受理"),
+                            ("accepted", "已受理"),
+                            ("in_progress", "办理中"),
+                            ("resolved", "已办结"),
+                            ("rated", "已回访"),
+                            ("archived", "已归档"),
+                            ("merged", "已合并"),
+                        ],
+                        default="submitted",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[("solved", "已解决"), ("partial", "部分解决"), ("unsolved", "未解决")],
+                        max_length=10,
+                        verbose_name="办理结果",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("online", "网上"),
+                            ("phone", "电话(12351)"),
+                            ("walk_in", "来访"),
+                            ("api", "接口"),
+                        ],
+                        default="online",
+                        max_length=8,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("title", models.CharField(max_length=80, verbose_name="标题")),
+                ("description", models.TextField(verbose_name="诉求内容")),
+                ("employer_name", models.CharField(blank=True, max_length=120, verbose_name="用人单位")),
+                ("employer_key", models.CharField(blank=True, db_index=True, editable=False, max_length=120)),
+                (
+                    "employer_credit_code",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=18, verbose_name="统一社会信用代码"
+                    ),
+                ),
+                ("workplace_region", models.CharField(max_length=6, verbose_name="工作地行政区划代码")),
+                ("workplace_address", models.CharField(blank=True, max_length=200, verbose_name="工作地点")),
+                (
+                    "amount_claimed",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=14, verbose_name="诉求金额(元)"
+                    ),
+                ),
+                (
+                    "amount_recovered",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=14, verbose_name="追回金额(元)"
+                    ),
+                ),
+                ("is_collective", models.BooleanField(default=False, verbose_name="集体诉求")),
+                ("confidential", models.BooleanField(default=False, verbose_name="不向用人单位透露身份")),
+                ("claimant_name", gonghui.core.fields.EncryptedTextField(verbose_name="诉求人姓名")),
+                (
+                    "claimant_phone",
+                    gonghui.core.fields.EncryptedTextField(blank=True, verbose_name="诉求人手机号"),
+                ),
+                (
+                    "claimant_phone_index",
+                    models.CharField(blank=True, db_index=True, editable=False, max_length=64),
+                ),
+                ("org_path", models.CharField(db_index=True, editable=False, max_length=255)),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="提交时间"),
+                ),
+                ("accept_due", models.DateTimeField(verbose_name="受理时限")),
+                ("accepted_at", models.DateTimeField(blank=True, null=True, verbose_name="受理时间")),
+                ("clock_start", models.DateField(blank=True, null=True, verbose_name="办理计时起点")),
+                ("handle_due", models.DateField(blank=True, null=True, verbose_name="办结时限")),
+                ("paused_since", models.DateTimeField(blank=True, null=True, verbose_name="等待职工补充自")),
+                ("paused_workdays", models.PositiveIntegerField(default=0, verbose_name="累计暂停工作日")),
+                ("resolved_at", models.DateTimeField(blank=True, null=True, verbose_name="办结时间")),
+                ("resolved_on_time", models.BooleanField(blank=True, null=True, verbose_name="按时办结")),
+                ("overdue", models.BooleanField(db_index=True, default=False, verbose_name="已超期")),
+                ("rating", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="满意度")),
+                ("rating_comment", models.CharField(blank=True, max_length=300, verbose_name="评价")),
+                ("rated_at", models.DateTimeField(blank=True, null=True, verbose_name="评价时间")),
+                ("archived_at", models.DateTimeField(blank=True, null=True, verbose_name="归档时间")),
+                ("reopen_count", models.PositiveSmallIntegerField(default=0, verbose_name="重新办理次数")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "filer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="cases_filed",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="提交人",
+                    ),
+                ),
+                (
+                    "handler",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="cases_handled",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="经办人",
+                    ),
+                ),
+                (
+                    "lawyer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="cases_as_lawyer",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="援助律师",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="merged_cases",
+                        to="cases.case",
+                        verbose_name="合并至",
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="orgs.org",
+                        verbose_name="承办工会",
+                    ),
+                ),
+                (
+                    "supervising_org",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="orgs.org",
+                        verbose_name="督办工会",
+                    ),
+                ),
+                (
+                    "workplace_township",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="orgs.org",
+                        verbose_name="工作地乡镇(街道)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '诉求工单',
-                'verbose_name_plural': '诉求工单',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "诉求工单",
+                "verbose_name_plural": "诉求工单",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseStep',
+            name="CaseStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('filed', '提交诉求'), ('routed', '分派承办'), ('accepted', '受理'), ('assigned', '指定经办人'), ('transferred', '转派'), ('message', '答复职工'), ('note', '内部备注'), ('joint', '联合处置'), ('info', '职工补充材料'), ('paused', '等待职工补充'), ('resumed', '恢复办理'), ('payment', '支付登记'), ('resolved', '办结'), ('rated', '职工评价'), ('reopened', '重新办理'), ('archived', '归档'), ('escalated', '超期督办'), ('merged', '合并工单'), ('lawyer', '指派律师')], max_length=12, verbose_name='类型')),
-                ('body', models.TextField(blank=True, verbose_name='内容')),
-                ('department', models.CharField(blank=True, max_length=40, verbose_name='协同部门')),
-                ('visible_to_worker', models.BooleanField(default=False, verbose_name='职工可见')),
-                ('actor_label', models.CharField(blank=True, max_length=80, verbose_name='操作人')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='cases.case')),
-                ('org', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='orgs.org')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("filed", "提交诉求"),
+                            ("routed", "分派承办"),
+                            ("accepted", "受理"),
+                            ("assigned", "指定经办人"),
+                            ("transferred", "转派"),
+                            ("message", "答复职工"),
+                            ("note", "内部备注"),
+                            ("joint", "联合处置"),
+                            ("info", "职工补充材料"),
+                            ("paused", "等待职工补充"),
+                            ("resumed", "恢复办理"),
+                            ("payment", "支付登记"),
+                            ("resolved", "办结"),
+                            ("rated", "职工评价"),
+                            ("reopened", "重新办理"),
+                            ("archived", "归档"),
+                            ("escalated", "超期督办"),
+                            ("merged", "合并工单"),
+                            ("lawyer", "指派律师"),
+                        ],
+                        max_length=12,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("body", models.TextField(blank=True, verbose_name="内容")),
+                ("department", models.CharField(blank=True, max_length=40, verbose_name="协同部门")),
+                ("visible_to_worker", models.BooleanField(default=False, verbose_name="职工可见")),
+                ("actor_label", models.CharField(blank=True, max_length=80, verbose_name="操作人")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="时间")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="steps", to="cases.case"
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="orgs.org",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工单办理记录',
-                'verbose_name_plural': '工单办理记录',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "工单办理记录",
+                "verbose_name_plural": "工单办理记录",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='cases/%Y/%m/')),
-                ('original_name', models.CharField(max_length=120, verbose_name='文件名')),
-                ('content_type', models.CharField(max_length=40)),
-                ('size', models.PositiveIntegerField()),
-                ('visible_to_worker', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='cases.case')),
-                ('step', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='attachments', to='cases.casestep')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="cases/%Y/%m/")),
+                ("original_name", models.CharField(max_length=120, verbose_name="文件名")),
+                ("content_type", models.CharField(max_length=40)),
+                ("size", models.PositiveIntegerField()),
+                ("visible_to_worker", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "step",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="attachments",
+                        to="cases.casestep",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工单附件',
-                'verbose_name_plural': '工单附件',
-                'ordering': ['id'],
+                "verbose_name": "工单附件",
+                "verbose_name_plural": "工单附件",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='CoClaimant',
+            name="CoClaimant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', gonghui.core.fields.EncryptedTextField(verbose_name='姓名')),
-                ('phone', gonghui.core.fields.EncryptedTextField(blank=True, verbose_name='手机号')),
-                ('phone_index', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
-                ('amount_claimed', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, verbose_name='诉求金额(元)')),
-                ('amount_paid', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, verbose_name='已支付(元)')),
-                ('payment_status', models.CharField(choices=[('unpaid', '未支付'), ('partial', '部分支付'), ('paid', '已全部支付')], default='unpaid', max_length=8, verbose_name='支付状态')),
-                ('paid_at', models.DateField(blank=True, null=True, verbose_name='支付日期')),
-                ('note', models.CharField(blank=True, max_length=120, verbose_name='备注')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claimants', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", gonghui.core.fields.EncryptedTextField(verbose_name="姓名")),
+                ("phone", gonghui.core.fields.EncryptedTextField(blank=True, verbose_name="手机号")),
+                ("phone_index", models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
+                (
+                    "amount_claimed",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=12, verbose_name="诉求金额(元)"
+                    ),
+                ),
+                (
+                    "amount_paid",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=12, verbose_name="已支付(元)"
+                    ),
+                ),
+                (
+                    "payment_status",
+                    models.CharField(
+                        choices=[("unpaid", "未支付"), ("partial", "部分支付"), ("paid", "已全部支付")],
+                        default="unpaid",
+                        max_length=8,
+                        verbose_name="支付状态",
+                    ),
+                ),
+                ("paid_at", models.DateField(blank=True, null=True, verbose_name="支付日期")),
+                ("note", models.CharField(blank=True, max_length=120, verbose_name="备注")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="claimants", to="cases.case"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '共同诉求人',
-                'verbose_name_plural': '共同诉求人',
-                'ordering': ['id'],
+                "verbose_name": "共同诉求人",
+                "verbose_name_plural": "共同诉求人",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Escalation',
+            name="Escalation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('accept', '超期未受理'), ('handle', '超期未办结')], max_length=8)),
-                ('due', models.CharField(max_length=32)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='escalations', to='cases.case')),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.org')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("accept", "超期未受理"), ("handle", "超期未办结")], max_length=8
+                    ),
+                ),
+                ("due", models.CharField(max_length=32)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="escalations",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.org"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '超期督办',
-                'verbose_name_plural': '超期督办',
+                "verbose_name": "超期督办",
+                "verbose_name_plural": "超期督办",
             },
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['org_path', 'status'], name='cases_case_org_pat_23fe11_idx'),
+            model_name="case",
+            index=models.Index(fields=["org_path", "status"], name="cases_case_org_pat_23fe11_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', 'accept_due'], name='cases_case_status_ef025e_idx'),
+            model_name="case",
+            index=models.Index(fields=["status", "accept_due"], name="cases_case_status_ef025e_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', 'handle_due'], name='cases_case_status_e48384_idx'),
+            model_name="case",
+            index=models.Index(fields=["status", "handle_due"], name="cases_case_status_e48384_idx"),
         ),
         migrations.AddConstraint(
-            model_name='escalation',
-            constraint=models.UniqueConstraint(fields=('case', 'kind', 'due'), name='escalation_once_per_due'),
+            model_name="escalation",
+            constraint=models.UniqueConstraint(
+                fields=("case", "kind", "due"), name="escalation_once_per_due"
+            ),
         ),
     ]

@@ -12,7 +12,9 @@ def load(apps, schema_editor):
 def unload(apps, schema_editor):
     from gonghui.cases.holidays import calendar_rows
 
-    apps.get_model("cases", "CalendarDay").objects.filter(date__in=[d for d, _k, _n in calendar_rows()]).delete()
+    apps.get_model("cases", "CalendarDay").objects.filter(
+        date__in=[d for d, _k, _n in calendar_rows()]
+    ).delete()
 
 
 class Migration(migrations.Migration):

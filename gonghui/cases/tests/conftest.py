@@ -11,6 +11,18 @@ from gonghui.testing.factories import make_staff
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
+@pytest.fixture(autouse=True)
+def _calendar(request):
+    """The 2025/2026 calendar comes from a data migration; a transactional test elsewhere flushes it."""
+    if "django_db_setup" not in request.fixturenames and not request.node.get_closest_marker("django_db"):
+        return
+    from gonghui.cases.holidays import calendar_rows
+    from gonghui.cases.models import CalendarDay
+
+    if not CalendarDay.objects.exists():
+        CalendarDay.objects.bulk_create([CalendarDay(date=d, kind=k, name=n) for d, k, n in calendar_rows()])
+
+
 class Clock:
     """Sets "now" for services and auto_now fields: time limits are about real calendar dates."""
 

@@ -19,9 +19,12 @@ def _client(user):
 
 def _form(tree, **overrides):
     data = {
-        "category": "wages", "description": "工地拖欠我三个月工资，老板一直推说工程款没到位。",
-        "workplace_region": "141125", "workplace_township": str(tree.township.pk),
-        "employer_name": "柳林县某建筑劳务有限公司", "amount_claimed": "9000",
+        "category": "wages",
+        "description": "工地拖欠我三个月工资，老板一直推说工程款没到位。",
+        "workplace_region": "141125",
+        "workplace_township": str(tree.township.pk),
+        "employer_name": "柳林县某建筑劳务有限公司",
+        "amount_claimed": "9000",
     }
     data.update(overrides)
     return data
@@ -47,11 +50,17 @@ def test_worker_files_on_the_page_with_evidence(personas, settings, tmp_path):
     assert file_response.status_code == 200 and file_response["Content-Type"] == "image/png"
 
 
-@pytest.mark.parametrize("overrides, text", [
-    ({"amount_claimed": "-9000"}, "金额不能为负数"),
-    ({"employer_credit_code": "12345"}, "统一社会信用代码应为18位"),
-    ({"attachments": [SimpleUploadedFile("a.pdf", b"not a pdf", "application/pdf")]}, "不是 JPG、PNG、WEBP 图片或 PDF"),
-])
+@pytest.mark.parametrize(
+    "overrides, text",
+    [
+        ({"amount_claimed": "-9000"}, "金额不能为负数"),
+        ({"employer_credit_code": "12345"}, "统一社会信用代码应为18位"),
+        (
+            {"attachments": [SimpleUploadedFile("a.pdf", b"not a pdf", "application/pdf")]},
+            "不是 JPG、PNG、WEBP 图片或 PDF",
+        ),
+    ],
+)
 def test_bad_input_on_the_page_keeps_what_was_typed(personas, overrides, text):
     response = _client(personas.worker).post(reverse("cases:new"), _form(personas.tree, **overrides))
     body = response.content.decode()
@@ -62,7 +71,9 @@ def test_bad_input_on_the_page_keeps_what_was_typed(personas, overrides, text):
 
 def test_collective_claimants_pasted_one_per_line(personas):
     lines = "\n".join(f"工友{i} 1390000{i:04d} 3000" for i in range(12))
-    _client(personas.worker).post(reverse("cases:new"), _form(personas.tree, amount_claimed="", claimants=lines))
+    _client(personas.worker).post(
+        reverse("cases:new"), _form(personas.tree, amount_claimed="", claimants=lines)
+    )
     case = Case.objects.get()
     assert case.claimants.count() == 12 and str(case.amount_claimed) == "36000.00"
     assert case.org == personas.tree.county
@@ -87,18 +98,30 @@ def test_workbench_actions_through_the_page(personas, township_handler):
     bad = client.post(url, {"action": "resolve", "outcome": "solved", "summary": "已解决了"})
     assert bad.status_code == 409 and "不能办结" in bad.content.decode()
     assert client.post(url, {"action": "accept", "difficulty": "normal"}).status_code == 302
-    assert client.post(url, {"action": "resolve", "outcome": "solved", "summary": "老板已付清",
-                             "amount_recovered": "-1"}).status_code == 400
-    assert client.post(url, {"action": "resolve", "outcome": "solved", "summary": "老板已付清",
-                             "amount_recovered": "9000"}).status_code == 302
+    assert (
+        client.post(
+            url, {"action": "resolve", "outcome": "solved", "summary": "老板已付清", "amount_recovered": "-1"}
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(
+            url,
+            {"action": "resolve", "outcome": "solved", "summary": "老板已付清", "amount_recovered": "9000"},
+        ).status_code
+        == 302
+    )
     case.refresh_from_db()
     assert case.status == Case.Status.RESOLVED
 
 
 def test_stats_page_and_json(personas, township_handler):
-    case = services.case_accept(actor=township_handler,
-                                case=services.case_file(actor=personas.worker, data=wage_input(personas.tree)))
-    services.case_resolve(actor=township_handler, case=case, outcome="solved", summary="已付清", amount_recovered="9000")
+    case = services.case_accept(
+        actor=township_handler, case=services.case_file(actor=personas.worker, data=wage_input(personas.tree))
+    )
+    services.case_resolve(
+        actor=township_handler, case=case, outcome="solved", summary="已付清", amount_recovered="9000"
+    )
     client = _client(personas.county_staffer)
     page = client.get(reverse("cases:bench_stats")).content.decode()
     assert 'id="case-stats"' in page and "cases-stats.js" in page and "<script>" not in page
@@ -109,9 +132,16 @@ def test_stats_page_and_json(personas, township_handler):
 
 # --- API --------------------------------------------------------------------------------------
 
+
 def _payload(tree, **overrides):
-    data = {"category": "wages", "description": "平台拖欠配送费两个月，站长联系不上。", "workplace_region": "141125",
-            "employer_name": "某配送站", "workplace_township_id": tree.township.pk, "amount_claimed": "4200.50"}
+    data = {
+        "category": "wages",
+        "description": "平台拖欠配送费两个月，站长联系不上。",
+        "workplace_region": "141125",
+        "employer_name": "某配送站",
+        "workplace_township_id": tree.township.pk,
+        "amount_claimed": "4200.50",
+    }
     data.update(overrides)
     return data
 
@@ -123,21 +153,28 @@ def test_api_worker_flow(personas, township_handler, api):
     case_id = created.json()["id"]
     staff = api(township_handler)
     assert staff.post(f"cases/{case_id}/accept", {}).json()["status"] == "accepted"
-    assert staff.post(f"cases/{case_id}/messages", {"body": "内部：核实中", "internal": True}).status_code == 201
+    assert (
+        staff.post(f"cases/{case_id}/messages", {"body": "内部：核实中", "internal": True}).status_code == 201
+    )
     assert staff.post(f"cases/{case_id}/messages", {"body": "已联系站长"}).status_code == 201
     mine = worker.get(f"cases/mine/{case_id}").json()
     assert [s["kind"] for s in mine["steps"]].count("note") == 0 and mine["steps"][-1]["body"] == "已联系站长"
-    resolved = staff.post(f"cases/{case_id}/resolve", {"outcome": "solved", "summary": "已付清", "amount_recovered": "4200.50"})
+    resolved = staff.post(
+        f"cases/{case_id}/resolve", {"outcome": "solved", "summary": "已付清", "amount_recovered": "4200.50"}
+    )
     assert resolved.json()["amount_recovered"] == "4200.50"
     rated = worker.post(f"cases/mine/{case_id}/rating", {"rating": 4, "comment": "挺快的"})
     assert rated.json()["status"] == "rated"
 
 
-@pytest.mark.parametrize("overrides, field, code", [
-    ({"amount_claimed": "-1"}, "amount_claimed", "amount_negative"),
-    ({"employer_credit_code": "91440000MA4ABCDE1X"}, "employer_credit_code", "credit_checksum"),
-    ({"category": "x"}, "category", "category_required"),
-])
+@pytest.mark.parametrize(
+    "overrides, field, code",
+    [
+        ({"amount_claimed": "-1"}, "amount_claimed", "amount_negative"),
+        ({"employer_credit_code": "91440000MA4ABCDE1X"}, "employer_credit_code", "credit_checksum"),
+        ({"category": "x"}, "category", "category_required"),
+    ],
+)
 def test_api_bad_input_shape(personas, api, overrides, field, code):
     response = api(personas.worker).post("cases", _payload(personas.tree, **overrides))
     assert response.status_code == 400
@@ -148,11 +185,17 @@ def test_api_attachment_upload_type_checked(personas, api, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     worker = api(personas.worker)
     case_id = worker.post("cases", _payload(personas.tree)).json()["id"]
-    bad = worker.client.post(f"/api/v1/cases/mine/{case_id}/attachments", {"files": [
-        SimpleUploadedFile("x.png", b"GIF89a....", "image/png")]}, headers=worker.headers)
+    bad = worker.client.post(
+        f"/api/v1/cases/mine/{case_id}/attachments",
+        {"files": [SimpleUploadedFile("x.png", b"GIF89a....", "image/png")]},
+        headers=worker.headers,
+    )
     assert bad.status_code == 400 and bad.json()["field"] == "attachments"
-    good = worker.client.post(f"/api/v1/cases/mine/{case_id}/attachments", {"files": [
-        SimpleUploadedFile("x.png", PNG, "image/png")]}, headers=worker.headers)
+    good = worker.client.post(
+        f"/api/v1/cases/mine/{case_id}/attachments",
+        {"files": [SimpleUploadedFile("x.png", PNG, "image/png")]},
+        headers=worker.headers,
+    )
     assert good.status_code == 201
 
 
@@ -163,6 +206,7 @@ def test_api_illegal_transition_message(personas, township_handler, api):
 
 
 def test_staff_entry_requires_staff(personas, api):
-    response = api(personas.worker).post("cases", _payload(personas.tree, channel="phone", claimant_name="某",
-                                                           claimant_phone="13800138000"))
+    response = api(personas.worker).post(
+        "cases", _payload(personas.tree, channel="phone", claimant_name="某", claimant_phone="13800138000")
+    )
     assert response.status_code == 403

@@ -24,8 +24,11 @@ def test_without_a_township_the_county_handles_it(personas, file_case):
 
 
 def test_collective_claim_is_handled_by_the_county_with_the_city_supervising(personas):
-    data = wage_input(personas.tree, amount_claimed=None, claimants=[
-        services.ClaimantInput(f"工友{i}", "", "3000") for i in range(12)])
+    data = wage_input(
+        personas.tree,
+        amount_claimed=None,
+        claimants=[services.ClaimantInput(f"工友{i}", "", "3000") for i in range(12)],
+    )
     case = services.case_file(actor=personas.worker, data=data)
     assert (case.org, case.supervising_org) == (personas.tree.county, personas.tree.city)
     assert case.is_collective and case.amount_claimed == Decimal("36000.00")
@@ -62,8 +65,12 @@ def test_the_filers_own_union_is_the_employers_union(personas):
 def test_transfer_to_the_employers_own_union_is_refused(personas, file_case):
     case = file_case(employer_name="山西吕梁柳林县预石运输有限责任公司")
     with pytest.raises(DomainError) as exc:
-        services.case_transfer(actor=personas.county_staffer, case=case, org_id=personas.tree.grassroots.pk,
-                               reason="请企业工会处理")
+        services.case_transfer(
+            actor=personas.county_staffer,
+            case=case,
+            org_id=personas.tree.grassroots.pk,
+            reason="请企业工会处理",
+        )
     assert "本单位工会" in exc.value.message
     case.refresh_from_db()
     assert case.org == personas.tree.township
@@ -72,14 +79,24 @@ def test_transfer_to_the_employers_own_union_is_refused(personas, file_case):
 def test_transfer_within_scope_with_reason(personas, file_case):
     case = file_case()
     with pytest.raises(DomainError) as exc:
-        services.case_transfer(actor=personas.county_staffer, case=case, org_id=personas.tree.county.pk, reason=" ")
+        services.case_transfer(
+            actor=personas.county_staffer, case=case, org_id=personas.tree.county.pk, reason=" "
+        )
     assert exc.value.field == "reason"
     with pytest.raises(DomainError) as exc:
-        services.case_transfer(actor=personas.county_staffer, case=case, org_id=personas.tree.sibling_county.pk,
-                               reason="不属本县")
+        services.case_transfer(
+            actor=personas.county_staffer,
+            case=case,
+            org_id=personas.tree.sibling_county.pk,
+            reason="不属本县",
+        )
     assert exc.value.field == "org"
-    services.case_transfer(actor=personas.county_staffer, case=case, org_id=personas.tree.county.pk,
-                           reason="涉及多个乡镇，县总直接办理")
+    services.case_transfer(
+        actor=personas.county_staffer,
+        case=case,
+        org_id=personas.tree.county.pk,
+        reason="涉及多个乡镇，县总直接办理",
+    )
     case.refresh_from_db()
     assert case.org == personas.tree.county and case.org_path == personas.tree.county.path
 
@@ -91,7 +108,9 @@ def test_unknown_region_is_refused_on_the_field(personas, file_case):
 
 
 def test_region_without_county_union_falls_back_to_the_city(personas, file_case):
-    case = file_case(workplace_region="141102", workplace_township_id=None)  # 离石区: no county union in tests
+    case = file_case(
+        workplace_region="141102", workplace_township_id=None
+    )  # 离石区: no county union in tests
     assert case.org == personas.tree.city
 
 

@@ -16,8 +16,12 @@ from .conftest import wage_input
 @pytest.fixture
 def collective(personas):
     """Handled by the county (collective), city supervising; the grassroots union sits below the county."""
-    data = wage_input(personas.tree, amount_claimed=None, employer_name="山西吕梁柳林县预石运输有限责任公司",
-                      claimants=[services.ClaimantInput(f"司机{i}", "", "8000") for i in range(10)])
+    data = wage_input(
+        personas.tree,
+        amount_claimed=None,
+        employer_name="山西吕梁柳林县预石运输有限责任公司",
+        claimants=[services.ClaimantInput(f"司机{i}", "", "8000") for i in range(10)],
+    )
     return services.case_file(actor=personas.worker, data=data)
 
 
@@ -74,7 +78,12 @@ def test_outsiders_get_404_everywhere_and_nothing_changes(personas, collective, 
     attachment_url = reverse("cases:bench_attachment", args=[collective.pk, 1])
     assert client.get(attachment_url).status_code in (404, 403)
     assert client.get(reverse("cases:detail", args=[collective.pk])).status_code == 404
-    assert client.post(reverse("cases:detail", args=[collective.pk]), {"action": "info", "body": "x"}).status_code == 404
+    assert (
+        client.post(
+            reverse("cases:detail", args=[collective.pk]), {"action": "info", "body": "x"}
+        ).status_code
+        == 404
+    )
     assert client.get(reverse("cases:attachment", args=[collective.pk, 1])).status_code == 404
     caller = api(user)
     for method, path, data in API_CALLS:
@@ -96,14 +105,18 @@ def test_staff_pages_404_for_sibling(personas, collective):
 def test_the_chain_reads_it(personas, collective, api):
     for user in (personas.county_staffer, personas.city_staffer, personas.county_auditor):
         assert api(user).get(f"cases/{collective.pk}").status_code == 200
-    assert api(personas.city_staffer).get("cases/inbox", {"view": "supervised"}).json()[0]["id"] == collective.pk
+    assert (
+        api(personas.city_staffer).get("cases/inbox", {"view": "supervised"}).json()[0]["id"] == collective.pk
+    )
 
 
 def test_transfer_moves_visibility(personas, file_case, api):
     case = file_case()  # township
     township_staff = api(personas.grassroots_admin)
     assert township_staff.get(f"cases/{case.pk}").status_code == 404
-    services.case_transfer(actor=personas.city_staffer, case=case, org_id=personas.tree.county.pk, reason="县总直办")
+    services.case_transfer(
+        actor=personas.city_staffer, case=case, org_id=personas.tree.county.pk, reason="县总直办"
+    )
     assert api(personas.county_staffer).get(f"cases/{case.pk}").status_code == 200
 
 
@@ -115,4 +128,6 @@ def test_every_staff_read_of_claimant_data_is_audited(personas, collective, api)
     reads = AuditEvent.objects.filter(action="case.pii_read", object_id=str(collective.pk))
     assert {e.actor for e in reads} == {personas.county_staffer, personas.city_staffer}
     for event in reads:
-        assert personas.worker.phone not in str(event.detail) and personas.worker.name not in str(event.detail)
+        assert personas.worker.phone not in str(event.detail) and personas.worker.name not in str(
+            event.detail
+        )

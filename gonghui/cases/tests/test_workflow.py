@@ -21,12 +21,21 @@ def test_full_path_from_filing_to_archive(personas, file_case, township_handler,
     case = file_case()
     case = services.case_accept(actor=township_handler, case=case)
     assert case.status == Case.Status.ACCEPTED and case.handler == township_handler
-    services.case_message(actor=township_handler, case=case, body="已联系老板，约定下周一协调。", internal=False)
-    services.case_message(actor=township_handler, case=case, body="老板态度不好，准备联合人社局。", internal=True)
+    services.case_message(
+        actor=township_handler, case=case, body="已联系老板，约定下周一协调。", internal=False
+    )
+    services.case_message(
+        actor=township_handler, case=case, body="老板态度不好，准备联合人社局。", internal=True
+    )
     case.refresh_from_db()
     assert case.status == Case.Status.IN_PROGRESS
-    case = services.case_resolve(actor=township_handler, case=case, outcome="solved", summary="老板已当场支付全部工资",
-                                 amount_recovered="9000")
+    case = services.case_resolve(
+        actor=township_handler,
+        case=case,
+        outcome="solved",
+        summary="老板已当场支付全部工资",
+        amount_recovered="9000",
+    )
     assert case.resolved_on_time is True and case.amount_recovered == Decimal("9000.00")
     case = services.case_rate(actor=personas.worker, case=case, rating=5, comment="谢谢工会")
     assert case.status == Case.Status.RATED
@@ -36,20 +45,36 @@ def test_full_path_from_filing_to_archive(personas, file_case, township_handler,
     assert "note" not in worker_view and "message" in worker_view and "resolved" in worker_view
     assert Notification.objects.filter(user=personas.worker, title__contains="已受理").exists()
     assert set(AuditEvent.objects.filter(object_id=str(case.pk)).values_list("action", flat=True)) >= {
-        "case.file", "case.accept", "case.message", "case.note", "case.resolve", "case.rate", "case.archive"}
+        "case.file",
+        "case.accept",
+        "case.message",
+        "case.note",
+        "case.resolve",
+        "case.rate",
+        "case.archive",
+    }
 
 
-@pytest.mark.parametrize("action, message", [
-    ("resolve", "工单当前状态为「待受理」，不能办结"),
-    ("archive", "工单当前状态为「待受理」，不能归档"),
-    ("joint", "工单当前状态为「待受理」，不能登记联合处置"),
-])
-def test_illegal_transitions_from_submitted_are_refused(personas, file_case, township_handler, action, message):
+@pytest.mark.parametrize(
+    "action, message",
+    [
+        ("resolve", "工单当前状态为「待受理」，不能办结"),
+        ("archive", "工单当前状态为「待受理」，不能归档"),
+        ("joint", "工单当前状态为「待受理」，不能登记联合处置"),
+    ],
+)
+def test_illegal_transitions_from_submitted_are_refused(
+    personas, file_case, township_handler, action, message
+):
     case = file_case()
     calls = {
-        "resolve": lambda: services.case_resolve(actor=township_handler, case=case, outcome="solved", summary="已解决了"),
+        "resolve": lambda: services.case_resolve(
+            actor=township_handler, case=case, outcome="solved", summary="已解决了"
+        ),
         "archive": lambda: services.case_archive(actor=township_handler, case=case),
-        "joint": lambda: services.case_joint_step(actor=township_handler, case=case, department="住建局", body="协调"),
+        "joint": lambda: services.case_joint_step(
+            actor=township_handler, case=case, department="住建局", body="协调"
+        ),
     }
     with pytest.raises(DomainError) as exc:
         calls[action]()
@@ -75,7 +100,9 @@ def test_observer_and_auditor_may_read_but_not_act(personas, file_case):
 
 def test_only_the_filer_rates(personas, file_case, township_handler):
     case = services.case_accept(actor=township_handler, case=file_case())
-    case = services.case_resolve(actor=township_handler, case=case, outcome="solved", summary="已经解决", amount_recovered="1")
+    case = services.case_resolve(
+        actor=township_handler, case=case, outcome="solved", summary="已经解决", amount_recovered="1"
+    )
     with pytest.raises(Forbidden):
         services.case_rate(actor=township_handler, case=case, rating=1)
     with pytest.raises(DomainError) as exc:
@@ -87,8 +114,9 @@ def test_unsatisfied_worker_reopens_within_the_window(personas, file_case, towns
     clock.set(2026, 3, 2)
     case = services.case_accept(actor=township_handler, case=file_case())
     clock.set(2026, 3, 10)
-    case = services.case_resolve(actor=township_handler, case=case, outcome="unsolved", summary="老板拒不支付",
-                                 amount_recovered="0")
+    case = services.case_resolve(
+        actor=township_handler, case=case, outcome="unsolved", summary="老板拒不支付", amount_recovered="0"
+    )
     clock.set(2026, 3, 12)
     case = services.case_rate(actor=personas.worker, case=case, rating=1, comment="没拿到钱", reopen=True)
     assert case.status == Case.Status.IN_PROGRESS and case.reopen_count == 1 and case.rating == 1
@@ -100,8 +128,9 @@ def test_reopen_after_the_window_is_refused(personas, file_case, township_handle
     settings.GONGHUI_CASES_REOPEN_DAYS = 15
     clock.set(2026, 3, 2)
     case = services.case_accept(actor=township_handler, case=file_case())
-    case = services.case_resolve(actor=township_handler, case=case, outcome="partial", summary="付了一半",
-                                 amount_recovered="4500")
+    case = services.case_resolve(
+        actor=township_handler, case=case, outcome="partial", summary="付了一半", amount_recovered="4500"
+    )
     case = services.case_rate(actor=personas.worker, case=case, rating=2)
     clock.set(2026, 3, 20)
     with pytest.raises(DomainError, match="办结超过 15 天"):
@@ -113,30 +142,42 @@ def test_reopen_after_the_window_is_refused(personas, file_case, township_handle
 def test_collective_case_with_partial_payment(personas, county_handler):
     """阳江式集体欠薪：每位工人各自的金额与支付状态，追回金额按已支付合计。"""
     claimants = [services.ClaimantInput(f"工人{i:02d}", f"1390000{i:04d}", "12000") for i in range(67)]
-    case = services.case_file(actor=personas.worker, data=wage_input(personas.tree, amount_claimed=None,
-                                                                      claimants=claimants))
+    case = services.case_file(
+        actor=personas.worker, data=wage_input(personas.tree, amount_claimed=None, claimants=claimants)
+    )
     assert case.amount_claimed == Decimal("804000.00") and case.claimants.count() == 67
     case = services.case_accept(actor=county_handler, case=case, difficulty="complex")
-    services.case_joint_step(actor=county_handler, case=case, department="人社局（劳动保障监察）",
-                             body="召集业主、施工、劳务单位协调，签署支付工资书面承诺书",
-                             files=[SimpleUploadedFile("承诺书.pdf", PDF, "application/pdf")])
+    services.case_joint_step(
+        actor=county_handler,
+        case=case,
+        department="人社局（劳动保障监察）",
+        body="召集业主、施工、劳务单位协调，签署支付工资书面承诺书",
+        files=[SimpleUploadedFile("承诺书.pdf", PDF, "application/pdf")],
+    )
     ids = list(case.claimants.values_list("pk", flat=True))
     for pk in ids[:60]:
         services.case_record_payment(actor=county_handler, case=case, claimant_id=pk, amount_paid="12000")
     services.case_record_payment(actor=county_handler, case=case, claimant_id=ids[60], amount_paid="5000")
     with pytest.raises(DomainError) as exc:
-        services.case_record_payment(actor=county_handler, case=case, claimant_id=ids[61], amount_paid="13000")
+        services.case_record_payment(
+            actor=county_handler, case=case, claimant_id=ids[61], amount_paid="13000"
+        )
     assert exc.value.field == "amount_paid"
     case.refresh_from_db()
     assert case.amount_recovered == Decimal("725000.00")
     statuses = dict(case.claimants.values_list("pk", "payment_status"))
     assert statuses[ids[0]] == CoClaimant.Payment.PAID and statuses[ids[60]] == CoClaimant.Payment.PARTIAL
     assert statuses[ids[66]] == CoClaimant.Payment.UNPAID
-    with pytest.raises(DomainError, match="725000.00"):
-        services.case_resolve(actor=county_handler, case=case, outcome="partial", summary="部分支付",
-                              amount_recovered="804000")
-    case = services.case_resolve(actor=county_handler, case=case, outcome="partial",
-                                 summary="60人已全部支付，1人部分支付，6人已回老家正在核实账户")
+    with pytest.raises(DomainError, match=r"725000\.00"):
+        services.case_resolve(
+            actor=county_handler, case=case, outcome="partial", summary="部分支付", amount_recovered="804000"
+        )
+    case = services.case_resolve(
+        actor=county_handler,
+        case=case,
+        outcome="partial",
+        summary="60人已全部支付，1人部分支付，6人已回老家正在核实账户",
+    )
     assert case.outcome == "partial" and case.amount_recovered == Decimal("725000.00")
     joint = case.steps.get(kind=CaseStep.Kind.JOINT)
     assert joint.attachments.get().content_type == "application/pdf"
@@ -171,18 +212,32 @@ def test_lawyer_assignment_gives_read_access(personas, file_case, county_handler
 
 # --- bad input ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("overrides, field, text", [
-    ({"amount_claimed": "-100"}, "amount_claimed", "不能为负数"),
-    ({"amount_claimed": "abc"}, "amount_claimed", "应为数字"),
-    ({"amount_claimed": "10.555"}, "amount_claimed", "两位小数"),
-    ({"amount_claimed": "0"}, "amount_claimed", "被拖欠的工资金额"),
-    ({"employer_credit_code": "91440000MA4ABCDE1X"}, "employer_credit_code", "统一社会信用代码"),
-    ({"description": "没发工资"}, "description", "不少于10个字"),
-    ({"employer_name": ""}, "employer_name", "用人单位"),
-    ({"category": "other"}, "category", "诉求类别"),
-    ({"claimants": [services.ClaimantInput("甲", "", "-5")]}, "claimants", "不能为负数"),
-], ids=["negative", "not-a-number", "precision", "zero-wages", "credit-code", "short", "no-employer", "category",
-        "claimant-negative"])
+
+@pytest.mark.parametrize(
+    "overrides, field, text",
+    [
+        ({"amount_claimed": "-100"}, "amount_claimed", "不能为负数"),
+        ({"amount_claimed": "abc"}, "amount_claimed", "应为数字"),
+        ({"amount_claimed": "10.555"}, "amount_claimed", "两位小数"),
+        ({"amount_claimed": "0"}, "amount_claimed", "被拖欠的工资金额"),
+        ({"employer_credit_code": "91440000MA4ABCDE1X"}, "employer_credit_code", "统一社会信用代码"),
+        ({"description": "没发工资"}, "description", "不少于10个字"),
+        ({"employer_name": ""}, "employer_name", "用人单位"),
+        ({"category": "other"}, "category", "诉求类别"),
+        ({"claimants": [services.ClaimantInput("甲", "", "-5")]}, "claimants", "不能为负数"),
+    ],
+    ids=[
+        "negative",
+        "not-a-number",
+        "precision",
+        "zero-wages",
+        "credit-code",
+        "short",
+        "no-employer",
+        "category",
+        "claimant-negative",
+    ],
+)
 def test_bad_input_is_refused_on_its_field(personas, overrides, field, text):
     with pytest.raises(DomainError) as exc:
         services.case_file(actor=personas.worker, data=wage_input(personas.tree, **overrides))
@@ -194,7 +249,9 @@ def test_valid_credit_code_is_accepted(personas):
     from gonghui.core.validators import make_credit_code
 
     code = make_credit_code("91141125MA0K12345")
-    case = services.case_file(actor=personas.worker, data=wage_input(personas.tree, employer_credit_code=code.lower()))
+    case = services.case_file(
+        actor=personas.worker, data=wage_input(personas.tree, employer_credit_code=code.lower())
+    )
     assert case.employer_credit_code == code
 
 
@@ -216,14 +273,20 @@ def test_attachment_too_big(personas, settings):
 
 def test_good_attachments_are_stored_with_sniffed_type(personas, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    case = services.case_file(actor=personas.worker, data=wage_input(personas.tree), files=[
-        SimpleUploadedFile("考勤.png", PNG, "application/octet-stream"),
-        SimpleUploadedFile("合同.pdf", PDF, "application/pdf")])
+    case = services.case_file(
+        actor=personas.worker,
+        data=wage_input(personas.tree),
+        files=[
+            SimpleUploadedFile("考勤.png", PNG, "application/octet-stream"),
+            SimpleUploadedFile("合同.pdf", PDF, "application/pdf"),
+        ],
+    )
     assert sorted(case.attachments.values_list("content_type", flat=True)) == ["application/pdf", "image/png"]
     assert all(a.file.name.endswith((".png", ".pdf")) for a in case.attachments.all())
 
 
 # --- time limits ----------------------------------------------------------------------------
+
 
 def test_accept_limit_runs_over_the_makeup_saturday(personas, file_case, clock):
     clock.set(2026, 2, 13, 16, 30)  # 周五下午
@@ -258,7 +321,9 @@ def test_overdue_accept_is_escalated_once(personas, file_case, clock):
     assert case.overdue
     escalation = Escalation.objects.get(case=case)
     assert escalation.org == personas.tree.county and escalation.kind == "accept"
-    assert Notification.objects.filter(user=personas.county_staffer, title__contains="超期未受理").count() == 1
+    assert (
+        Notification.objects.filter(user=personas.county_staffer, title__contains="超期未受理").count() == 1
+    )
     assert not Notification.objects.filter(user=personas.city_staffer, title__contains="超期").exists()
 
 

@@ -68,6 +68,8 @@ class Command(BaseCommand):
             started = time.perf_counter()
             self._build_members(rng, members - existing, start=existing)
             self.stdout.write(f"已生成 {members - existing} 名会员，用时 {time.perf_counter() - started:.1f} 秒")
+        # Each feature app adds its own demo data in its own command.
+        call_command("demo_cases")
         if not quiet_logins:
             self._print_logins()
 
