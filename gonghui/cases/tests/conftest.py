@@ -14,8 +14,12 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 @pytest.fixture(autouse=True)
 def _calendar(request):
     """The 2025/2026 calendar comes from a data migration; a transactional test elsewhere flushes it."""
-    if "django_db_setup" not in request.fixturenames and not request.node.get_closest_marker("django_db"):
+    names = request.fixturenames
+    if "transactional_db" in names or "live_server" in names:
+        return  # serialized_rollback restores it
+    if "db" not in names and not request.node.get_closest_marker("django_db"):
         return
+    request.getfixturevalue("db")
     from gonghui.cases.holidays import calendar_rows
     from gonghui.cases.models import CalendarDay
 
