@@ -14,7 +14,7 @@ from gonghui.orgs.models import Org, Staff
 from gonghui.orgs.scope import in_scope, path_q, scope_paths
 
 from .models import OPEN_STATUSES, Case, CaseStep
-from .services import ACT_ROLES, READ_ROLES
+from .services import ACT_ROLES, READ_ROLES, chain_positions
 
 
 def staff_cases(*, actor) -> QuerySet[Case]:
@@ -122,21 +122,11 @@ def inbox(*, actor, view: str = "mine", category: str = "", q: str = "") -> Quer
 
 
 def handler_choices(case: Case) -> QuerySet[Staff]:
-    chain = [case.org_path[:i] for i in range(5, len(case.org_path) + 1, 5)]
-    return (
-        Staff.objects.filter(org__path__in=chain, role__in=ACT_ROLES, is_active=True)
-        .select_related("user", "org")
-        .order_by("-org__path", "user__name")
-    )
+    return chain_positions(case, ACT_ROLES).order_by("-org__path", "user__name")
 
 
 def lawyer_choices(case: Case) -> QuerySet[Staff]:
-    chain = [case.org_path[:i] for i in range(5, len(case.org_path) + 1, 5)]
-    return (
-        Staff.objects.filter(org__path__in=chain, role=Staff.Role.EXPERT, is_active=True)
-        .select_related("user", "org")
-        .order_by("user__name")
-    )
+    return chain_positions(case, [Staff.Role.EXPERT]).order_by("user__name")
 
 
 def merge_candidates(*, actor, case: Case) -> QuerySet[Case]:

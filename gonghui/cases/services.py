@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gonghui.core.audit import audit_record
-from gonghui.core.errors import Conflict, DomainError, Forbidden, field_value
+from gonghui.core.errors import Conflict, DomainError, Forbidden, RateLimited, field_value
 from gonghui.core.notifications import notify
 from gonghui.core.validators import normalize_mobile, validate_credit_code
 from gonghui.core.workdays import add_working_days, end_of_day, working_days_between
-from gonghui.orgs.models import Org, Staff
+from gonghui.orgs.models import STEP, Org, Staff
 from gonghui.orgs.scope import in_scope, scope_paths
 
 from . import routing
@@ -193,6 +193,12 @@ def case_file(*, actor, data: CaseInput, files=(), channel: str = Case.Channel.O
         if not claimant_name:
             raise DomainError("请填写您的姓名", code="claimant_name", field="claimant_name")
         claimant_phone, filer = actor.phone, actor
+        since = timezone.now() - dt.timedelta(days=1)
+        if (
+            Case.objects.filter(filer=actor, created_at__gte=since).count()
+            >= settings.GONGHUI_CASES_MAX_PER_DAY
+        ):
+            raise RateLimited("您今天提交的诉求较多，请等待工会联系，或拨打 12351 职工服务热线")
     uploads = check_uploads(files)
     large = routing.is_large(
         collective=bool(clean["claimants"]), claimants=len(clean["claimants"]), amount=clean["amount"]
@@ -313,6 +319,14 @@ def _step(case, kind, actor, *, body="", visible=False, department="", org=None)
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=label[:80],
         org=org or case.org,
+    )
+
+
+def chain_positions(case: Case, roles):
+    """Active positions with these roles on the handling union or a union above it."""
+    chain = [case.org_path[:i] for i in range(STEP, len(case.org_path) + 1, STEP)]
+    return Staff.objects.filter(org__path__in=chain, role__in=list(roles), is_active=True).select_related(
+        "user", "org"
     )
 
 
@@ -441,12 +455,7 @@ def case_assign(*, actor, case: Case, handler_id: int) -> Case:
         case = _lock(case)
         _require_act(actor, case)
         _require_status(case, OPEN_STATUSES, "指定经办人")
-        chain = [case.org_path[:i] for i in range(5, len(case.org_path) + 1, 5)]
-        position = (
-            Staff.objects.filter(user_id=handler_id, role__in=ACT_ROLES, is_active=True, org__path__in=chain)
-            .select_related("user", "org")
-            .first()
-        )
+        position = chain_positions(case, ACT_ROLES).filter(user_id=handler_id).first()
         if position is None:
             raise DomainError(
                 "经办人须是承办工会（或其上级）的经办人或管理员", code="bad_handler", field="handler"
@@ -854,14 +863,7 @@ def case_assign_lawyer(*, actor, case: Case, lawyer_id: int) -> Case:
         case = _lock(case)
         _require_act(actor, case)
         _require_status(case, OPEN_STATUSES, "指派律师")
-        chain = [case.org_path[:i] for i in range(5, len(case.org_path) + 1, 5)]
-        position = (
-            Staff.objects.filter(
-                user_id=lawyer_id, role=Staff.Role.EXPERT, is_active=True, org__path__in=chain
-            )
-            .select_related("user")
-            .first()
-        )
+        position = chain_positions(case, [Staff.Role.EXPERT]).filter(user_id=lawyer_id).first()
         if position is None:
             raise DomainError("请选择承办工会或其上级登记的合作律师", code="bad_lawyer", field="lawyer")
         case.lawyer = position.user

@@ -101,14 +101,14 @@ def test_worker_files_staff_resolve_worker_rates(live_server, browser):
     staff = _signed_in(browser, live_server, handler, DESKTOP)
     staff.goto(live_server.url + "/workbench/cases/?view=todo")
     staff.get_by_role("link", name=case.number).click()
-    staff.get_by_role("button", name="受理").click()
+    staff.get_by_role("button", name="受理", exact=True).click()
     staff.wait_for_selector("text=答复与备注")
     staff.fill(
         "form:has(input[value=resolve]) textarea[name=summary]", "经协调，老板已当场支付全部拖欠工资。"
     )
     staff.fill("form:has(input[value=resolve]) input[name=amount_recovered]", "9000")
     _shot(staff, "3-staff-before-resolve")
-    staff.get_by_role("button", name="办结").click()
+    staff.get_by_role("button", name="办结", exact=True).click()
     staff.wait_for_selector("h1 >> text=已办结")
     _shot(staff, "4-staff-resolved")
     case.refresh_from_db()

@@ -210,3 +210,15 @@ def test_staff_entry_requires_staff(personas, api):
         "cases", _payload(personas.tree, channel="phone", claimant_name="某", claimant_phone="13800138000")
     )
     assert response.status_code == 403
+
+
+def test_inbox_and_detail_query_counts_do_not_grow(personas, township_handler, django_assert_max_num_queries):
+    for i in range(25):
+        data = wage_input(personas.tree, claimant_name=f"工友{i}", claimant_phone=f"1390000{i:04d}")
+        services.case_file(actor=township_handler, channel="phone", data=data)
+    client = _client(township_handler)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("cases:bench_inbox") + "?view=all").status_code == 200
+    case = Case.objects.first()
+    with django_assert_max_num_queries(30):
+        assert client.get(reverse("cases:bench_detail", args=[case.pk])).status_code == 200

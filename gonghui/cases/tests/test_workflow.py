@@ -356,3 +356,23 @@ def test_escalate_command(personas, file_case, clock):
     clock.set(2026, 3, 5)
     call_command("cases_escalate")
     assert Escalation.objects.count() == 1
+
+
+def test_difficulty_change_recomputes_the_limit(personas, file_case, township_handler, clock):
+    clock.set(2026, 3, 2)
+    case = services.case_accept(actor=township_handler, case=file_case())
+    assert case.handle_due == dt.date(2026, 3, 23)
+    case = services.case_set_difficulty(
+        actor=township_handler, case=case, difficulty="hard", reason="需多部门协调"
+    )
+    assert case.handle_due == dt.date(2026, 4, 14)  # 30 working days, 清明 4/4–4/6 in between
+
+
+def test_worker_filing_is_rate_limited(personas, file_case, settings):
+    from gonghui.core.errors import RateLimited
+
+    settings.GONGHUI_CASES_MAX_PER_DAY = 2
+    file_case()
+    file_case()
+    with pytest.raises(RateLimited):
+        file_case()
