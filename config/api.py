@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from gonghui.accounts.api import router as auth_router
 from gonghui.accounts.auth import api_auth
+from gonghui.cases.api import router as cases_router
 from gonghui.core.api import router as core_router
 from gonghui.core.errors import DomainError, http_status_error
 from gonghui.members.api import router as members_router
@@ -113,3 +114,4 @@ api.add_router("/orgs", orgs_router)
 api.add_router("/members", members_router)
 api.add_router("/service-orders", service_orders_router)
 api.add_router("/stations", stations_router)
+api.add_router("/cases", cases_router)

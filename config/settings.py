@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "gonghui.members",
     "gonghui.service_orders",
     "gonghui.stations",
+    "gonghui.cases",
 ]
 
 MIDDLEWARE = [
@@ -324,3 +325,16 @@ GONGHUI_WORKBENCH_NAME = "工会工作台"
 SERVICE_ORDERS_TRAVEL_BUFFER_MINUTES = env_int("GONGHUI_SERVICE_TRAVEL_BUFFER_MINUTES", 60)
 SERVICE_ORDERS_SLOT_MINUTES = 30
 SERVICE_ORDERS_HORIZON_DAYS = 270
+# --- 诉求工单 (cases) ---------------------------------------------------------------------------
+# Time limits in working days (12351 practice: accept within 1; handle by difficulty).
+GONGHUI_CASES_ACCEPT_WORKDAYS = env_int("GONGHUI_CASES_ACCEPT_WORKDAYS", 1)
+GONGHUI_CASES_HANDLE_WORKDAYS = {"normal": 15, "hard": 30, "complex": 60}
+# A collective or large claim is handled by the county union with the city supervising (督办).
+GONGHUI_CASES_COLLECTIVE_MIN_CLAIMANTS = env_int("GONGHUI_CASES_COLLECTIVE_MIN_CLAIMANTS", 10)
+GONGHUI_CASES_LARGE_AMOUNT = os.environ.get("GONGHUI_CASES_LARGE_AMOUNT", "500000.00")
+# The worker may reopen a case within this many days of its resolution if unsatisfied.
+GONGHUI_CASES_REOPEN_DAYS = env_int("GONGHUI_CASES_REOPEN_DAYS", 15)
+GONGHUI_CASES_ATTACHMENT_MAX_BYTES = env_int("GONGHUI_CASES_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+GONGHUI_CASES_ATTACHMENTS_PER_UPLOAD = 9
+# Online filings per worker per 24 hours (phone and walk-in entries by staff are not limited).
+GONGHUI_CASES_MAX_PER_DAY = env_int("GONGHUI_CASES_MAX_PER_DAY", 10)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("workbench/members/", include("gonghui.members.urls")),
     path("workbench/service-orders/", include("gonghui.service_orders.urls")),
     path("", include("gonghui.stations.urls")),
+    path("", include("gonghui.cases.urls")),
     path("", include("gonghui.core.urls")),
 ]
 

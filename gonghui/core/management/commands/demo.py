@@ -102,6 +102,8 @@ class Command(BaseCommand):
 
         service_orders_demo.load(self.stdout)
         call_command("demo_stations")  # 服务站点 (gonghui.stations): 盐城 454 stations, 柳林, 成都
+        # Each feature app adds its own demo data in its own command.
+        call_command("demo_cases")
         if not quiet_logins:
             self._print_logins()
             service_orders_demo.print_logins(self.stdout)

@@ -1,0 +1,392 @@
+"""Pages for 诉求工单: the worker's phone pages and the staff workbench. Thin: parse, call, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from gonghui.core.errors import DomainError, NotFound
+from gonghui.orgs.decorators import workbench_view
+from gonghui.orgs.models import Org
+
+from . import selectors, services
+from .models import Attachment, Case
+
+
+def _staff_case(request, case_id) -> Case:
+    try:
+        return selectors.case_get_for_staff(actor=request.user, case_id=case_id)
+    except NotFound:
+        raise Http404 from None
+
+
+def _worker_case(request, case_id) -> Case:
+    try:
+        return selectors.case_get_for_worker(actor=request.user, case_id=case_id)
+    except NotFound:
+        raise Http404 from None
+
+
+# --- shared form handling ------------------------------------------------------------------
+
+_SPLIT = re.compile(r"[\s,，、;；]+")
+
+
+def parse_claimant_lines(text: str) -> list[services.ClaimantInput]:
+    """One worker per line: "姓名 手机号 金额" (phone optional), the way unions paste from a spreadsheet."""
+    rows = []
+    for line in (text or "").splitlines():
+        parts = [p for p in _SPLIT.split(line.strip()) if p]
+        if not parts:
+            continue
+        name, phone, amount = parts[0], "", "0"
+        for part in parts[1:]:
+            digits = part.replace("+86", "")
+            if len(digits) == 11 and digits.isdigit() and digits.startswith("1"):
+                phone = part
+            else:
+                amount = part.replace("元", "")
+        rows.append(services.ClaimantInput(name=name, phone=phone, amount=amount))
+    return rows
+
+
+def _case_input(post) -> services.CaseInput:
+    township = post.get("workplace_township", "")
+    return services.CaseInput(
+        category=post.get("category", ""),
+        description=post.get("description", ""),
+        workplace_region=post.get("workplace_region", ""),
+        employer_name=post.get("employer_name", ""),
+        employer_credit_code=post.get("employer_credit_code", ""),
+        workplace_township_id=int(township) if township.isdigit() else None,
+        workplace_address=post.get("workplace_address", ""),
+        amount_claimed=post.get("amount_claimed") or None,
+        title=post.get("title", ""),
+        confidential=post.get("confidential") == "on",
+        claimant_name=post.get("claimant_name", ""),
+        claimant_phone=post.get("claimant_phone", ""),
+        claimants=parse_claimant_lines(post.get("claimants", "")),
+    )
+
+
+def _form_context() -> dict:
+    counties = list(
+        Org.objects.filter(kind=Org.Kind.COUNTY, is_active=True).select_related("parent").order_by("path")
+    )
+    townships = list(
+        Org.objects.filter(kind=Org.Kind.TOWNSHIP, is_active=True).select_related("parent").order_by("path")
+    )
+    return {"categories": Case.Category.choices, "counties": counties, "townships": townships}
+
+
+# --- worker face ---------------------------------------------------------------------------
+
+
+@login_required
+def my_cases(request):
+    cases = selectors.worker_cases(actor=request.user)[:100]
+    return render(request, "cases/my_cases.html", {"cases": cases, "tab": "services"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def file_case(request):
+    errors, values, status = {}, {}, 200
+    if request.method == "POST":
+        values = request.POST
+        try:
+            case = services.case_file(
+                actor=request.user, data=_case_input(request.POST), files=request.FILES.getlist("attachments")
+            )
+        except DomainError as exc:
+            errors, status = {exc.field or "general": exc.message}, exc.status
+        else:
+            return redirect("cases:detail", case.pk)
+    return render(
+        request,
+        "cases/file.html",
+        {
+            **_form_context(),
+            "errors": errors,
+            "values": values,
+            "tab": "services",
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_detail(request, case_id):
+    case = _worker_case(request, case_id)
+    errors, status = {}, 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "info":
+                services.case_add_info(
+                    actor=request.user,
+                    case=case,
+                    body=request.POST.get("body", ""),
+                    files=request.FILES.getlist("attachments"),
+                )
+            elif action == "rate":
+                services.case_rate(
+                    actor=request.user,
+                    case=case,
+                    rating=request.POST.get("rating", ""),
+                    comment=request.POST.get("comment", ""),
+                    reopen=request.POST.get("reopen") == "on",
+                )
+            elif action == "reopen":
+                services.case_reopen(actor=request.user, case=case, reason=request.POST.get("reason", ""))
+            else:
+                raise DomainError("未知操作", code="action")
+        except DomainError as exc:
+            errors, status = {exc.field or "general": exc.message}, exc.status
+        else:
+            return redirect("cases:detail", case.pk)
+        case = _worker_case(request, case_id)
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "steps": selectors.worker_timeline(case),
+            "errors": errors,
+            "values": request.POST,
+            "can_reopen": case.status in (Case.Status.RESOLVED, Case.Status.RATED)
+            and services.reopen_window_open(case),
+            "tab": "services",
+        },
+        status=status,
+    )
+
+
+@login_required
+def worker_attachment(request, case_id, attachment_id):
+    case = _worker_case(request, case_id)
+    ids = [case.pk] + ([case.merged_into_id] if case.merged_into_id else [])
+    attachment = Attachment.objects.filter(pk=attachment_id, case_id__in=ids, visible_to_worker=True).first()
+    return _send(attachment)
+
+
+def _send(attachment: Attachment | None):
+    if attachment is None:
+        raise Http404
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- workbench -----------------------------------------------------------------------------
+
+
+@workbench_view
+def bench_inbox(request):
+    view = request.GET.get("view", "mine")
+    if view not in selectors.INBOX_VIEWS:
+        view = "mine"
+    qs = selectors.inbox(
+        actor=request.user, view=view, category=request.GET.get("category", ""), q=request.GET.get("q", "")
+    )
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/bench_inbox.html",
+        {
+            "page": page,
+            "view": view,
+            "views": selectors.INBOX_VIEWS.items(),
+            "filters": request.GET,
+            "categories": Case.Category.choices,
+            "nav": "cases",
+        },
+    )
+
+
+@workbench_view
+@require_http_methods(["GET", "POST"])
+def bench_new(request):
+    errors, values, status = {}, {}, 200
+    if request.method == "POST":
+        values = request.POST
+        channel = request.POST.get("channel", "")
+        try:
+            if channel not in (Case.Channel.PHONE, Case.Channel.WALK_IN):
+                raise DomainError("请选择来源：电话或来访", code="channel", field="channel")
+            case = services.case_file(
+                actor=request.user,
+                data=_case_input(request.POST),
+                files=request.FILES.getlist("attachments"),
+                channel=channel,
+            )
+        except DomainError as exc:
+            errors, status = {exc.field or "general": exc.message}, exc.status
+        else:
+            try:
+                selectors.case_get_for_staff(actor=request.user, case_id=case.pk)
+            except DomainError:
+                return render(request, "cases/bench_routed_away.html", {"case": case, "nav": "cases"})
+            return redirect("cases:bench_detail", case.pk)
+    return render(
+        request,
+        "cases/bench_new.html",
+        {
+            **_form_context(),
+            "errors": errors,
+            "values": values,
+            "nav": "cases",
+        },
+        status=status,
+    )
+
+
+ACTIONS = {
+    "accept": lambda a, c, p, f: services.case_accept(
+        actor=a, case=c, difficulty=p.get("difficulty") or None, message=p.get("body", "")
+    ),
+    "difficulty": lambda a, c, p, f: services.case_set_difficulty(
+        actor=a, case=c, difficulty=p.get("difficulty", ""), reason=p.get("reason", "")
+    ),
+    "assign": lambda a, c, p, f: services.case_assign(
+        actor=a, case=c, handler_id=_int(p.get("handler"), "handler")
+    ),
+    "transfer": lambda a, c, p, f: services.case_transfer(
+        actor=a, case=c, org_id=_int(p.get("org"), "org"), reason=p.get("reason", "")
+    ),
+    "message": lambda a, c, p, f: services.case_message(
+        actor=a, case=c, body=p.get("body", ""), internal=False, files=f
+    ),
+    "note": lambda a, c, p, f: services.case_message(
+        actor=a, case=c, body=p.get("body", ""), internal=True, files=f
+    ),
+    "joint": lambda a, c, p, f: services.case_joint_step(
+        actor=a,
+        case=c,
+        department=p.get("department", ""),
+        body=p.get("body", ""),
+        files=f,
+        visible=p.get("internal") != "on",
+    ),
+    "pause": lambda a, c, p, f: services.case_pause(actor=a, case=c, request_text=p.get("body", "")),
+    "resume": lambda a, c, p, f: services.case_resume(actor=a, case=c),
+    "payment": lambda a, c, p, f: services.case_record_payment(
+        actor=a,
+        case=c,
+        claimant_id=_int(p.get("claimant"), "claimant"),
+        amount_paid=p.get("amount_paid"),
+        paid_on=_date(p.get("paid_on")),
+        note=p.get("note", ""),
+    ),
+    "resolve": lambda a, c, p, f: services.case_resolve(
+        actor=a,
+        case=c,
+        outcome=p.get("outcome", ""),
+        summary=p.get("summary", ""),
+        amount_recovered=p.get("amount_recovered"),
+    ),
+    "archive": lambda a, c, p, f: services.case_archive(actor=a, case=c),
+    "lawyer": lambda a, c, p, f: services.case_assign_lawyer(
+        actor=a, case=c, lawyer_id=_int(p.get("lawyer"), "lawyer")
+    ),
+}
+
+
+def _int(value, field: str) -> int:
+    if not (value or "").isdigit():
+        raise DomainError("请选择", code="required", field=field)
+    return int(value)
+
+
+def _date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError as exc:
+        raise DomainError("日期格式应为 YYYY-MM-DD", code="date", field="paid_on") from exc
+
+
+@workbench_view
+@require_http_methods(["GET", "POST"])
+def bench_detail(request, case_id):
+    case = _staff_case(request, case_id)
+    errors, action, status = {}, "", 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "merge":
+                duplicate = _staff_case(request, _int(request.POST.get("duplicate"), "duplicate"))
+                services.case_merge(actor=request.user, case=case, duplicate=duplicate)
+            elif action in ACTIONS:
+                ACTIONS[action](request.user, case, request.POST, request.FILES.getlist("attachments"))
+            else:
+                raise DomainError("未知操作", code="action")
+        except DomainError as exc:
+            errors, status = {exc.field or "general": exc.message}, exc.status
+        else:
+            return redirect("cases:bench_detail", case.pk)
+        case = _staff_case(request, case_id)
+    services.case_pii_read(actor=request.user, case=case, where="workbench")
+    return render(
+        request,
+        "cases/bench_detail.html",
+        {
+            "case": case,
+            "workplace_label": selectors.region_label(case.workplace_region),
+            "steps": selectors.staff_timeline(case),
+            "claimants": list(case.claimants.all()),
+            "may_act": selectors.may_act(request.user, case),
+            "handlers": selectors.handler_choices(case),
+            "lawyers": selectors.lawyer_choices(case),
+            "targets": selectors.transfer_targets(actor=request.user, case=case),
+            "duplicates": selectors.merge_candidates(actor=request.user, case=case)[:20],
+            "departments": services.DEPARTMENTS,
+            "difficulties": Case.Difficulty.choices,
+            "outcomes": Case.Outcome.choices,
+            "errors": errors,
+            "action": action,
+            "values": request.POST,
+            "nav": "cases",
+        },
+        status=status,
+    )
+
+
+@workbench_view
+def bench_attachment(request, case_id, attachment_id):
+    case = _staff_case(request, case_id)
+    return _send(Attachment.objects.filter(pk=attachment_id, case=case).first())
+
+
+@workbench_view
+def bench_stats(request):
+    stats = selectors.case_stats(
+        actor=request.user,
+        date_from=_param_date(request.GET.get("from")),
+        date_to=_param_date(request.GET.get("to")),
+    )
+    return render(request, "cases/bench_stats.html", {"stats": stats, "filters": request.GET, "nav": "cases"})
+
+
+@workbench_view
+def bench_stats_json(request):
+    stats = selectors.case_stats(
+        actor=request.user,
+        date_from=_param_date(request.GET.get("from")),
+        date_to=_param_date(request.GET.get("to")),
+    )
+    return JsonResponse(stats)
+
+
+def _param_date(value):
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
