@@ -9,6 +9,7 @@ from django.test import Client
 
 from gonghui.cases.models import Case
 from gonghui.orgs.models import Staff
+from gonghui.testing.browser import close_page_connections
 from gonghui.testing.factories import make_staff
 
 CHROMIUM = "/usr/bin/chromium"
@@ -24,24 +25,13 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
+# `browser` is the shared session-scoped Chromium from gonghui/testing/browser.py.
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
+
+@pytest.fixture(autouse=True)
+def _close_connections():
+    yield
+    close_page_connections()
 
 
 def _signed_in(browser, live_server, user, viewport):
