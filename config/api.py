@@ -12,6 +12,7 @@ from gonghui.accounts.api import router as auth_router
 from gonghui.accounts.auth import api_auth
 from gonghui.core.api import router as core_router
 from gonghui.core.errors import DomainError
+from gonghui.members.api import cards_router, enrollments_router
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
 
@@ -104,3 +105,5 @@ api.add_router("", core_router)
 api.add_router("/auth", auth_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/members", members_router)
+api.add_router("/enrollments", enrollments_router)
+api.add_router("/cards", cards_router)

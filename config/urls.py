@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("gonghui.accounts.urls")),
     path("workbench/orgs/", include("gonghui.orgs.urls")),
     path("workbench/members/", include("gonghui.members.urls")),
+    path("", include("gonghui.members.worker_urls")),
     path("", include("gonghui.core.urls")),
 ]
 

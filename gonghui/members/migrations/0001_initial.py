@@ -7,42 +7,117 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('member_no', models.CharField(max_length=20, unique=True, verbose_name='会员编号')),
-                ('name', models.CharField(max_length=40, verbose_name='姓名')),
-                ('id_number', gonghui.core.fields.EncryptedTextField(verbose_name='身份证号')),
-                ('id_index', models.CharField(editable=False, max_length=64, unique=True)),
-                ('phone', gonghui.core.fields.EncryptedTextField(blank=True, verbose_name='手机号')),
-                ('phone_index', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
-                ('gender', models.CharField(choices=[('M', '男'), ('F', '女')], max_length=1, verbose_name='性别')),
-                ('birth_date', models.DateField(verbose_name='出生日期')),
-                ('occupation', models.CharField(choices=[('truck_driver', '货车司机'), ('courier', '快递员'), ('caregiver', '护工护理员'), ('housekeeper', '家政服务员'), ('mall_informant', '商场信息员'), ('food_delivery', '网约送餐员'), ('real_estate_agent', '房产中介员'), ('security_guard', '保安员'), ('ride_hailing', '网约车司机'), ('factory_worker', '生产工人'), ('construction_worker', '建筑工人'), ('office_clerk', '办公室职员'), ('teacher', '教师'), ('medical', '医务人员'), ('service', '服务业人员'), ('other', '其他')], default='other', max_length=32, verbose_name='职业')),
-                ('employment_form', models.CharField(choices=[('standard', '传统就业'), ('new', '新就业形态'), ('flexible', '灵活就业')], default='standard', max_length=16, verbose_name='就业形态')),
-                ('employer_name', models.CharField(blank=True, max_length=120, verbose_name='工作单位/平台')),
-                ('status', models.CharField(choices=[('active', '在籍'), ('transferring', '转接中'), ('withdrawn', '已退会'), ('retired', '退休保留会籍')], default='active', max_length=16, verbose_name='会籍状态')),
-                ('joined_at', models.DateField(verbose_name='入会时间')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='orgs.org', verbose_name='所属工会')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='member', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_path", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("member_no", models.CharField(max_length=20, unique=True, verbose_name="会员编号")),
+                ("name", models.CharField(max_length=40, verbose_name="姓名")),
+                ("id_number", gonghui.core.fields.EncryptedTextField(verbose_name="身份证号")),
+                ("id_index", models.CharField(editable=False, max_length=64, unique=True)),
+                ("phone", gonghui.core.fields.EncryptedTextField(blank=True, verbose_name="手机号")),
+                ("phone_index", models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
+                (
+                    "gender",
+                    models.CharField(choices=[("M", "男"), ("F", "女")], max_length=1, verbose_name="性别"),
+                ),
+                ("birth_date", models.DateField(verbose_name="出生日期")),
+                (
+                    "occupation",
+                    models.CharField(
+                        choices=[
+                            ("truck_driver", "货车司机"),
+                            ("courier", "快递员"),
+                            ("caregiver", "护工护理员"),
+                            ("housekeeper", "家政服务员"),
+                            ("mall_informant", "商场信息员"),
+                            ("food_delivery", "网约送餐员"),
+                            ("real_estate_agent", "房产中介员"),
+                            ("security_guard", "保安员"),
+                            ("ride_hailing", "网约车司机"),
+                            ("factory_worker", "生产工人"),
+                            ("construction_worker", "建筑工人"),
+                            ("office_clerk", "办公室职员"),
+                            ("teacher", "教师"),
+                            ("medical", "医务人员"),
+                            ("service", "服务业人员"),
+                            ("other", "其他"),
+                        ],
+                        default="other",
+                        max_length=32,
+                        verbose_name="职业",
+                    ),
+                ),
+                (
+                    "employment_form",
+                    models.CharField(
+                        choices=[("standard", "传统就业"), ("new", "新就业形态"), ("flexible", "灵活就业")],
+                        default="standard",
+                        max_length=16,
+                        verbose_name="就业形态",
+                    ),
+                ),
+                ("employer_name", models.CharField(blank=True, max_length=120, verbose_name="工作单位/平台")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "在籍"),
+                            ("transferring", "转接中"),
+                            ("withdrawn", "已退会"),
+                            ("retired", "退休保留会籍"),
+                        ],
+                        default="active",
+                        max_length=16,
+                        verbose_name="会籍状态",
+                    ),
+                ),
+                ("joined_at", models.DateField(verbose_name="入会时间")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="orgs.org",
+                        verbose_name="所属工会",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="member",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '会员',
-                'verbose_name_plural': '会员',
-                'indexes': [models.Index(fields=['org_path', 'status'], name='members_mem_org_pat_9e71a0_idx'), models.Index(fields=['org', 'status', '-joined_at'], name='members_mem_org_id_b55752_idx')],
+                "verbose_name": "会员",
+                "verbose_name_plural": "会员",
+                "indexes": [
+                    models.Index(fields=["org_path", "status"], name="members_mem_org_pat_9e71a0_idx"),
+                    models.Index(
+                        fields=["org", "status", "-joined_at"], name="members_mem_org_id_b55752_idx"
+                    ),
+                ],
             },
         ),
     ]
