@@ -1,11 +1,12 @@
 import datetime as dt
 import json
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -43,6 +44,19 @@ def _qr_svg(text: str) -> str:
     import segno
 
     return segno.make(text, error="m").svg_inline(scale=5, border=2, dark="#1f2430")
+
+
+def worker_view(view):
+    """Worker pages: an application or card that is not the worker's own is simply not found."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+
+    return wrapper
 
 
 # --- worker face ----------------------------------------------------------------------------------
@@ -94,7 +108,7 @@ def join(request):
                         "手机验证码不正确或已过期，请重新获取", code="code_invalid", field="code"
                     )
                 actor = user_get_or_create_by_phone(phone=phone)
-                login(request, actor, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, actor, backend="gonghui.accounts.backends.PhoneCodeBackend")
                 values["phone"] = ""
             elif values["phone"] and normalize_mobile(values["phone"]) == actor.phone:
                 values["phone"] = ""
@@ -115,6 +129,7 @@ def join(request):
     return render(request, "members/join.html", context)
 
 
+@worker_view
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrollment_status(request, enrollment_id):

@@ -1,7 +1,10 @@
 from functools import wraps
 
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+
+from gonghui.core.errors import NotFound
 
 from .scope import is_staff_member
 
@@ -15,6 +18,10 @@ def workbench_view(view):
             return redirect(f"{reverse('accounts:staff_login')}?next={request.get_full_path()}")
         if not is_staff_member(request.user):
             return render(request, "core/not_staff.html", status=403)
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            # Out of scope reads as "does not exist" on pages too: the 404 page, not a 500.
+            raise Http404(exc.message) from exc
 
     return wrapper
