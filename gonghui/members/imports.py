@@ -87,6 +87,8 @@ class ImportResult:
 
 
 def _cell(value) -> str:
+    if type(value) is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -291,13 +291,13 @@ def enrollment_submit(
             raise _open_enrollment_conflict(
                 Enrollment.objects.select_related("org").get(id_index=index, status__in=Enrollment.OPEN)
             ) from None
+        if actor is not None and getattr(actor, "pk", None) and not actor.name:
+            actor.name = name
+            actor.save(update_fields=["name"])
         _step(enrollment, "提交申请", f"通过{enrollment.get_channel_display()}提交", actor)
         if target.pool is not None:
             _step(enrollment, "进入周转池", target.pool.name)
         _step(enrollment, "送达受理工会", f"{target.org.name}（{target.reason}）")
-        if actor is not None and getattr(actor, "pk", None) and not actor.name:
-            actor.name = name
-            actor.save(update_fields=["name"])
         audit_record(
             actor=actor,
             action="enrollment.submit",
