@@ -35,11 +35,34 @@ class RevealOut(Schema):
 
 @router.get("", response=list[MemberOut], summary="会员查询（管辖范围内）")
 def member_list(
-    request, q: str = "", status: str = "", occupation: str = "", limit: int = 50, offset: int = 0
+    request,
+    q: str = "",
+    status: str = "",
+    occupation: str = "",
+    employment_form: str = "",
+    org_id: int | None = None,
+    joined_from: dt.date | None = None,
+    joined_to: dt.date | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ):
     limit = max(1, min(limit, 200))
-    qs = selectors.member_search(actor=request.user, q=q, status=status, occupation=occupation)
-    return list(qs[offset : offset + limit])
+    org_path = ""
+    if org_id is not None:
+        from gonghui.orgs.selectors import org_get
+
+        org_path = org_get(actor=request.user, org_id=org_id).path
+    qs = selectors.member_search(
+        actor=request.user,
+        q=q,
+        status=status,
+        occupation=occupation,
+        employment_form=employment_form,
+        org_path=org_path,
+        joined_from=joined_from,
+        joined_to=joined_to,
+    )
+    return list(qs[max(offset, 0) : max(offset, 0) + limit])
 
 
 @router.get("/{member_id}", response=MemberOut, summary="会员详情（个人信息已脱敏）")

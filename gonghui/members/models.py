@@ -105,6 +105,10 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["org_path", "status"]),
             models.Index(fields=["org", "status", "-joined_at"]),
+            # The registry's default order: the first page of any broad filter walks this index.
+            models.Index(fields=["-joined_at", "-id"], name="member_joined_order"),
+            # Name-prefix search (LIKE '王建%') on PostgreSQL whatever the database collation.
+            models.Index(fields=["name"], opclasses=["varchar_pattern_ops"], name="member_name_prefix"),
         ]
 
     # Statuses that keep membership: applying again shows the current union instead.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -17,6 +18,13 @@ from gonghui.orgs.scope import path_q, scope_paths
 from .models import Enrollment, Member, MemberCard, Transfer, id_index
 
 VALID_CARD_STATUSES = set(Member.HOLDING)
+MEMBER_NO = re.compile(r"^[0-9A-Z]{8,20}$")
+COUNT_CAP = 10_000
+
+
+def count_capped(qs: QuerySet, cap: int = COUNT_CAP) -> int:
+    """Counting a million rows costs more than the page itself; beyond the cap the pager says "10000+"."""
+    return qs.order_by()[: cap + 1].count()
 
 
 def members_in_scope(*, actor) -> QuerySet[Member]:
@@ -44,7 +52,8 @@ def member_search(
             try:
                 qs = qs.filter(phone_index=phone_index(normalize_mobile(q)))
             except ValidationError:
-                qs = qs.filter(Q(member_no=q) | Q(name__startswith=q))
+                # One indexed lookup each: an OR of the two would scan the whole registry.
+                qs = qs.filter(member_no=q) if MEMBER_NO.match(q) else qs.filter(name__startswith=q)
     if org_path:
         qs = qs.filter(path_q([org_path], "org_path"))
     if status:

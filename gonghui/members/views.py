@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.accounts.services import login_code_consume, user_get_or_create_by_phone
@@ -23,6 +24,13 @@ from gonghui.orgs.selectors import org_get
 from . import imports, selectors, services
 from .models import OCCUPATIONS, DuesSetting, Enrollment, Member, Transfer
 from .routing import MEMBER_HOLDING_KINDS
+
+
+class CappedPaginator(Paginator):
+    @cached_property
+    def count(self):
+        return selectors.count_capped(self.object_list)
+
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -234,12 +242,13 @@ def _registry_filters(request):
 @workbench_view
 def member_list(request):
     qs = selectors.member_search(actor=request.user, **_registry_filters(request))
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, 30).get_page(request.GET.get("page"))
     return render(
         request,
         "members/list.html",
         {
             "page": page,
+            "capped": page.paginator.count > selectors.COUNT_CAP,
             "filters": request.GET,
             "occupations": OCCUPATIONS,
             "statuses": Member.Status.choices,

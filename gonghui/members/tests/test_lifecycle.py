@@ -358,3 +358,24 @@ def test_member_downloads_corrects_and_leaves(personas):
     card.refresh_from_db()
     assert card.revoked_at is not None
     assert Notification.objects.filter(user=personas.grassroots_admin, title="会员申请退会").exists()
+
+
+# --- registry search ----------------------------------------------------------------------------
+
+
+def test_registry_search_by_number_name_phone_and_id(personas, api):
+    from gonghui.members.selectors import count_capped, member_search
+
+    member = personas.member
+    admin = personas.county_staffer
+    for q in (member.member_no, "王建", member.phone[3:], member.id_number):
+        assert list(member_search(actor=admin, q=q)) == [member], q
+    assert not list(member_search(actor=personas.sibling_staffer, q=member.id_number))
+    assert count_capped(member_search(actor=admin), cap=0) == 1
+    client = api(admin)
+    assert [m["id"] for m in client.get("members", {"org_id": personas.tree.grassroots.pk}).json()] == [
+        member.pk
+    ]
+    assert client.get("members", {"org_id": personas.tree.sibling_grassroots.pk}).status_code == 404
+    assert client.get("members", {"joined_from": "2999-01-01"}).json() == []
+    assert client.get("members", {"joined_from": "bad"}).status_code == 422
