@@ -107,6 +107,9 @@ class Member(models.Model):
             models.Index(fields=["org", "status", "-joined_at"]),
             # The registry's default order: the first page of any broad filter walks this index.
             models.Index(fields=["-joined_at", "-id"], name="member_joined_order"),
+            # Filters within a subtree: occupation (八大群体 lists) and join-date ranges per union.
+            models.Index(fields=["occupation", "org_path"], name="member_occupation_path"),
+            models.Index(fields=["org_path", "joined_at"], name="member_path_joined"),
             # Name-prefix search (LIKE '王建%') on PostgreSQL whatever the database collation.
             models.Index(fields=["name"], opclasses=["varchar_pattern_ops"], name="member_name_prefix"),
         ]
