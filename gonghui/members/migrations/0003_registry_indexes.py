@@ -5,28 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0002_membership'),
-        ('orgs', '0001_initial'),
+        ("members", "0002_membership"),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['-joined_at', '-id'], name='member_joined_order'),
+            model_name="member",
+            index=models.Index(fields=["-joined_at", "-id"], name="member_joined_order"),
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['occupation', 'org_path'], name='member_occupation_path'),
+            model_name="member",
+            index=models.Index(fields=["occupation", "org_path"], name="member_occupation_path"),
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['org_path', 'joined_at'], name='member_path_joined'),
+            model_name="member",
+            index=models.Index(fields=["org_path", "joined_at"], name="member_path_joined"),
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['name'], name='member_name_prefix', opclasses=['varchar_pattern_ops']),
+            model_name="member",
+            index=models.Index(fields=["name"], name="member_name_prefix", opclasses=["varchar_pattern_ops"]),
         ),
     ]

@@ -379,3 +379,13 @@ def test_registry_search_by_number_name_phone_and_id(personas, api):
     assert client.get("members", {"org_id": personas.tree.sibling_grassroots.pk}).status_code == 404
     assert client.get("members", {"joined_from": "2999-01-01"}).json() == []
     assert client.get("members", {"joined_from": "bad"}).status_code == 422
+
+
+def test_flag_overdue_command(personas):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("members_flag_overdue", stdout=out)
+    assert "本次新提醒：0 份" in out.getvalue()
