@@ -327,6 +327,7 @@ def _lock_open(enrollment: Enrollment) -> Enrollment:
 
 
 def card_issue(*, member: Member) -> MemberCard:
+    """A new card (and QR token); any older card stops verifying."""
     MemberCard.objects.filter(member=member, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoke_reason="换发新卡"
     )

@@ -166,6 +166,9 @@ def enrollment_status(request, enrollment_id):
 def my_card(request):
     member = getattr(request.user, "member", None)
     card = selectors.card_current(member=member) if member else None
+    if member is not None and card is None and member.status in Member.HOLDING:
+        # Members registered offline or imported get their e-card the first time they ask for it.
+        card = services.card_issue(member=member)
     context = {"member": member, "card": card, "tab": "me"}
     if card:
         signed = services.card_signed_token(card)
@@ -322,6 +325,13 @@ def member_action(request, member_id):
                 raise DomainError("该会员没有有效的会员卡", code="no_card")
             services.card_handover(actor=request.user, card=card)
             messages.success(request, "已登记领取实体会员证")
+        elif action == "issue_card":
+            if member.status not in Member.HOLDING:
+                raise DomainError(
+                    f"会籍状态为「{member.get_status_display()}」，不能签发会员卡", code="not_active"
+                )
+            services.card_issue(member=member)
+            messages.success(request, "已签发电子会员卡")
         elif action == "transfer":
             to_org = Org.objects.filter(pk=request.POST.get("to_org") or 0).first()
             if to_org is None:

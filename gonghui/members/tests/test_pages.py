@@ -323,3 +323,16 @@ def test_transfers_and_dues_pages(personas, as_user):
         reverse("members:dues"), {"org": personas.tree.county.pk, "mode": "fixed", "fixed_amount": "1"}
     )
     assert services.dues_setting_for(personas.tree.county).mode == "fixed"
+
+
+def test_imported_member_gets_card_on_first_view_and_staff_can_issue(personas, as_user):
+    from gonghui.members.models import MemberCard
+
+    html = as_user(personas.worker).get(reverse("membership:card")).content.decode()
+    assert "<svg" in html and MemberCard.objects.filter(member=personas.member).count() == 1
+    other = make_member(personas.tree.grassroots, name="刘师傅")
+    client = as_user(personas.grassroots_admin)
+    client.post(reverse("members:action", args=[other.pk]), {"action": "issue_card"})
+    assert MemberCard.objects.filter(member=other, revoked_at__isnull=True).count() == 1
+    client.post(reverse("members:action", args=[other.pk]), {"action": "handover"})
+    assert MemberCard.objects.get(member=other).handed_by == personas.grassroots_admin
