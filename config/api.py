@@ -13,6 +13,7 @@ from gonghui.accounts.auth import api_auth
 from gonghui.cases.api import router as cases_router
 from gonghui.core.api import router as core_router
 from gonghui.core.errors import DomainError, http_status_error
+from gonghui.members.api import cards_router, enrollments_router
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.service_orders.api import router as service_orders_router
@@ -115,3 +116,5 @@ api.add_router("/members", members_router)
 api.add_router("/service-orders", service_orders_router)
 api.add_router("/stations", stations_router)
 api.add_router("/cases", cases_router)
+api.add_router("/enrollments", enrollments_router)
+api.add_router("/cards", cards_router)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("workbench/service-orders/", include("gonghui.service_orders.urls")),
     path("", include("gonghui.stations.urls")),
     path("", include("gonghui.cases.urls")),
+    path("", include("gonghui.members.worker_urls")),
     path("", include("gonghui.core.urls")),
 ]
 

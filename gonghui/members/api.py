@@ -37,9 +37,32 @@ class RevealOut(Schema):
 
 @router.get("", response=list[MemberOut], summary="会员查询（管辖范围内）")
 def member_list(
-    request, q: str = "", status: str = "", occupation: str = "", limit: int = 50, offset: int = 0
+    request,
+    q: str = "",
+    status: str = "",
+    occupation: str = "",
+    employment_form: str = "",
+    org_id: int | None = None,
+    joined_from: dt.date | None = None,
+    joined_to: dt.date | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ):
-    qs = selectors.member_search(actor=request.user, q=q, status=status, occupation=occupation)
+    org_path = ""
+    if org_id is not None:
+        from gonghui.orgs.selectors import org_get
+
+        org_path = org_get(actor=request.user, org_id=org_id).path
+    qs = selectors.member_search(
+        actor=request.user,
+        q=q,
+        status=status,
+        occupation=occupation,
+        employment_form=employment_form,
+        org_path=org_path,
+        joined_from=joined_from,
+        joined_to=joined_to,
+    )
     return window(qs, limit=limit, offset=offset, maximum=200)
 
 
@@ -55,3 +78,148 @@ def member_reveal(request, member_id: int, payload: RevealIn):
         actor=request.user, member=member, field=payload.field, reason=payload.reason
     )
     return {"field": payload.field, "value": value}
+
+
+# --- enrollments ------------------------------------------------------------------------------
+
+enrollments_router = Router(tags=["入会"])
+cards_router = Router(tags=["会员卡"])
+
+
+class EnrollmentIn(Schema):
+    name: str
+    id_number: str
+    employer_name: str
+    occupation: str
+    phone: str = ""
+    code: str = ""
+    employment_form: str = ""
+    work_region: str = ""
+    residence_region: str = ""
+    routes: str = ""
+    note: str = ""
+
+
+class StepOut(Schema):
+    title: str
+    detail: str
+    actor_label: str
+    at: dt.datetime
+
+
+class EnrollmentOut(Schema):
+    id: int
+    status: str
+    status_display: str = Field(alias="get_status_display")
+    name_masked: str
+    id_masked: str
+    occupation: str
+    employer_name: str
+    org_id: int
+    org_name: str = Field(alias="org.name")
+    route_reason: str
+    decision_reason: str
+    submitted_at: dt.datetime
+    member_no: str | None = None
+    steps: list[StepOut] = []
+
+    @staticmethod
+    def resolve_member_no(obj):
+        return obj.member.member_no if obj.member_id else None
+
+    @staticmethod
+    def resolve_steps(obj):
+        return list(obj.steps.all())
+
+
+class DecisionIn(Schema):
+    note: str = ""
+
+
+class RejectIn(Schema):
+    reason: str
+
+
+class InfoIn(Schema):
+    message: str
+
+
+class ReassignIn(Schema):
+    org_id: int
+    reason: str
+
+
+class CardOut(Schema):
+    valid: bool
+    reason: str = ""
+    name_masked: str = ""
+    org_name: str = ""
+    status: str = ""
+    status_display: str = ""
+    member_no_masked: str = ""
+    checked_at: dt.datetime
+
+
+@enrollments_router.post("", response={201: EnrollmentOut}, summary="提交入会申请（我要入会）")
+def enrollment_create(request, payload: EnrollmentIn):
+    enrollment = services.enrollment_submit(actor=request.user, **payload.dict())
+    return 201, enrollment
+
+
+@enrollments_router.get("/{enrollment_id}", response=EnrollmentOut, summary="入会申请详情与办理进度")
+def enrollment_detail(request, enrollment_id: int):
+    return selectors.enrollment_get(actor=request.user, enrollment_id=enrollment_id)
+
+
+def _staff_enrollment(request, enrollment_id):
+    enrollment = selectors.enrollment_get(actor=request.user, enrollment_id=enrollment_id)
+    if not selectors.enrollments_in_scope(actor=request.user).filter(pk=enrollment.pk).exists():
+        # The applicant may read their own application but never decide it.
+        from gonghui.core.errors import NotFound
+
+        raise NotFound()
+    return enrollment
+
+
+@enrollments_router.post("/{enrollment_id}/approve", response=EnrollmentOut, summary="批准入会")
+def enrollment_approve(request, enrollment_id: int, payload: DecisionIn | None = None):
+    enrollment = _staff_enrollment(request, enrollment_id)
+    services.enrollment_approve(
+        actor=request.user, enrollment=enrollment, note=payload.note if payload else ""
+    )
+    return selectors.enrollment_get(actor=request.user, enrollment_id=enrollment_id)
+
+
+@enrollments_router.post("/{enrollment_id}/reject", response=EnrollmentOut, summary="不予批准（须填写原因）")
+def enrollment_reject(request, enrollment_id: int, payload: RejectIn):
+    enrollment = _staff_enrollment(request, enrollment_id)
+    return services.enrollment_reject(actor=request.user, enrollment=enrollment, reason=payload.reason)
+
+
+@enrollments_router.post("/{enrollment_id}/request-info", response=EnrollmentOut, summary="请申请人补充材料")
+def enrollment_request_info(request, enrollment_id: int, payload: InfoIn):
+    enrollment = _staff_enrollment(request, enrollment_id)
+    return services.enrollment_request_info(
+        actor=request.user, enrollment=enrollment, message=payload.message
+    )
+
+
+@enrollments_router.post(
+    "/{enrollment_id}/reassign", response=EnrollmentOut, summary="转派受理工会（须填写原因）"
+)
+def enrollment_reassign(request, enrollment_id: int, payload: ReassignIn):
+    from gonghui.core.errors import DomainError
+    from gonghui.orgs.models import Org
+
+    enrollment = _staff_enrollment(request, enrollment_id)
+    org = Org.objects.filter(pk=payload.org_id).first()
+    if org is None:
+        raise DomainError("转派的工会不存在", code="org_invalid", field="org_id")
+    return services.enrollment_reassign(
+        actor=request.user, enrollment=enrollment, org=org, reason=payload.reason
+    )
+
+
+@cards_router.get("/verify/{token}", auth=None, response=CardOut, summary="会员卡验真（公开，姓名脱敏）")
+def card_verify(request, token: str):
+    return selectors.card_verify(token)

@@ -1,15 +1,247 @@
+import datetime as dt
+import json
+from functools import wraps
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gonghui.core.errors import DomainError
+from gonghui.accounts.services import login_code_consume, user_get_or_create_by_phone
+from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.validators import normalize_mobile
 from gonghui.orgs.decorators import workbench_view
-from gonghui.orgs.scope import may_reveal_pii
+from gonghui.orgs.models import Org, Staff
+from gonghui.orgs.scope import may_reveal_pii, scope_paths, scoped_orgs
+from gonghui.orgs.selectors import org_get
 
-from . import selectors, services
-from .models import OCCUPATIONS, Member
+from . import imports, selectors, services
+from .models import OCCUPATIONS, DuesSetting, Enrollment, Member, Transfer
+from .routing import MEMBER_HOLDING_KINDS
+
+
+class CappedPaginator(Paginator):
+    @cached_property
+    def count(self):
+        return selectors.count_capped(self.object_list)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _date(value):
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+def _qr_svg(text: str) -> str:
+    import segno
+
+    return segno.make(text, error="m").svg_inline(scale=5, border=2, dark="#1f2430")
+
+
+def worker_view(view):
+    """Worker pages: an application or card that is not the worker's own is simply not found."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+
+    return wrapper
+
+
+# --- worker face ----------------------------------------------------------------------------------
+
+JOIN_FIELDS = [
+    "name",
+    "id_number",
+    "phone",
+    "code",
+    "employer_name",
+    "occupation",
+    "employment_form",
+    "work_region",
+    "residence_region",
+    "routes",
+    "note",
+]
+
+
+@require_http_methods(["GET", "POST"])
+def join(request):
+    """我要入会: five required fields; the phone is verified by a code (which also signs the worker in)."""
+    user = request.user if request.user.is_authenticated else None
+    member = getattr(user, "member", None) if user else None
+    open_enrollment = (
+        selectors.enrollments_for_worker(actor=user).filter(status__in=Enrollment.OPEN).first()
+        if user
+        else None
+    )
+    values = {f: request.POST.get(f, "") for f in JOIN_FIELDS}
+    context = {
+        "occupations": OCCUPATIONS,
+        "forms": Member.EmploymentForm.choices,
+        "values": values,
+        "member": member if member and member.status in Member.HOLDING else None,
+        "open_enrollment": open_enrollment,
+        "tab": "home",
+    }
+    if request.method == "POST":
+        try:
+            actor = user
+            if actor is None:
+                # Anonymous: the code proves the phone; the account is created or found by it.
+                phone = normalize_mobile(values["phone"]) if values["phone"] else ""
+                if not phone:
+                    raise DomainError("请填写手机号", code="phone_required", field="phone")
+                if not login_code_consume(phone=phone, code=values["code"]):
+                    raise DomainError(
+                        "手机验证码不正确或已过期，请重新获取", code="code_invalid", field="code"
+                    )
+                actor = user_get_or_create_by_phone(phone=phone)
+                login(request, actor, backend="gonghui.accounts.backends.PhoneCodeBackend")
+                values["phone"] = ""
+            elif values["phone"] and normalize_mobile(values["phone"]) == actor.phone:
+                values["phone"] = ""
+            payload = {k: v for k, v in values.items() if k not in {"phone", "code"}}
+            if values["phone"]:
+                payload.update(phone=values["phone"], code=values["code"])
+            enrollment = services.enrollment_submit(actor=actor, **payload)
+        except DomainError as exc:
+            context.update(error=exc.message, error_field=exc.field or "general")
+        except Exception as exc:
+            from django.core.exceptions import ValidationError
+
+            if not isinstance(exc, ValidationError):
+                raise
+            context.update(error=exc.messages[0], error_field="phone")
+        else:
+            return redirect("membership:enrollment", enrollment.pk)
+    return render(request, "members/join.html", context)
+
+
+@worker_view
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrollment_status(request, enrollment_id):
+    enrollment = selectors.enrollment_get(actor=request.user, enrollment_id=enrollment_id)
+    if enrollment.user_id != request.user.pk:
+        raise NotFound()
+    context = {"e": enrollment, "steps": enrollment.steps.all(), "tab": "me"}
+    if request.method == "POST":
+        try:
+            services.enrollment_supplement(
+                actor=request.user,
+                enrollment=enrollment,
+                note=request.POST.get("note", ""),
+                employer_name=request.POST.get("employer_name", ""),
+                work_region=request.POST.get("work_region", ""),
+            )
+        except DomainError as exc:
+            context.update(error=exc.message, error_field=exc.field or "general")
+        else:
+            messages.success(request, "已补充，工会将继续审批")
+            return redirect("membership:enrollment", enrollment.pk)
+    return render(request, "members/enrollment_status.html", context)
+
+
+@login_required
+def my_card(request):
+    member = getattr(request.user, "member", None)
+    card = selectors.card_current(member=member) if member else None
+    if member is not None and card is None and member.status in Member.HOLDING:
+        # Members registered offline or imported get their e-card the first time they ask for it.
+        card = services.card_issue(member=member)
+    context = {"member": member, "card": card, "tab": "me"}
+    if card:
+        signed = services.card_signed_token(card)
+        url = request.build_absolute_uri(reverse("membership:verify", args=[signed]))
+        context.update(qr=_qr_svg(url), verify_url=url)
+    else:
+        context["open_enrollment"] = selectors.enrollments_for_worker(actor=request.user).first()
+    return render(request, "members/card.html", context)
+
+
+def card_verify_page(request, signed):
+    return render(request, "members/verify.html", {"result": selectors.card_verify(signed), "tab": "home"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_data(request):
+    member = getattr(request.user, "member", None)
+    context = {
+        "member": member,
+        "occupations": OCCUPATIONS,
+        "forms": Member.EmploymentForm.choices,
+        "tab": "me",
+        "enrollments": selectors.enrollments_for_worker(actor=request.user),
+    }
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "correct":
+                services.member_self_correct(
+                    actor=request.user,
+                    employer_name=request.POST.get("employer_name", ""),
+                    occupation=request.POST.get("occupation", ""),
+                    employment_form=request.POST.get("employment_form", ""),
+                )
+                messages.success(request, "已更正")
+            elif action == "leave":
+                services.member_leave(actor=request.user, reason=request.POST.get("reason", ""))
+                messages.success(request, "已办理退会，电子会员卡已失效")
+            return redirect("membership:my_data")
+        except DomainError as exc:
+            context.update(error=exc.message, error_field=exc.field or "general", action=action)
+    return render(request, "members/my_data.html", context)
+
+
+@login_required
+def my_data_download(request):
+    data = services.member_data_export(actor=request.user)
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
+    response["Content-Disposition"] = "attachment; filename=my-union-data.json"
+    return response
+
+
+# --- workbench: registry --------------------------------------------------------------------------
+
+
+def _registry_filters(request, params=None):
+    params = request.GET if params is None else params
+    org_path = ""
+    org_id = params.get("org", "")
+    if org_id.isdigit():
+        org = scoped_orgs(request.user).filter(pk=int(org_id)).first()
+        org_path = org.path if org else "-"
+    return dict(
+        q=params.get("q", ""),
+        org_path=org_path,
+        status=params.get("status", ""),
+        occupation=params.get("occupation", ""),
+        employment_form=params.get("employment_form", ""),
+        joined_from=_date(params.get("from")),
+        joined_to=_date(params.get("to")),
+    )
 
 
 @workbench_view
@@ -21,26 +253,46 @@ def member_list(request):
         # (access logs, browser history, Referer). Other searches go back to a shareable GET URL.
         filters = request.POST
         if not selectors.is_personal_number(filters.get("q", "")):
-            params = {k: filters.get(k, "").strip() for k in ("q", "status", "occupation")}
-            return redirect(f"{request.path}?{urlencode({k: v for k, v in params.items() if v})}")
-    qs = selectors.member_search(
-        actor=request.user,
-        q=filters.get("q", ""),
-        status=filters.get("status", ""),
-        occupation=filters.get("occupation", ""),
-    )
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+            params = {k: v.strip() for k, v in filters.items() if k != "csrfmiddlewaretoken" and v.strip()}
+            return redirect(f"{request.path}?{urlencode(params)}")
+    qs = selectors.member_search(actor=request.user, **_registry_filters(request, filters))
+    page = CappedPaginator(qs, 30).get_page(request.GET.get("page"))
     return render(
         request,
         "members/list.html",
         {
             "page": page,
+            "capped": page.paginator.count > selectors.COUNT_CAP,
             "filters": filters,
             "occupations": OCCUPATIONS,
             "statuses": Member.Status.choices,
+            "forms": Member.EmploymentForm.choices,
+            "orgs": scoped_orgs(request.user).order_by("path")[:300],
+            "may_reveal_any": Staff.objects.filter(
+                user=request.user, is_active=True, can_reveal_pii=True
+            ).exists(),
             "nav": "members",
         },
     )
+
+
+@workbench_view
+@require_http_methods(["GET", "POST"])
+def member_export(request):
+    # POST keeps a searched 身份证号 or phone number out of the URL, as on the list.
+    params = request.POST if request.method == "POST" else request.GET
+    qs = selectors.member_search(actor=request.user, **_registry_filters(request, params))
+    try:
+        data = imports.members_export(
+            actor=request.user,
+            queryset=qs,
+            reveal=params.get("reveal") == "1",
+            reason=params.get("reason", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('members:list')}?{request.GET.urlencode()}")
+    return _xlsx(data, f"members-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @workbench_view
@@ -53,8 +305,272 @@ def member_detail(request, member_id):
             "member": member,
             "may_reveal": may_reveal_pii(request.user, member.org),
             "nav": "members",
+            "card": selectors.card_current(member=member),
+            "statuses": sorted(services.STATUS_CHANGE_TARGETS),
+            "status_labels": Member.Status.choices,
+            "history": member.status_changes.all()[:20],
+            "transfers": member.transfers.select_related("from_org", "to_org")[:20],
+            "payments": member.dues_payments.all()[:12],
+            "target_orgs": Org.objects.filter(kind__in=MEMBER_HOLDING_KINDS, is_active=True)
+            .exclude(pk=member.org_id)
+            .order_by("path")[:500],
+            "this_month": f"{timezone.localdate():%Y-%m}",
         },
     )
+
+
+@workbench_view
+@require_POST
+def member_action(request, member_id):
+    member = selectors.member_get(actor=request.user, member_id=member_id)
+    action = request.POST.get("action")
+    try:
+        if action == "status":
+            services.member_status_change(
+                actor=request.user,
+                member=member,
+                status=request.POST.get("status", ""),
+                reason=request.POST.get("reason", ""),
+            )
+            messages.success(request, "会籍状态已变更")
+        elif action == "handover":
+            card = selectors.card_current(member=member)
+            if card is None:
+                raise DomainError("该会员没有有效的会员卡", code="no_card")
+            services.card_handover(actor=request.user, card=card)
+            messages.success(request, "已登记领取实体会员证")
+        elif action == "issue_card":
+            if member.status not in Member.HOLDING:
+                raise DomainError(
+                    f"会籍状态为「{member.get_status_display()}」，不能签发会员卡", code="not_active"
+                )
+            services.card_issue(member=member)
+            messages.success(request, "已签发电子会员卡")
+        elif action == "transfer":
+            to_org = Org.objects.filter(pk=request.POST.get("to_org") or 0).first()
+            if to_org is None:
+                raise DomainError("请选择转入工会", code="org_required", field="to_org_id")
+            services.transfer_start(
+                actor=request.user, member=member, to_org=to_org, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, "已发起会籍转接，等待转入工会接收")
+        elif action == "dues":
+            services.dues_payment_record(
+                actor=request.user,
+                member=member,
+                period=request.POST.get("period", ""),
+                wage_base=request.POST.get("wage_base", ""),
+                amount=request.POST.get("amount", ""),
+            )
+            messages.success(request, "会费已登记")
+        else:
+            raise DomainError("未知操作", code="action_invalid")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("members:detail", member.pk)
+
+
+# --- workbench: enrollments -----------------------------------------------------------------------
+
+
+@workbench_view
+def enrollment_list(request):
+    status = request.GET.get("status", "open")
+    qs = selectors.enrollment_list(actor=request.user, status=status, q=request.GET.get("q", ""))
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    limit = services.overdue_limit()
+    today = timezone.localdate()
+    rows = [(e, services.enrollment_age(e, today)) for e in page]
+    return render(
+        request,
+        "members/enrollments.html",
+        {
+            "page": page,
+            "rows": rows,
+            "limit": limit,
+            "status": status,
+            "filters": request.GET,
+            "statuses": Enrollment.Status.choices,
+            "nav": "enrollments",
+        },
+    )
+
+
+@workbench_view
+@require_POST
+def enrollment_batch(request):
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    enrollments = list(selectors.enrollments_in_scope(actor=request.user).filter(pk__in=ids))
+    approved, errors = services.enrollments_batch_approve(actor=request.user, enrollments=enrollments)
+    if approved:
+        messages.success(request, f"已批准 {approved} 份入会申请")
+    for error in errors[:10]:
+        messages.error(request, error)
+    if not ids:
+        messages.error(request, "请先勾选要批准的申请")
+    return redirect("members:enrollments")
+
+
+def _scoped_enrollment(request, enrollment_id):
+    enrollment = selectors.enrollment_get(actor=request.user, enrollment_id=enrollment_id)
+    if not selectors.enrollments_in_scope(actor=request.user).filter(pk=enrollment.pk).exists():
+        raise NotFound()
+    return enrollment
+
+
+@workbench_view
+@require_http_methods(["GET", "POST"])
+def enrollment_detail(request, enrollment_id):
+    enrollment = _scoped_enrollment(request, enrollment_id)
+    context = {
+        "e": enrollment,
+        "steps": enrollment.steps.all(),
+        "nav": "enrollments",
+        "age": services.enrollment_age(enrollment),
+        "limit": services.overdue_limit(),
+        "may_reveal": may_reveal_pii(request.user, enrollment.org),
+        "target_orgs": Org.objects.filter(kind__in=MEMBER_HOLDING_KINDS, is_active=True)
+        .exclude(pk=enrollment.org_id)
+        .order_by("path")[:500],
+    }
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                member = services.enrollment_approve(
+                    actor=request.user, enrollment=enrollment, note=request.POST.get("note", "")
+                )
+                messages.success(request, f"已批准入会，会员编号 {member.member_no}")
+            elif action == "reject":
+                services.enrollment_reject(
+                    actor=request.user, enrollment=enrollment, reason=request.POST.get("reason", "")
+                )
+                messages.success(request, "已退回申请并通知申请人")
+            elif action == "info":
+                services.enrollment_request_info(
+                    actor=request.user, enrollment=enrollment, message=request.POST.get("message", "")
+                )
+                messages.success(request, "已请申请人补充材料")
+            elif action == "reassign":
+                org = Org.objects.filter(pk=request.POST.get("org_id") or 0).first()
+                if org is None:
+                    raise DomainError("请选择要转派的工会", code="org_required", field="org_id")
+                services.enrollment_reassign(
+                    actor=request.user, enrollment=enrollment, org=org, reason=request.POST.get("reason", "")
+                )
+                messages.success(request, f"已转派至{org.name}")
+                return redirect("members:enrollments")
+            else:
+                raise DomainError("未知操作", code="action_invalid")
+            return redirect("members:enrollment", enrollment.pk)
+        except DomainError as exc:
+            context.update(
+                error=exc.message, error_field=exc.field or "general", action=action, posted=request.POST
+            )
+    return render(request, "members/enrollment_detail.html", context)
+
+
+# --- workbench: transfers, dues, import ------------------------------------------------------------
+
+
+@workbench_view
+@require_http_methods(["GET", "POST"])
+def transfers(request):
+    if request.method == "POST":
+        transfer = selectors.transfer_get(actor=request.user, transfer_id=request.POST.get("id") or 0)
+        action = request.POST.get("action")
+        try:
+            if action == "confirm_out":
+                services.transfer_confirm_out(actor=request.user, transfer=transfer)
+            elif action == "accept_in":
+                services.transfer_accept_in(actor=request.user, transfer=transfer)
+            elif action == "reject":
+                services.transfer_reject(
+                    actor=request.user, transfer=transfer, reason=request.POST.get("reason", "")
+                )
+            else:
+                raise DomainError("未知操作", code="action_invalid")
+            messages.success(request, "已办理")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("members:transfers")
+    paths = scope_paths(request.user)
+    qs = selectors.transfers_in_scope(actor=request.user)
+    rows = []
+    for t in qs[:200]:
+        out_side = any(t.from_path.startswith(p) for p in paths)
+        in_side = any(t.to_path.startswith(p) for p in paths)
+        rows.append(
+            (
+                t,
+                out_side and t.status == Transfer.Status.AWAIT_OUT,
+                in_side and t.status == Transfer.Status.AWAIT_IN,
+            )
+        )
+    return render(request, "members/transfers.html", {"rows": rows, "nav": "transfers"})
+
+
+@workbench_view
+@require_http_methods(["GET", "POST"])
+def dues(request):
+    orgs = scoped_orgs(request.user).order_by("path")[:300]
+    org_id = request.POST.get("org") or request.GET.get("org") or ""
+    org = org_get(actor=request.user, org_id=org_id) if org_id else None
+    context = {"orgs": orgs, "org": org, "modes": DuesSetting.Mode.choices, "nav": "dues"}
+    if org is not None:
+        context["setting"] = services.dues_setting_for(org)
+    if request.method == "POST" and org is not None:
+        try:
+            services.dues_setting_set(
+                actor=request.user,
+                org=org,
+                mode=request.POST.get("mode", ""),
+                rate=request.POST.get("rate"),
+                fixed_amount=request.POST.get("fixed_amount"),
+            )
+            messages.success(request, "会费标准已保存")
+            return redirect(f"{reverse('members:dues')}?org={org.pk}")
+        except DomainError as exc:
+            context.update(error=exc.message, error_field=exc.field or "general")
+    arrears = selectors.dues_arrears(actor=request.user, org_path=org.path if org else "")
+    page = Paginator(arrears, 30).get_page(request.GET.get("page"))
+    context.update(page=page, rows=[(m, selectors.months_owed(m)) for m in page], filters=request.GET)
+    return render(request, "members/dues.html", context)
+
+
+@workbench_view
+@require_http_methods(["GET", "POST"])
+def member_import(request):
+    orgs = scoped_orgs(request.user).filter(kind__in=MEMBER_HOLDING_KINDS).order_by("path")[:300]
+    context = {"orgs": orgs, "nav": "import", "max_rows": imports.MAX_ROWS}
+    if request.method == "POST":
+        try:
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise DomainError("请选择要上传的 xlsx 文件", code="file_required", field="file")
+            if not upload.name.lower().endswith(".xlsx"):
+                raise DomainError("只支持 .xlsx 文件，请用模板填写后上传", code="file_type", field="file")
+            org = org_get(actor=request.user, org_id=request.POST.get("org") or 0)
+            result = imports.member_import(
+                actor=request.user, org=org, file_name=upload.name, data=upload.read()
+            )
+            context["result"] = result
+        except DomainError as exc:
+            context.update(error=exc.message, error_field=exc.field or "general")
+    return render(request, "members/import.html", context)
+
+
+@workbench_view
+def import_template(request):
+    return _xlsx(imports.template_xlsx(), "member-import-template.xlsx")
+
+
+@workbench_view
+def import_errors(request, batch_id):
+    batch = imports.import_batch_get(actor=request.user, batch_id=batch_id)
+    if not batch.error_file:
+        raise NotFound()
+    return _xlsx(bytes(batch.error_file), f"import-errors-{batch.pk}.xlsx")
 
 
 @workbench_view

@@ -104,6 +104,7 @@ class Command(BaseCommand):
         call_command("demo_stations")  # 服务站点 (gonghui.stations): 盐城 454 stations, 柳林, 成都
         # Each feature app adds its own demo data in its own command.
         call_command("demo_cases")
+        call_command("demo_members")
         if not quiet_logins:
             self._print_logins()
             service_orders_demo.print_logins(self.stdout)
