@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from gonghui.accounts.api import router as auth_router
 from gonghui.accounts.auth import api_auth
+from gonghui.campaigns.api import router as campaigns_router
 from gonghui.core.api import router as core_router
 from gonghui.core.errors import DomainError
 from gonghui.members.api import router as members_router
@@ -104,3 +105,4 @@ api.add_router("", core_router)
 api.add_router("/auth", auth_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/members", members_router)
+api.add_router("/campaigns", campaigns_router)

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "gonghui.accounts",
     "gonghui.orgs",
     "gonghui.members",
+    "gonghui.campaigns",
 ]
 
 MIDDLEWARE = [
