@@ -46,10 +46,8 @@ def draw_order(seed: str, offer_id: int, entrants: list[tuple[int, int]]) -> lis
     tickets: list[int] = []
     for entry_id, weight in sorted(entrants):
         tickets.extend([entry_id] * max(1, int(weight)))
-    k = 0
-    for i in range(len(tickets) - 1, 0, -1):
+    for k, i in enumerate(range(len(tickets) - 1, 0, -1)):
         j = _rand(seed, offer_id, k) % (i + 1)
-        k += 1
         tickets[i], tickets[j] = tickets[j], tickets[i]
     seen: set[int] = set()
     order = []

@@ -57,6 +57,8 @@ class Campaign(models.Model):
     occupations = models.JSONField("限定职业", default=list, blank=True)
     new_form_only = models.BooleanField("仅限新就业形态劳动者", default=False)
     per_member_limit = models.PositiveSmallIntegerField("每人限领（本活动内）", default=1)
+    # Offers are fixed at creation; kept here so the grab need not count them.
+    offer_count = models.PositiveSmallIntegerField(default=1, editable=False)
     lottery_weight_losers = models.BooleanField("上次未中签者加权（两倍权重）", default=False)
     # Lottery fairness: the SHA-256 of the seed is public from creation; the seed only after the draw.
     seed = models.CharField(max_length=64, editable=False)
@@ -204,6 +206,9 @@ class Entry(models.Model):
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["member", "offer"], name="entry_one_per_member_offer")]
 
+    def __str__(self):
+        return f"抽签报名 #{self.pk}"
+
 
 class WaitlistEntry(models.Model):
     """候补: the first waiting member gets a cancelled place. Lottery losers join in draw order."""
@@ -226,3 +231,6 @@ class WaitlistEntry(models.Model):
             models.UniqueConstraint(fields=["member", "offer"], name="waitlist_one_per_member_offer")
         ]
         indexes = [models.Index(fields=["offer", "status", "rank"])]
+
+    def __str__(self):
+        return f"候补 #{self.rank}"

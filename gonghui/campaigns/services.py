@@ -237,7 +237,8 @@ def ineligibility(campaign: Campaign, member: Member | None, user) -> str | None
 def member_of(user) -> Member | None:
     if user is None or not user.is_authenticated:
         return None
-    return Member.objects.filter(user=user).first()
+    # The encrypted columns are not needed to decide eligibility; skip decrypting them.
+    return Member.objects.filter(user=user).defer("id_number", "phone").first()
 
 
 # --- grabbing ----------------------------------------------------------------------------
@@ -312,7 +313,7 @@ def offer_grab(
         return existing
     try:
         with transaction.atomic():
-            if campaign.per_member_limit < _offer_count(campaign):
+            if campaign.per_member_limit < campaign.offer_count:
                 # Serialise this member's own grabs in this campaign; other members never wait on it.
                 Member.objects.select_for_update().filter(pk=member.pk).first()
                 held = (
@@ -358,15 +359,10 @@ def offer_grab(
     return GrabOutcome("won", "抢到了", ticket=ticket)
 
 
-def _offer_count(campaign: Campaign) -> int:
-    if not hasattr(campaign, "_offer_count"):
-        campaign._offer_count = campaign.offers.count()
-    return campaign._offer_count
-
-
 def _existing_ticket(member: Member, offer: Offer, idempotency_key: str | None) -> GrabOutcome | None:
-    ticket = Ticket.objects.filter(member=member, offer=offer).select_related("offer", "campaign").first()
+    ticket = Ticket.objects.filter(member=member, offer=offer).first()
     if ticket is not None:
+        ticket.offer, ticket.campaign = offer, offer.campaign
         if ticket.status == Ticket.Status.CANCELLED:
             raise GrabRefused("你已退订过该名额，不能再次领取", code="cancelled_before")
         return GrabOutcome("already", "你已领取", ticket=ticket)
@@ -403,7 +399,7 @@ def _enter(*, campaign: Campaign, offer: Offer, member: Member, actor) -> GrabOu
         return GrabOutcome("already_entered", "你已报名，等待抽签", entry=existing)
     try:
         with transaction.atomic():
-            if campaign.per_member_limit < _offer_count(campaign):
+            if campaign.per_member_limit < campaign.offer_count:
                 Member.objects.select_for_update().filter(pk=member.pk).first()
                 if (
                     Entry.objects.filter(campaign=campaign, member=member).count()
