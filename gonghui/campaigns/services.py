@@ -176,6 +176,7 @@ def campaign_create(
         seed=seed,
         seed_commitment=lottery.commitment(seed),
         created_by=actor,
+        offer_count=len(offer_rows),
     )
     Offer.objects.bulk_create([Offer(campaign=campaign, **row) for row in offer_rows])
     audit_record(
