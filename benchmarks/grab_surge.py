@@ -57,6 +57,7 @@ def log(msg: str) -> None:
 
 # --- set-up -----------------------------------------------------------------------------------
 
+
 def recreate_database(args) -> None:
     import psycopg
 
@@ -67,14 +68,16 @@ def recreate_database(args) -> None:
 
 def server_env(args) -> dict:
     env = dict(os.environ)
-    env.update({
-        "DATABASE_URL": f"{args.pg}/{args.db}",
-        "REDIS_URL": args.redis,
-        "GONGHUI_ENV": "demo",
-        "DEBUG": "0",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    })
+    env.update(
+        {
+            "DATABASE_URL": f"{args.pg}/{args.db}",
+            "REDIS_URL": args.redis,
+            "GONGHUI_ENV": "demo",
+            "DEBUG": "0",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
     return env
 
 
@@ -98,8 +101,10 @@ def seed(args) -> tuple[int, int, list[str]]:
     else:
         province = make_org(None, Org.Kind.PROVINCE, "浙江省总工会", region_code="330000")
         city = make_org(province, Org.Kind.CITY, "宁波市总工会", region_code="330200")
-        unions = [make_org(city, Org.Kind.GRASSROOTS, f"宁波第{i + 1}基层工会", region_code="330203")
-                  for i in range(50)]
+        unions = [
+            make_org(city, Org.Kind.GRASSROOTS, f"宁波第{i + 1}基层工会", region_code="330203")
+            for i in range(50)
+        ]
         make_staff(city, Staff.Role.ADMIN, name="宁波市总经办")
         today = dt.date(2026, 1, 1)
         batch = 2_000
@@ -108,8 +113,15 @@ def seed(args) -> tuple[int, int, list[str]]:
             users = []
             for i in range(start, stop):
                 phone = f"+86177{i:08d}"
-                users.append(User(phone=phone, phone_index=phone_index(phone), name=f"职工{i}",
-                                  password="!", real_name_verified=True))
+                users.append(
+                    User(
+                        phone=phone,
+                        phone_index=phone_index(phone),
+                        name=f"职工{i}",
+                        password="!",
+                        real_name_verified=True,
+                    )
+                )
             User.objects.bulk_create(users, batch_size=batch)
             users = list(User.objects.filter(phone_index__in=[u.phone_index for u in users]))
             members = []
@@ -117,23 +129,45 @@ def seed(args) -> tuple[int, int, list[str]]:
                 birth = dt.date(1970, 1, 1) + dt.timedelta(days=n // 400)
                 id_number = make_id_number("330203", birth, (n % 400) * 2 + 1)
                 org = unions[n % len(unions)]
-                members.append(Member(
-                    user=user, org=org, org_path=org.path, member_no=f"NB{n:08d}", name=user.name,
-                    id_number=id_number, id_index=id_index(id_number), phone=user.phone,
-                    phone_index=user.phone_index, gender="M", birth_date=birth,
-                    occupation=("courier", "food_delivery", "truck_driver", "factory_worker")[n % 4],
-                    employment_form="new", joined_at=today,
-                ))
+                members.append(
+                    Member(
+                        user=user,
+                        org=org,
+                        org_path=org.path,
+                        member_no=f"NB{n:08d}",
+                        name=user.name,
+                        id_number=id_number,
+                        id_index=id_index(id_number),
+                        phone=user.phone,
+                        phone_index=user.phone_index,
+                        gender="M",
+                        birth_date=birth,
+                        occupation=("courier", "food_delivery", "truck_driver", "factory_worker")[n % 4],
+                        employment_form="new",
+                        joined_at=today,
+                    )
+                )
             Member.objects.bulk_create(members, batch_size=batch)
             log(f"会员 {stop}/{args.members}")
     city = Org.objects.get(name="宁波市总工会")
     staff = Staff.objects.filter(org=city).select_related("user").first().user
     now = timezone.now()
     campaign = services.campaign_create(
-        actor=staff, org=city, title="宁波职工电影券（压测）", kind="coupon", mode="fcfs",
-        opens_at=now - dt.timedelta(seconds=1), closes_at=now + dt.timedelta(days=1),
-        offers=[{"name": "电影券", "capacity": args.coupons, "face_value": "40.00",
-                 "valid_until": (now + dt.timedelta(days=60)).date()}],
+        actor=staff,
+        org=city,
+        title="宁波职工电影券（压测）",
+        kind="coupon",
+        mode="fcfs",
+        opens_at=now - dt.timedelta(seconds=1),
+        closes_at=now + dt.timedelta(days=1),
+        offers=[
+            {
+                "name": "电影券",
+                "capacity": args.coupons,
+                "face_value": "40.00",
+                "valid_until": (now + dt.timedelta(days=60)).date(),
+            }
+        ],
     )
     offer = campaign.offers.get()
     ApiToken.objects.all().delete()
@@ -144,8 +178,14 @@ def seed(args) -> tuple[int, int, list[str]]:
     for user_id in user_ids:
         raw = secrets.token_urlsafe(24)
         raw_tokens.append(raw)
-        tokens.append(ApiToken(user_id=user_id, key_hash=hashlib.sha256(raw.encode()).hexdigest(),
-                               expires_at=expires, last_used_at=now))
+        tokens.append(
+            ApiToken(
+                user_id=user_id,
+                key_hash=hashlib.sha256(raw.encode()).hexdigest(),
+                expires_at=expires,
+                last_used_at=now,
+            )
+        )
     ApiToken.objects.bulk_create(tokens, batch_size=5_000)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -159,8 +199,22 @@ def flush_redis(url: str) -> None:
 
 
 def start_server(args):
-    cmd = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
-           "--workers", str(args.workers), "--backlog", "4096", "--timeout", "120", "--log-level", "warning"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "config.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--backlog",
+        "4096",
+        "--timeout",
+        "120",
+        "--log-level",
+        "warning",
+    ]
     if args.threads > 1:
         cmd += ["--worker-class", "gthread", "--threads", str(args.threads)]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=server_env(args), start_new_session=True)
@@ -187,6 +241,7 @@ def stop_server(proc) -> None:
 
 # --- load ------------------------------------------------------------------------------------
 
+
 async def fire(url: str, method: str, headers_for, total: int, concurrency: int) -> dict:
     import aiohttp
 
@@ -205,7 +260,7 @@ async def fire(url: str, method: str, headers_for, total: int, concurrency: int)
                     async with session.request(method, url, headers=headers_for(i)) as resp:
                         await resp.read()
                         code = resp.status
-                except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
+                except (TimeoutError, aiohttp.ClientError, OSError):
                     statuses["conn_err"] += 1
                     continue
                 latencies.append(time.perf_counter() - t0)
@@ -218,12 +273,21 @@ async def fire(url: str, method: str, headers_for, total: int, concurrency: int)
     latencies.sort()
 
     def pct(p):
-        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else float("nan")
+        return (
+            latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else float("nan")
+        )
 
-    return {"wall": wall, "rps": total / wall, "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99),
-            "max": latencies[-1] * 1000 if latencies else float("nan"),
-            "mean": statistics.fmean(latencies) * 1000 if latencies else float("nan"), **statuses,
-            "by_code": dict(sorted(by_code.items()))}
+    return {
+        "wall": wall,
+        "rps": total / wall,
+        "p50": pct(0.50),
+        "p95": pct(0.95),
+        "p99": pct(0.99),
+        "max": latencies[-1] * 1000 if latencies else float("nan"),
+        "mean": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
+        **statuses,
+        "by_code": dict(sorted(by_code.items())),
+    }
 
 
 def show(title: str, r: dict) -> None:
@@ -231,8 +295,10 @@ def show(title: str, r: dict) -> None:
     print(f"  wall time      {r['wall']:.2f} s")
     print(f"  requests/s     {r['rps']:.0f}")
     print(f"  latency ms     p50 {r['p50']:.1f}  p95 {r['p95']:.1f}  p99 {r['p99']:.1f}  max {r['max']:.1f}")
-    print(f"  responses      2xx {r['2xx']}  4xx {r['4xx']}  5xx {r['5xx']}  connection errors {r['conn_err']}"
-          f"  by status {r['by_code']}")
+    print(
+        f"  responses      2xx {r['2xx']}  4xx {r['4xx']}  5xx {r['5xx']}  connection errors {r['conn_err']}"
+        f"  by status {r['by_code']}"
+    )
 
 
 def main() -> None:
@@ -243,7 +309,9 @@ def main() -> None:
         log(f"重建数据库 {args.db}")
         recreate_database(args)
     log("迁移")
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=server_env(args), check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=server_env(args), check=True
+    )
     log(f"创建 {args.members} 名会员、令牌和 {args.coupons} 张券的活动")
     campaign_id, offer_id, tokens = seed(args)
     flush_redis(args.redis)
@@ -253,8 +321,9 @@ def main() -> None:
         base = f"http://127.0.0.1:{args.port}"
         asyncio.run(fire(f"{base}/api/v1/health", "GET", lambda i: None, 500, 50))  # warm every worker
         log(f"天花板：/api/v1/health × {args.health_requests}，并发 {args.concurrency}")
-        ceiling = asyncio.run(fire(f"{base}/api/v1/health", "GET", lambda i: None, args.health_requests,
-                                   args.concurrency))
+        ceiling = asyncio.run(
+            fire(f"{base}/api/v1/health", "GET", lambda i: None, args.health_requests, args.concurrency)
+        )
         from django.db import connection
         from django.utils import timezone
 
@@ -267,12 +336,21 @@ def main() -> None:
 
         def grab_headers(i):
             n = i // per_ip
-            return {"Authorization": f"Bearer {tokens[i]}",
-                    "X-Forwarded-For": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"}
+            return {
+                "Authorization": f"Bearer {tokens[i]}",
+                "X-Forwarded-For": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
+            }
 
         log(f"开抢：{len(tokens)} 个请求，并发 {args.concurrency}")
-        grab = asyncio.run(fire(f"{base}/api/v1/campaigns/{campaign_id}/offers/{offer_id}/grab", "POST",
-                                grab_headers, len(tokens), args.concurrency))
+        grab = asyncio.run(
+            fire(
+                f"{base}/api/v1/campaigns/{campaign_id}/offers/{offer_id}/grab",
+                "POST",
+                grab_headers,
+                len(tokens),
+                args.concurrency,
+            )
+        )
     finally:
         stop_server(proc)
 
@@ -281,14 +359,21 @@ def main() -> None:
     from gonghui.campaigns.models import Offer, Ticket
 
     issued = Ticket.objects.filter(offer_id=offer_id).count()
-    duplicates = (Ticket.objects.filter(offer_id=offer_id).values("member_id").annotate(n=Count("id"))
-                  .filter(n__gt=1).count())
+    duplicates = (
+        Ticket.objects.filter(offer_id=offer_id)
+        .values("member_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .count()
+    )
     remaining = Offer.objects.get(pk=offer_id).remaining
     show(f"ceiling: GET /api/v1/health ({args.health_requests} requests)", ceiling)
     show(f"grab: POST /api/v1/campaigns/{campaign_id}/offers/{offer_id}/grab ({len(tokens)} members)", grab)
     ratio = grab["rps"] / ceiling["rps"]
     print("\n== result")
-    print(f"  tickets issued {issued} (coupons {args.coupons}, remaining {remaining}), duplicates {duplicates}")
+    print(
+        f"  tickets issued {issued} (coupons {args.coupons}, remaining {remaining}), duplicates {duplicates}"
+    )
     print(f"  ratio grab/health req/s {ratio:.2f}")
     checks = {
         f"exactly {args.coupons} tickets": issued == args.coupons and remaining == 0,

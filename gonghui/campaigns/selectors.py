@@ -30,7 +30,7 @@ def campaigns_managed(*, actor, q: str = "", kind: str = "") -> QuerySet[Campaig
         qs = qs.filter(title__icontains=q.strip())
     if kind:
         qs = qs.filter(kind=kind)
-    return qs.annotate(offer_count=Count("offers"))
+    return qs
 
 
 def campaign_managed_get(*, actor, campaign_id: int) -> Campaign:

@@ -649,7 +649,7 @@ def ticket_redeem(*, actor, code: str, place: str = "") -> Ticket:
         :200
     ]
     if ticket.status == Ticket.Status.CANCELLED:
-        raise Conflict(f"该券已于 {_local(ticket.cancelled_at)} 退订，不能使用", code="cancelled")
+        raise Conflict(f"该券已退订（{_local(ticket.cancelled_at)}），不能使用", code="cancelled")
     today = timezone.localdate()
     if ticket.status == Ticket.Status.ACTIVE:
         if ticket.offer.valid_until and today > ticket.offer.valid_until:

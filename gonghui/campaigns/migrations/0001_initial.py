@@ -7,163 +7,366 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('members', '0001_initial'),
-        ('orgs', '0001_initial'),
+        ("members", "0001_initial"),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('title', models.CharField(max_length=120, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('course', '公益培训课程'), ('event', '活动'), ('coupon', '福利券')], max_length=16, verbose_name='类型')),
-                ('description', models.TextField(blank=True, verbose_name='简介')),
-                ('venue', models.CharField(blank=True, max_length=200, verbose_name='地点或合作商户')),
-                ('mode', models.CharField(choices=[('fcfs', '先到先得'), ('lottery', '抽签')], default='fcfs', max_length=16, verbose_name='分配方式')),
-                ('opens_at', models.DateTimeField(verbose_name='开抢/报名开始时间')),
-                ('closes_at', models.DateTimeField(verbose_name='报名截止时间')),
-                ('cancel_deadline', models.DateTimeField(blank=True, null=True, verbose_name='退订截止时间')),
-                ('real_name_required', models.BooleanField(default=True, verbose_name='仅限实名认证会员')),
-                ('occupations', models.JSONField(blank=True, default=list, verbose_name='限定职业')),
-                ('new_form_only', models.BooleanField(default=False, verbose_name='仅限新就业形态劳动者')),
-                ('per_member_limit', models.PositiveSmallIntegerField(default=1, verbose_name='每人限领（本活动内）')),
-                ('offer_count', models.PositiveSmallIntegerField(default=1, editable=False)),
-                ('lottery_weight_losers', models.BooleanField(default=False, verbose_name='上次未中签者加权（两倍权重）')),
-                ('seed', models.CharField(editable=False, max_length=64)),
-                ('seed_commitment', models.CharField(editable=False, max_length=64, verbose_name='随机种子承诺值(SHA-256)')),
-                ('drawn_at', models.DateTimeField(blank=True, null=True, verbose_name='抽签时间')),
-                ('status', models.CharField(choices=[('published', '已发布'), ('drawn', '已抽签'), ('withdrawn', '已撤回')], default='published', max_length=16, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='campaigns', to='orgs.org', verbose_name='主办工会')),
-                ('redeemers', models.ManyToManyField(blank=True, related_name='redeemable_campaigns', to=settings.AUTH_USER_MODEL, verbose_name='核销商户账号')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_path", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("title", models.CharField(max_length=120, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("course", "公益培训课程"), ("event", "活动"), ("coupon", "福利券")],
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="简介")),
+                ("venue", models.CharField(blank=True, max_length=200, verbose_name="地点或合作商户")),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("fcfs", "先到先得"), ("lottery", "抽签")],
+                        default="fcfs",
+                        max_length=16,
+                        verbose_name="分配方式",
+                    ),
+                ),
+                ("opens_at", models.DateTimeField(verbose_name="开抢/报名开始时间")),
+                ("closes_at", models.DateTimeField(verbose_name="报名截止时间")),
+                ("cancel_deadline", models.DateTimeField(blank=True, null=True, verbose_name="退订截止时间")),
+                ("real_name_required", models.BooleanField(default=True, verbose_name="仅限实名认证会员")),
+                ("occupations", models.JSONField(blank=True, default=list, verbose_name="限定职业")),
+                ("new_form_only", models.BooleanField(default=False, verbose_name="仅限新就业形态劳动者")),
+                (
+                    "per_member_limit",
+                    models.PositiveSmallIntegerField(default=1, verbose_name="每人限领（本活动内）"),
+                ),
+                ("offer_count", models.PositiveSmallIntegerField(default=1, editable=False)),
+                (
+                    "lottery_weight_losers",
+                    models.BooleanField(default=False, verbose_name="上次未中签者加权（两倍权重）"),
+                ),
+                ("seed", models.CharField(editable=False, max_length=64)),
+                (
+                    "seed_commitment",
+                    models.CharField(editable=False, max_length=64, verbose_name="随机种子承诺值(SHA-256)"),
+                ),
+                ("drawn_at", models.DateTimeField(blank=True, null=True, verbose_name="抽签时间")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("published", "已发布"), ("drawn", "已抽签"), ("withdrawn", "已撤回")],
+                        default="published",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="campaigns",
+                        to="orgs.org",
+                        verbose_name="主办工会",
+                    ),
+                ),
+                (
+                    "redeemers",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="redeemable_campaigns",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="核销商户账号",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '活动',
-                'verbose_name_plural': '活动',
-                'ordering': ['-opens_at', '-id'],
+                "verbose_name": "活动",
+                "verbose_name_plural": "活动",
+                "ordering": ["-opens_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Offer',
+            name="Offer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='名称')),
-                ('capacity', models.PositiveIntegerField(verbose_name='名额/数量')),
-                ('remaining', models.PositiveIntegerField(editable=False, verbose_name='剩余')),
-                ('face_value', models.DecimalField(blank=True, decimal_places=2, max_digits=10, null=True, verbose_name='面值（元）')),
-                ('schedule', models.CharField(blank=True, max_length=120, verbose_name='上课/活动时间')),
-                ('starts_at', models.DateTimeField(blank=True, null=True, verbose_name='开始时间')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='有效期起')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='有效期止')),
-                ('location', models.CharField(blank=True, max_length=200, verbose_name='地点')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offers', to='campaigns.campaign')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="名称")),
+                ("capacity", models.PositiveIntegerField(verbose_name="名额/数量")),
+                ("remaining", models.PositiveIntegerField(editable=False, verbose_name="剩余")),
+                (
+                    "face_value",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=10, null=True, verbose_name="面值（元）"
+                    ),
+                ),
+                ("schedule", models.CharField(blank=True, max_length=120, verbose_name="上课/活动时间")),
+                ("starts_at", models.DateTimeField(blank=True, null=True, verbose_name="开始时间")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="有效期起")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="有效期止")),
+                ("location", models.CharField(blank=True, max_length=200, verbose_name="地点")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="offers",
+                        to="campaigns.campaign",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '名额',
-                'verbose_name_plural': '名额',
-                'ordering': ['position', 'id'],
+                "verbose_name": "名额",
+                "verbose_name_plural": "名额",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Entry',
+            name="Entry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weight', models.PositiveSmallIntegerField(default=1, verbose_name='权重')),
-                ('result', models.CharField(choices=[('pending', '待开奖'), ('won', '中签'), ('lost', '未中签')], default='pending', max_length=16, verbose_name='结果')),
-                ('draw_rank', models.PositiveIntegerField(blank=True, null=True, verbose_name='抽签顺位')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='campaigns.campaign')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lottery_entries', to='members.member')),
-                ('offer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='campaigns.offer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("weight", models.PositiveSmallIntegerField(default=1, verbose_name="权重")),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[("pending", "待开奖"), ("won", "中签"), ("lost", "未中签")],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="结果",
+                    ),
+                ),
+                ("draw_rank", models.PositiveIntegerField(blank=True, null=True, verbose_name="抽签顺位")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="campaigns.campaign",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lottery_entries",
+                        to="members.member",
+                    ),
+                ),
+                (
+                    "offer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="campaigns.offer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '抽签报名',
-                'verbose_name_plural': '抽签报名',
-                'ordering': ['id'],
+                "verbose_name": "抽签报名",
+                "verbose_name_plural": "抽签报名",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Ticket',
+            name="Ticket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=16, unique=True, verbose_name='券码')),
-                ('status', models.CharField(choices=[('active', '待使用'), ('redeemed', '已核销'), ('cancelled', '已退订')], default='active', max_length=16, verbose_name='状态')),
-                ('source', models.CharField(choices=[('grab', '抢到'), ('lottery', '中签'), ('waitlist', '候补递补')], default='grab', max_length=16, verbose_name='来源')),
-                ('idempotency_key', models.CharField(blank=True, max_length=64, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('redeemed_at', models.DateTimeField(blank=True, null=True, verbose_name='核销时间')),
-                ('redeemed_place', models.CharField(blank=True, max_length=200, verbose_name='核销地点')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='退订时间')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='campaigns.campaign')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='members.member')),
-                ('offer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='campaigns.offer')),
-                ('redeemed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=16, unique=True, verbose_name="券码")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "待使用"), ("redeemed", "已核销"), ("cancelled", "已退订")],
+                        default="active",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("grab", "抢到"), ("lottery", "中签"), ("waitlist", "候补递补")],
+                        default="grab",
+                        max_length=16,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("idempotency_key", models.CharField(blank=True, max_length=64, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("redeemed_at", models.DateTimeField(blank=True, null=True, verbose_name="核销时间")),
+                ("redeemed_place", models.CharField(blank=True, max_length=200, verbose_name="核销地点")),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True, verbose_name="退订时间")),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tickets",
+                        to="campaigns.campaign",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tickets",
+                        to="members.member",
+                    ),
+                ),
+                (
+                    "offer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tickets",
+                        to="campaigns.offer",
+                    ),
+                ),
+                (
+                    "redeemed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '券/席位',
-                'verbose_name_plural': '券/席位',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "券/席位",
+                "verbose_name_plural": "券/席位",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='WaitlistEntry',
+            name="WaitlistEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rank', models.PositiveIntegerField(verbose_name='候补顺位')),
-                ('status', models.CharField(choices=[('waiting', '候补中'), ('promoted', '已递补'), ('left', '已退出')], default='waiting', max_length=16, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='waitlist_entries', to='members.member')),
-                ('offer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='waitlist', to='campaigns.offer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rank", models.PositiveIntegerField(verbose_name="候补顺位")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("waiting", "候补中"), ("promoted", "已递补"), ("left", "已退出")],
+                        default="waiting",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="waitlist_entries",
+                        to="members.member",
+                    ),
+                ),
+                (
+                    "offer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="waitlist",
+                        to="campaigns.offer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '候补',
-                'verbose_name_plural': '候补',
-                'ordering': ['rank', 'id'],
+                "verbose_name": "候补",
+                "verbose_name_plural": "候补",
+                "ordering": ["rank", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='campaign',
-            index=models.Index(fields=['org_path', '-opens_at'], name='campaigns_c_org_pat_fe6906_idx'),
+            model_name="campaign",
+            index=models.Index(fields=["org_path", "-opens_at"], name="campaigns_c_org_pat_fe6906_idx"),
         ),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.CheckConstraint(condition=models.Q(('closes_at__gt', models.F('opens_at'))), name='campaign_window_order'),
+            model_name="campaign",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes_at__gt", models.F("opens_at"))), name="campaign_window_order"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.CheckConstraint(condition=models.Q(('remaining__lte', models.F('capacity'))), name='offer_remaining_le_capacity'),
+            model_name="offer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("remaining__lte", models.F("capacity"))),
+                name="offer_remaining_le_capacity",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entry',
-            constraint=models.UniqueConstraint(fields=('member', 'offer'), name='entry_one_per_member_offer'),
+            model_name="entry",
+            constraint=models.UniqueConstraint(fields=("member", "offer"), name="entry_one_per_member_offer"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['campaign', 'status'], name='campaigns_t_campaig_36a44a_idx'),
+            model_name="ticket",
+            index=models.Index(fields=["campaign", "status"], name="campaigns_t_campaig_36a44a_idx"),
         ),
         migrations.AddConstraint(
-            model_name='ticket',
-            constraint=models.UniqueConstraint(fields=('member', 'offer'), name='ticket_one_per_member_offer'),
+            model_name="ticket",
+            constraint=models.UniqueConstraint(
+                fields=("member", "offer"), name="ticket_one_per_member_offer"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ticket',
-            constraint=models.UniqueConstraint(condition=models.Q(('idempotency_key__isnull', False)), fields=('member', 'idempotency_key'), name='ticket_member_idempotency_key'),
+            model_name="ticket",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("idempotency_key__isnull", False)),
+                fields=("member", "idempotency_key"),
+                name="ticket_member_idempotency_key",
+            ),
         ),
         migrations.AddIndex(
-            model_name='waitlistentry',
-            index=models.Index(fields=['offer', 'status', 'rank'], name='campaigns_w_offer_i_bedcc8_idx'),
+            model_name="waitlistentry",
+            index=models.Index(fields=["offer", "status", "rank"], name="campaigns_w_offer_i_bedcc8_idx"),
         ),
         migrations.AddConstraint(
-            model_name='waitlistentry',
-            constraint=models.UniqueConstraint(fields=('member', 'offer'), name='waitlist_one_per_member_offer'),
+            model_name="waitlistentry",
+            constraint=models.UniqueConstraint(
+                fields=("member", "offer"), name="waitlist_one_per_member_offer"
+            ),
         ),
     ]
