@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/", include("gonghui.accounts.urls")),
     path("workbench/orgs/", include("gonghui.orgs.urls")),
     path("workbench/members/", include("gonghui.members.urls")),
+    path("workbench/campaigns/", include("gonghui.campaigns.urls_workbench")),
+    path("campaigns/", include("gonghui.campaigns.urls")),
     path("", include("gonghui.core.urls")),
 ]
 

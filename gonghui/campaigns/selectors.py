@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from gonghui.core.crypto import mask_name
@@ -30,7 +30,10 @@ def campaigns_managed(*, actor, q: str = "", kind: str = "") -> QuerySet[Campaig
         qs = qs.filter(title__icontains=q.strip())
     if kind:
         qs = qs.filter(kind=kind)
-    return qs
+    return qs.annotate(
+        capacity_total=Sum("offers__capacity"),
+        issued_total=Sum(F("offers__capacity") - F("offers__remaining")),
+    )
 
 
 def campaign_managed_get(*, actor, campaign_id: int) -> Campaign:
