@@ -106,7 +106,7 @@ def ticket_list(request):
     tickets = list(selectors.tickets_of(member=member)[:100])
     for t in tickets:
         t.qr_svg = (
-            segno.make(t.code, error="m").svg_inline(scale=5, border=2)
+            segno.make(t.code, error="m").svg_inline(scale=5, border=2, omitsize=True)
             if t.status == Ticket.Status.ACTIVE
             else ""
         )
