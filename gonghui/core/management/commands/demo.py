@@ -68,6 +68,7 @@ class Command(BaseCommand):
             started = time.perf_counter()
             self._build_members(rng, members - existing, start=existing)
             self.stdout.write(f"已生成 {members - existing} 名会员，用时 {time.perf_counter() - started:.1f} 秒")
+        call_command("demo_campaigns")  # campaigns app: 宝鸡 courses, 宁波 coupons
         if not quiet_logins:
             self._print_logins()
 
