@@ -52,7 +52,7 @@ def parse_args():
 
 
 def log(msg: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())} UTC] {msg}", flush=True)
 
 
 # --- set-up -----------------------------------------------------------------------------------

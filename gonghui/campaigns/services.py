@@ -316,7 +316,7 @@ def offer_grab(
         with transaction.atomic():
             if campaign.per_member_limit < campaign.offer_count:
                 # Serialise this member's own grabs in this campaign; other members never wait on it.
-                Member.objects.select_for_update().filter(pk=member.pk).first()
+                list(Member.objects.select_for_update().filter(pk=member.pk).values_list("pk", flat=True))
                 held = (
                     Ticket.objects.filter(campaign=campaign, member=member)
                     .exclude(status=Ticket.Status.CANCELLED)
@@ -324,9 +324,6 @@ def offer_grab(
                 )
                 if held >= campaign.per_member_limit:
                     raise _LimitReached
-            sold = Offer.objects.filter(pk=offer.pk, remaining__gt=0).update(remaining=F("remaining") - 1)
-            if not sold:
-                raise _SoldOut
             ticket = Ticket.objects.create(
                 offer=offer,
                 campaign=campaign,
@@ -342,6 +339,11 @@ def offer_grab(
                 org=campaign.org,
                 detail={"campaign": campaign.pk, "offer": offer.pk},
             )
+            # The decrement comes last: every sale queues on this one row's lock, so it is held only from
+            # here to COMMIT. If nothing is left, raising rolls back the ticket and the audit row above.
+            sold = Offer.objects.filter(pk=offer.pk, remaining__gt=0).update(remaining=F("remaining") - 1)
+            if not sold:
+                raise _SoldOut
             transaction.on_commit(lambda: gate.mark_held(offer.pk, actor.pk))
     except _SoldOut:
         gate.mark_sold_out(campaign.pk, offer.pk)
@@ -401,7 +403,7 @@ def _enter(*, campaign: Campaign, offer: Offer, member: Member, actor) -> GrabOu
     try:
         with transaction.atomic():
             if campaign.per_member_limit < campaign.offer_count:
-                Member.objects.select_for_update().filter(pk=member.pk).first()
+                list(Member.objects.select_for_update().filter(pk=member.pk).values_list("pk", flat=True))
                 if (
                     Entry.objects.filter(campaign=campaign, member=member).count()
                     >= campaign.per_member_limit
@@ -485,7 +487,7 @@ def cancel_deadline(ticket: Ticket) -> dt.datetime | None:
 def ticket_cancel(*, actor, ticket_id: int) -> Ticket:
     member = member_of(actor)
     ticket = (
-        Ticket.objects.select_for_update()
+        Ticket.objects.select_for_update(of=("self",))
         .select_related("offer", "campaign__org")
         .filter(pk=ticket_id, member=member)
         .first()
@@ -521,7 +523,7 @@ def ticket_cancel(*, actor, ticket_id: int) -> Ticket:
 def _promote_from_waitlist(offer: Offer, campaign: Campaign, now) -> Ticket | None:
     """The place passes to the first waiting member who is still eligible; the offer row is unchanged."""
     waiting = (
-        WaitlistEntry.objects.select_for_update()
+        WaitlistEntry.objects.select_for_update(of=("self",))
         .select_related("member__user")
         .filter(offer=offer, status=WaitlistEntry.Status.WAITING)
         .order_by("rank", "id")
@@ -564,7 +566,7 @@ def _promote_from_waitlist(offer: Offer, campaign: Campaign, now) -> Ticket | No
 @transaction.atomic
 def campaign_draw(*, actor, campaign: Campaign) -> Campaign:
     require_scope(actor, campaign.org, MANAGE_ROLES)
-    campaign = Campaign.objects.select_for_update().select_related("org").get(pk=campaign.pk)
+    campaign = Campaign.objects.select_for_update(of=("self",)).select_related("org").get(pk=campaign.pk)
     if not campaign.is_lottery:
         raise Conflict("先到先得的活动无需抽签", code="not_lottery")
     if campaign.drawn_at:
