@@ -371,6 +371,10 @@ def _existing_ticket(member: Member, offer: Offer, idempotency_key: str | None) 
         return GrabOutcome("already", "你已领取", ticket=ticket)
     if idempotency_key:
         other = Ticket.objects.filter(member=member, idempotency_key=idempotency_key).first()
+        if other is not None and other.offer_id == offer.pk:
+            # Committed by a concurrent repeat between the two lookups: it is this request's ticket.
+            other.offer, other.campaign = offer, offer.campaign
+            return GrabOutcome("already", "你已领取", ticket=other)
         if other is not None:
             raise DomainError(
                 "该幂等键已用于另一个名额，请为新的请求生成新的 Idempotency-Key",
