@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "gonghui.service_orders",
     "gonghui.stations",
     "gonghui.cases",
+    "gonghui.campaigns",
 ]
 
 MIDDLEWARE = [

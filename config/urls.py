@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("gonghui.stations.urls")),
     path("", include("gonghui.cases.urls")),
     path("", include("gonghui.members.worker_urls")),
+    path("workbench/campaigns/", include("gonghui.campaigns.urls_workbench")),
+    path("campaigns/", include("gonghui.campaigns.urls")),
     path("", include("gonghui.core.urls")),
 ]
 

@@ -21,7 +21,7 @@ HOME_TILES = [
     ("我要入会", "随时随地 线上申请", "join", "membership:join"),
     ("电子会员卡", "扫码亮证 享受服务", "card", "membership:card"),
     ("附近驿站", "歇脚 喝水 热饭 充电", "station", "stations:map"),
-    ("抢课抢券", "公益课程 福利券", "ticket", None),
+    ("抢课抢券", "公益课程 福利券", "ticket", "campaigns:list"),
     ("我要维权", "欠薪 工伤 劳动合同", "shield", "cases:mine"),
     ("点单服务", "心理 法律 技能", "menu", None),
 ]

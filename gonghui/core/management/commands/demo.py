@@ -105,6 +105,7 @@ class Command(BaseCommand):
         # Each feature app adds its own demo data in its own command.
         call_command("demo_cases")
         call_command("demo_members")
+        call_command("demo_campaigns")  # campaigns app: 宝鸡 courses, 宁波 coupons
         if not quiet_logins:
             self._print_logins()
             service_orders_demo.print_logins(self.stdout)

@@ -1,0 +1,391 @@
+#!/usr/bin/env python
+"""50,000 workers grab 5,000 welfare coupons at the same moment (issue 4).
+
+Starts the app under gunicorn (several workers) on a dedicated PostgreSQL database with Redis as the
+cache, creates the members, their API tokens (pre-issued, as a mini-program holds them) and a campaign
+with one 5,000-coupon offer, then fires one grab per member over loopback with many concurrent
+connections. In the same run it measures /api/v1/health on the same server as the ceiling.
+
+    /work/main/.venv/bin/python benchmarks/grab_surge.py            # full run (drops and recreates the DB)
+    /work/main/.venv/bin/python benchmarks/grab_surge.py --members 5000 --coupons 500   # quick check
+
+Each member's request carries its own X-Forwarded-For address (25 members per address, like riders
+behind a carrier NAT), as the reverse proxy in docs/deploy.md would set it, so the per-IP limit applies
+as in production rather than throttling the single loopback client.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import hashlib
+import itertools
+import os
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--members", type=int, default=50_000)
+    p.add_argument("--coupons", type=int, default=5_000)
+    p.add_argument("--concurrency", type=int, default=200)
+    p.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    p.add_argument("--threads", type=int, default=1, help="threads per worker (>1 uses the gthread worker)")
+    p.add_argument("--port", type=int, default=8110)
+    p.add_argument("--db", default="gonghui_bench_grab")
+    p.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432")
+    p.add_argument("--redis", default="redis://127.0.0.1:6379/4")
+    p.add_argument("--health-requests", type=int, default=20_000)
+    p.add_argument("--members-per-ip", type=int, default=25)
+    p.add_argument("--reuse-db", action="store_true", help="keep the database and members of a previous run")
+    return p.parse_args()
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())} UTC] {msg}", flush=True)
+
+
+# --- set-up -----------------------------------------------------------------------------------
+
+
+def recreate_database(args) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{args.pg}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{args.db}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{args.db}"')
+
+
+def server_env(args) -> dict:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": f"{args.pg}/{args.db}",
+            "REDIS_URL": args.redis,
+            "GONGHUI_ENV": "demo",
+            "DEBUG": "0",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    return env
+
+
+def seed(args) -> tuple[int, int, list[str]]:
+    """Members, tokens and the campaign, written in bulk (the per-row services would take minutes)."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.utils import timezone
+
+    from gonghui.accounts.models import ApiToken, User, phone_index
+    from gonghui.campaigns import services
+    from gonghui.core.validators import make_id_number
+    from gonghui.members.models import Member, id_index
+    from gonghui.orgs.models import Org, Staff
+    from gonghui.testing.factories import make_org, make_staff
+
+    if args.reuse_db and Member.objects.count() >= args.members:
+        log("复用已有会员")
+    else:
+        province = make_org(None, Org.Kind.PROVINCE, "浙江省总工会", region_code="330000")
+        city = make_org(province, Org.Kind.CITY, "宁波市总工会", region_code="330200")
+        unions = [
+            make_org(city, Org.Kind.GRASSROOTS, f"宁波第{i + 1}基层工会", region_code="330203")
+            for i in range(50)
+        ]
+        make_staff(city, Staff.Role.ADMIN, name="宁波市总经办")
+        today = dt.date(2026, 1, 1)
+        batch = 2_000
+        for start in range(0, args.members, batch):
+            stop = min(args.members, start + batch)
+            users = []
+            for i in range(start, stop):
+                phone = f"+86177{i:08d}"
+                users.append(
+                    User(
+                        phone=phone,
+                        phone_index=phone_index(phone),
+                        name=f"职工{i}",
+                        password="!",
+                        real_name_verified=True,
+                    )
+                )
+            User.objects.bulk_create(users, batch_size=batch)
+            users = list(User.objects.filter(phone_index__in=[u.phone_index for u in users]))
+            members = []
+            for n, user in enumerate(users, start=start):
+                birth = dt.date(1970, 1, 1) + dt.timedelta(days=n // 400)
+                id_number = make_id_number("330203", birth, (n % 400) * 2 + 1)
+                org = unions[n % len(unions)]
+                members.append(
+                    Member(
+                        user=user,
+                        org=org,
+                        org_path=org.path,
+                        member_no=f"NB{n:08d}",
+                        name=user.name,
+                        id_number=id_number,
+                        id_index=id_index(id_number),
+                        phone=user.phone,
+                        phone_index=user.phone_index,
+                        gender="M",
+                        birth_date=birth,
+                        occupation=("courier", "food_delivery", "truck_driver", "factory_worker")[n % 4],
+                        employment_form="new",
+                        joined_at=today,
+                    )
+                )
+            Member.objects.bulk_create(members, batch_size=batch)
+            log(f"会员 {stop}/{args.members}")
+    city = Org.objects.get(name="宁波市总工会")
+    staff = Staff.objects.filter(org=city).select_related("user").first().user
+    now = timezone.now()
+    campaign = services.campaign_create(
+        actor=staff,
+        org=city,
+        title="宁波职工电影券（压测）",
+        kind="coupon",
+        mode="fcfs",
+        opens_at=now - dt.timedelta(seconds=1),
+        closes_at=now + dt.timedelta(days=1),
+        offers=[
+            {
+                "name": "电影券",
+                "capacity": args.coupons,
+                "face_value": "40.00",
+                "valid_until": (now + dt.timedelta(days=60)).date(),
+            }
+        ],
+    )
+    offer = campaign.offers.get()
+    ApiToken.objects.all().delete()
+    raw_tokens = []
+    user_ids = list(Member.objects.order_by("id").values_list("user_id", flat=True)[: args.members])
+    expires = now + dt.timedelta(hours=12)
+    tokens = []
+    for user_id in user_ids:
+        raw = secrets.token_urlsafe(24)
+        raw_tokens.append(raw)
+        tokens.append(
+            ApiToken(
+                user_id=user_id,
+                key_hash=hashlib.sha256(raw.encode()).hexdigest(),
+                expires_at=expires,
+                last_used_at=now,
+            )
+        )
+    ApiToken.objects.bulk_create(tokens, batch_size=5_000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return campaign.pk, offer.pk, raw_tokens
+
+
+def flush_redis(url: str) -> None:
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+
+
+def start_server(args):
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "config.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--backlog",
+        "4096",
+        "--timeout",
+        "120",
+        "--log-level",
+        "warning",
+    ]
+    if args.threads > 1:
+        cmd += ["--worker-class", "gthread", "--threads", str(args.threads)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=server_env(args), start_new_session=True)
+    import urllib.request
+
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{args.port}/api/v1/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.terminate()
+    raise SystemExit("gunicorn 未能启动")
+
+
+def stop_server(proc) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+# --- load ------------------------------------------------------------------------------------
+
+
+async def fire(url: str, method: str, headers_for, total: int, concurrency: int) -> dict:
+    import aiohttp
+
+    counter = itertools.count()
+    latencies: list[float] = []
+    statuses: dict[str, int] = {"2xx": 0, "4xx": 0, "5xx": 0, "conn_err": 0}
+    by_code: dict[int, int] = {}
+    timeout = aiohttp.ClientTimeout(total=60)
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+
+        async def worker():
+            while (i := next(counter)) < total:
+                t0 = time.perf_counter()
+                try:
+                    async with session.request(method, url, headers=headers_for(i)) as resp:
+                        await resp.read()
+                        code = resp.status
+                except (TimeoutError, aiohttp.ClientError, OSError):
+                    statuses["conn_err"] += 1
+                    continue
+                latencies.append(time.perf_counter() - t0)
+                by_code[code] = by_code.get(code, 0) + 1
+                statuses[f"{code // 100}xx" if code // 100 in (2, 4, 5) else "5xx"] += 1
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        wall = time.perf_counter() - start
+    latencies.sort()
+
+    def pct(p):
+        return (
+            latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else float("nan")
+        )
+
+    return {
+        "wall": wall,
+        "rps": total / wall,
+        "p50": pct(0.50),
+        "p95": pct(0.95),
+        "p99": pct(0.99),
+        "max": latencies[-1] * 1000 if latencies else float("nan"),
+        "mean": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
+        **statuses,
+        "by_code": dict(sorted(by_code.items())),
+    }
+
+
+def show(title: str, r: dict) -> None:
+    print(f"\n== {title}")
+    print(f"  wall time      {r['wall']:.2f} s")
+    print(f"  requests/s     {r['rps']:.0f}")
+    print(f"  latency ms     p50 {r['p50']:.1f}  p95 {r['p95']:.1f}  p99 {r['p99']:.1f}  max {r['max']:.1f}")
+    print(
+        f"  responses      2xx {r['2xx']}  4xx {r['4xx']}  5xx {r['5xx']}  connection errors {r['conn_err']}"
+        f"  by status {r['by_code']}"
+    )
+
+
+def main() -> None:
+    args = parse_args()
+    os.environ.update(server_env(args))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    if not args.reuse_db:
+        log(f"重建数据库 {args.db}")
+        recreate_database(args)
+    log("迁移")
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=server_env(args), check=True
+    )
+    log(f"创建 {args.members} 名会员、令牌和 {args.coupons} 张券的活动")
+    campaign_id, offer_id, tokens = seed(args)
+    flush_redis(args.redis)
+    log(f"启动 gunicorn：{args.workers} 个进程 × {args.threads} 线程，端口 {args.port}")
+    proc = start_server(args)
+    try:
+        base = f"http://127.0.0.1:{args.port}"
+        asyncio.run(fire(f"{base}/api/v1/health", "GET", lambda i: None, 500, 50))  # warm every worker
+        log(f"天花板：/api/v1/health × {args.health_requests}，并发 {args.concurrency}")
+        ceiling = asyncio.run(
+            fire(f"{base}/api/v1/health", "GET", lambda i: None, args.health_requests, args.concurrency)
+        )
+        from django.db import connection
+        from django.utils import timezone
+
+        from gonghui.accounts.models import ApiToken
+
+        # The phones have been showing the countdown page: their tokens were used within the minute.
+        ApiToken.objects.update(last_used_at=timezone.now())
+        connection.close()
+        per_ip = args.members_per_ip
+
+        def grab_headers(i):
+            n = i // per_ip
+            return {
+                "Authorization": f"Bearer {tokens[i]}",
+                "X-Forwarded-For": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
+            }
+
+        log(f"开抢：{len(tokens)} 个请求，并发 {args.concurrency}")
+        grab = asyncio.run(
+            fire(
+                f"{base}/api/v1/campaigns/{campaign_id}/offers/{offer_id}/grab",
+                "POST",
+                grab_headers,
+                len(tokens),
+                args.concurrency,
+            )
+        )
+    finally:
+        stop_server(proc)
+
+    from django.db.models import Count
+
+    from gonghui.campaigns.models import Offer, Ticket
+
+    issued = Ticket.objects.filter(offer_id=offer_id).count()
+    duplicates = (
+        Ticket.objects.filter(offer_id=offer_id)
+        .values("member_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .count()
+    )
+    remaining = Offer.objects.get(pk=offer_id).remaining
+    show(f"ceiling: GET /api/v1/health ({args.health_requests} requests)", ceiling)
+    show(f"grab: POST /api/v1/campaigns/{campaign_id}/offers/{offer_id}/grab ({len(tokens)} members)", grab)
+    ratio = grab["rps"] / ceiling["rps"]
+    print("\n== result")
+    print(
+        f"  tickets issued {issued} (coupons {args.coupons}, remaining {remaining}), duplicates {duplicates}"
+    )
+    print(f"  ratio grab/health req/s {ratio:.2f}")
+    checks = {
+        f"exactly {args.coupons} tickets": issued == args.coupons and remaining == 0,
+        "0 duplicates": duplicates == 0,
+        "0 5xx / connection errors": grab["5xx"] == 0 and grab["conn_err"] == 0,
+        "all answered within 60 s": grab["wall"] <= 60 and grab["2xx"] + grab["4xx"] == len(tokens),
+        "ratio ≥ 0.5": ratio >= 0.5,
+    }
+    for name, ok in checks.items():
+        print(f"  [{'ok' if ok else 'MISS'}] {name}")
+    print(f"  machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end")
+
+
+if __name__ == "__main__":
+    main()

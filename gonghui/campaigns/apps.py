@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CampaignsConfig(AppConfig):
+    name = "gonghui.campaigns"
+    label = "campaigns"
+    verbose_name = "活动、课程与福利券"

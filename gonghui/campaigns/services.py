@@ -1,0 +1,688 @@
+"""Writes for campaigns: create, grab, lottery entry and draw, waiting list, cancel, redeem.
+
+The sale rule (DESIGN.md §4.4): a place is sold by `UPDATE offer SET remaining = remaining - 1 WHERE id = …
+AND remaining > 0` and a ticket row under the unique (member, offer) constraint, in one short transaction.
+Nothing else — not the cache, not a count read earlier — decides whether a member gets a place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from gonghui.core.audit import audit_record
+from gonghui.core.errors import Conflict, DomainError, NotFound
+from gonghui.core.notifications import notify
+from gonghui.members.models import OCCUPATIONS, Member
+from gonghui.orgs.models import Org, Staff
+from gonghui.orgs.scope import require_scope
+
+from . import gate, lottery
+from .models import Campaign, Entry, Offer, Ticket, WaitlistEntry, new_ticket_code, normalize_code
+
+MANAGE_ROLES = (Staff.Role.ADMIN, Staff.Role.HANDLER)
+REDEEM_ROLES = (Staff.Role.ADMIN, Staff.Role.HANDLER, Staff.Role.STATION_KEEPER)
+OCCUPATION_LABELS = dict(OCCUPATIONS)
+MAX_OFFERS = 200
+MAX_CAPACITY = 1_000_000
+
+
+class GrabRefused(DomainError):
+    """An honest "no" to a grab, with the details a page needs (e.g. the countdown)."""
+
+    status = 409
+
+    def __init__(self, message: str, *, code: str, status: int = 409, **extra):
+        super().__init__(message, code=code, status=status)
+        self.extra = extra
+
+    def as_dict(self) -> dict:
+        return {**super().as_dict(), **self.extra}
+
+
+@dataclass
+class GrabOutcome:
+    result: str  # "won" | "already" | "entered" | "already_entered"
+    message: str
+    ticket: Ticket | None = None
+    entry: Entry | None = None
+
+
+def _local(value: dt.datetime) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+def _countdown(seconds: int) -> str:
+    days, rest = divmod(max(0, seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{days}天" if days else "", f"{hours}小时" if hours else "", f"{minutes}分" if minutes else ""]
+    return "".join(parts) + f"{secs}秒"
+
+
+# --- creating ----------------------------------------------------------------------------
+
+
+def _offer_fields(raw: dict, index: int, kind: str) -> dict:
+    where = f"offers.{index}"
+    name = (raw.get("name") or "").strip()
+    if not name:
+        raise DomainError(f"第 {index + 1} 个名额缺少名称", code="required", field=f"{where}.name")
+    try:
+        capacity = int(raw.get("capacity"))
+    except (TypeError, ValueError):
+        capacity = 0
+    if not 1 <= capacity <= MAX_CAPACITY:
+        raise DomainError(
+            f"「{name}」的数量应为 1 至 {MAX_CAPACITY} 之间的整数",
+            code="invalid_capacity",
+            field=f"{where}.capacity",
+        )
+    valid_from, valid_until = raw.get("valid_from"), raw.get("valid_until")
+    if valid_from and valid_until and valid_until < valid_from:
+        raise DomainError(
+            f"「{name}」的有效期止不能早于有效期起", code="invalid_validity", field=f"{where}.valid_until"
+        )
+    if kind == Campaign.Kind.COUPON and not valid_until:
+        raise DomainError(f"福利券「{name}」请填写有效期止", code="required", field=f"{where}.valid_until")
+    face_value = raw.get("face_value")
+    if face_value not in (None, ""):
+        face_value = Decimal(str(face_value)).quantize(Decimal("0.01"))
+        if face_value < 0:
+            raise DomainError("面值不能为负数", code="invalid", field=f"{where}.face_value")
+    else:
+        face_value = None
+    return {
+        "name": name[:120],
+        "capacity": capacity,
+        "remaining": capacity,
+        "face_value": face_value,
+        "schedule": (raw.get("schedule") or "")[:120],
+        "starts_at": raw.get("starts_at") or None,
+        "valid_from": valid_from or None,
+        "valid_until": valid_until or None,
+        "location": (raw.get("location") or "")[:200],
+        "position": index,
+    }
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    actor,
+    org: Org,
+    title: str,
+    kind: str,
+    opens_at: dt.datetime,
+    closes_at: dt.datetime,
+    offers: list[dict],
+    description: str = "",
+    venue: str = "",
+    mode: str = Campaign.Mode.FCFS,
+    cancel_deadline: dt.datetime | None = None,
+    real_name_required: bool = True,
+    occupations: list[str] | None = None,
+    new_form_only: bool = False,
+    per_member_limit: int = 1,
+    lottery_weight_losers: bool = False,
+) -> Campaign:
+    require_scope(actor, org, MANAGE_ROLES)
+    title = (title or "").strip()
+    if not title:
+        raise DomainError("请填写活动名称", code="required", field="title")
+    if kind not in Campaign.Kind.values:
+        raise DomainError("类型应为 公益培训课程、活动 或 福利券", code="invalid_choice", field="kind")
+    if mode not in Campaign.Mode.values:
+        raise DomainError("分配方式应为 先到先得 或 抽签", code="invalid_choice", field="mode")
+    if opens_at is None:
+        raise DomainError("请填写开始时间", code="required", field="opens_at")
+    if closes_at is None or closes_at <= opens_at:
+        raise DomainError("截止时间应晚于开始时间", code="invalid_window", field="closes_at")
+    if cancel_deadline is not None and cancel_deadline < opens_at:
+        raise DomainError("退订截止时间不能早于开始时间", code="invalid_deadline", field="cancel_deadline")
+    occupations = [o for o in (occupations or []) if o]
+    unknown = [o for o in occupations if o not in OCCUPATION_LABELS]
+    if unknown:
+        raise DomainError(f"未知的职业：{unknown[0]}", code="invalid_choice", field="occupations")
+    if not 1 <= int(per_member_limit or 0) <= 50:
+        raise DomainError("每人限领应为 1 至 50", code="invalid", field="per_member_limit")
+    if not offers:
+        raise DomainError("请至少添加一个课程班次或券种", code="required", field="offers")
+    if len(offers) > MAX_OFFERS:
+        raise DomainError(f"一个活动最多 {MAX_OFFERS} 个名额类型", code="too_many", field="offers")
+    offer_rows = [_offer_fields(raw, i, kind) for i, raw in enumerate(offers)]
+    seed = secrets.token_hex(32)
+    campaign = Campaign.objects.create(
+        org=org,
+        org_path=org.path,
+        title=title[:120],
+        kind=kind,
+        description=description or "",
+        venue=(venue or "")[:200],
+        mode=mode,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        cancel_deadline=cancel_deadline,
+        real_name_required=real_name_required,
+        occupations=occupations,
+        new_form_only=new_form_only,
+        per_member_limit=per_member_limit,
+        lottery_weight_losers=lottery_weight_losers and mode == Campaign.Mode.LOTTERY,
+        seed=seed,
+        seed_commitment=lottery.commitment(seed),
+        created_by=actor,
+        offer_count=len(offer_rows),
+    )
+    Offer.objects.bulk_create([Offer(campaign=campaign, **row) for row in offer_rows])
+    audit_record(
+        actor=actor,
+        action="campaign.create",
+        obj=campaign,
+        org=org,
+        detail={
+            "kind": kind,
+            "mode": mode,
+            "offers": len(offer_rows),
+            "capacity": sum(r["capacity"] for r in offer_rows),
+        },
+    )
+    return campaign
+
+
+@transaction.atomic
+def campaign_withdraw(*, actor, campaign: Campaign) -> Campaign:
+    require_scope(actor, campaign.org, MANAGE_ROLES)
+    if campaign.tickets.exists() or campaign.entries.exists():
+        raise Conflict("已有会员领取或报名，不能撤回；如需停止，请联系会员逐一退订", code="has_tickets")
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.WITHDRAWN)
+    campaign.status = Campaign.Status.WITHDRAWN
+    audit_record(actor=actor, action="campaign.withdraw", obj=campaign, org=campaign.org)
+    return campaign
+
+
+@transaction.atomic
+def campaign_set_redeemers(*, actor, campaign: Campaign, users: list) -> None:
+    require_scope(actor, campaign.org, MANAGE_ROLES)
+    campaign.redeemers.set(users)
+    audit_record(
+        actor=actor, action="campaign.redeemers", obj=campaign, org=campaign.org, detail={"count": len(users)}
+    )
+
+
+# --- eligibility -------------------------------------------------------------------------
+
+
+def ineligibility(campaign: Campaign, member: Member | None, user) -> str | None:
+    """The reason this member may not take part, in words a worker understands; None when eligible."""
+    if member is None:
+        return "仅限工会会员参加，请先申请入会"
+    if member.status != Member.Status.ACTIVE:
+        return f"会籍状态为「{member.get_status_display()}」，仅限在籍会员"
+    if not member.org_path.startswith(campaign.org_path):
+        return f"仅限{campaign.org.display_name}及下属工会的会员"
+    if campaign.real_name_required and not getattr(user, "real_name_verified", False):
+        return "仅限完成实名认证的会员，请先在「我的」中完成实名认证"
+    if campaign.new_form_only and member.employment_form != Member.EmploymentForm.NEW:
+        return "仅限新就业形态劳动者"
+    if campaign.occupations and member.occupation not in campaign.occupations:
+        allowed = "、".join(OCCUPATION_LABELS.get(o, o) for o in campaign.occupations)
+        return f"仅限以下职业：{allowed}"
+    return None
+
+
+def member_of(user) -> Member | None:
+    if user is None or not user.is_authenticated:
+        return None
+    # The encrypted columns are not needed to decide eligibility; skip decrypting them.
+    return Member.objects.filter(user=user).defer("id_number", "phone").first()
+
+
+# --- grabbing ----------------------------------------------------------------------------
+
+
+class _SoldOut(Exception):
+    pass
+
+
+class _LimitReached(Exception):
+    pass
+
+
+def _refuse_sold_out() -> GrabRefused:
+    return GrabRefused("已抢完，可加入候补，有人退订时按顺序递补", code="sold_out")
+
+
+def _check_window(campaign: Campaign, now: dt.datetime) -> None:
+    phase = campaign.phase(now)
+    if phase == "upcoming":
+        seconds = int((campaign.opens_at - now).total_seconds()) + 1
+        raise GrabRefused(
+            f"未开始，{_local(campaign.opens_at)} 开抢，还有 {_countdown(seconds)}",
+            code="not_open",
+            opens_at=campaign.opens_at.isoformat(),
+            seconds_left=seconds,
+        )
+    if phase == "closed":
+        raise GrabRefused(f"已结束（截止于 {_local(campaign.closes_at)}）", code="closed")
+    if phase == "withdrawn":
+        raise NotFound()
+
+
+def _grab_target(campaign_id: int, offer_id: int) -> Offer:
+    offer = (
+        Offer.objects.select_related("campaign__org")
+        .filter(pk=offer_id, campaign_id=campaign_id)
+        .exclude(campaign__status=Campaign.Status.WITHDRAWN)
+        .first()
+    )
+    if offer is None:
+        raise NotFound("未找到该活动或名额")
+    return offer
+
+
+def offer_grab(
+    *, actor, campaign_id: int, offer_id: int, idempotency_key: str | None = None, ip: str | None = None
+) -> GrabOutcome:
+    """One tap on 抢. Repeats (double tap, network retry, same idempotency key) return the same ticket."""
+    allowed, retry_after, known_sold_out = gate.hit(actor.pk, ip, campaign_id, offer_id)
+    if not allowed:
+        raise GrabRefused(
+            f"操作太频繁，请 {retry_after} 秒后再试", code="rate_limited", status=429, retry_after=retry_after
+        )
+    if known_sold_out:
+        raise _refuse_sold_out()
+    if idempotency_key is not None:
+        idempotency_key = idempotency_key.strip()[:64] or None
+    offer = _grab_target(campaign_id, offer_id)
+    campaign = offer.campaign
+    now = timezone.now()
+    _check_window(campaign, now)
+    member = member_of(actor)
+    reason = ineligibility(campaign, member, actor)
+    if reason:
+        raise GrabRefused(f"不符合条件：{reason}", code="not_eligible", status=403)
+    if campaign.is_lottery:
+        return _enter(campaign=campaign, offer=offer, member=member, actor=actor)
+
+    existing = _existing_ticket(member, offer, idempotency_key)
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            if campaign.per_member_limit < campaign.offer_count:
+                # Serialise this member's own grabs in this campaign; other members never wait on it.
+                list(Member.objects.select_for_update().filter(pk=member.pk).values_list("pk", flat=True))
+                held = (
+                    Ticket.objects.filter(campaign=campaign, member=member)
+                    .exclude(status=Ticket.Status.CANCELLED)
+                    .count()
+                )
+                if held >= campaign.per_member_limit:
+                    raise _LimitReached
+            ticket = Ticket.objects.create(
+                offer=offer,
+                campaign=campaign,
+                member=member,
+                code=new_ticket_code(),
+                idempotency_key=idempotency_key,
+                created_at=now,
+            )
+            audit_record(
+                actor=actor,
+                action="ticket.grab",
+                obj=ticket,
+                org=campaign.org,
+                detail={"campaign": campaign.pk, "offer": offer.pk},
+            )
+            # The decrement comes last: every sale queues on this one row's lock, so it is held only from
+            # here to COMMIT. If nothing is left, raising rolls back the ticket and the audit row above.
+            sold = Offer.objects.filter(pk=offer.pk, remaining__gt=0).update(remaining=F("remaining") - 1)
+            if not sold:
+                raise _SoldOut
+            transaction.on_commit(lambda: gate.mark_held(offer.pk, actor.pk))
+    except _SoldOut:
+        gate.mark_sold_out(campaign.pk, offer.pk)
+        raise _refuse_sold_out() from None
+    except _LimitReached:
+        raise GrabRefused(
+            f"本活动每人限领 {campaign.per_member_limit} 个，你已达上限", code="limit_reached", status=409
+        ) from None
+    except IntegrityError:
+        # A concurrent repeat of this request won the unique constraint; our decrement rolled back.
+        existing = _existing_ticket(member, offer, idempotency_key)
+        if existing is not None:
+            return existing
+        raise
+    ticket.offer, ticket.campaign = offer, campaign
+    return GrabOutcome("won", "抢到了", ticket=ticket)
+
+
+def _existing_ticket(member: Member, offer: Offer, idempotency_key: str | None) -> GrabOutcome | None:
+    ticket = Ticket.objects.filter(member=member, offer=offer).first()
+    if ticket is not None:
+        ticket.offer, ticket.campaign = offer, offer.campaign
+        if ticket.status == Ticket.Status.CANCELLED:
+            raise GrabRefused("你已退订过该名额，不能再次领取", code="cancelled_before")
+        return GrabOutcome("already", "你已领取", ticket=ticket)
+    if idempotency_key:
+        other = Ticket.objects.filter(member=member, idempotency_key=idempotency_key).first()
+        if other is not None and other.offer_id == offer.pk:
+            # Committed by a concurrent repeat between the two lookups: it is this request's ticket.
+            other.offer, other.campaign = offer, offer.campaign
+            return GrabOutcome("already", "你已领取", ticket=other)
+        if other is not None:
+            raise DomainError(
+                "该幂等键已用于另一个名额，请为新的请求生成新的 Idempotency-Key",
+                code="idempotency_key_reused",
+                field="Idempotency-Key",
+                status=422,
+            )
+    return None
+
+
+def _loser_weight(campaign: Campaign, member: Member) -> int:
+    """Documented weighting: 2 if the member lost an earlier draw of this union's campaigns and has not
+    won one since, else 1."""
+    if not campaign.lottery_weight_losers:
+        return 1
+    last = (
+        Entry.objects.filter(member=member, campaign__org=campaign.org)
+        .exclude(campaign=campaign)
+        .exclude(result=Entry.Result.PENDING)
+        .order_by("-campaign__drawn_at", "-id")
+        .first()
+    )
+    return 2 if last is not None and last.result == Entry.Result.LOST else 1
+
+
+def _enter(*, campaign: Campaign, offer: Offer, member: Member, actor) -> GrabOutcome:
+    existing = Entry.objects.filter(member=member, offer=offer).first()
+    if existing is not None:
+        return GrabOutcome("already_entered", "你已报名，等待抽签", entry=existing)
+    try:
+        with transaction.atomic():
+            if campaign.per_member_limit < campaign.offer_count:
+                list(Member.objects.select_for_update().filter(pk=member.pk).values_list("pk", flat=True))
+                if (
+                    Entry.objects.filter(campaign=campaign, member=member).count()
+                    >= campaign.per_member_limit
+                ):
+                    raise GrabRefused(
+                        f"本活动每人限报 {campaign.per_member_limit} 项，你已达上限", code="limit_reached"
+                    )
+            entry = Entry.objects.create(
+                offer=offer, campaign=campaign, member=member, weight=_loser_weight(campaign, member)
+            )
+            audit_record(
+                actor=actor,
+                action="lottery.enter",
+                obj=entry,
+                org=campaign.org,
+                detail={"campaign": campaign.pk, "offer": offer.pk},
+            )
+    except IntegrityError:
+        entry = Entry.objects.get(member=member, offer=offer)
+        return GrabOutcome("already_entered", "你已报名，等待抽签", entry=entry)
+    return GrabOutcome("entered", f"报名成功，{_local(campaign.closes_at)} 截止后公开抽签", entry=entry)
+
+
+# --- waiting list, cancel ------------------------------------------------------------------
+
+
+@transaction.atomic
+def waitlist_join(*, actor, campaign_id: int, offer_id: int) -> WaitlistEntry:
+    offer = _grab_target(campaign_id, offer_id)
+    campaign = offer.campaign
+    member = member_of(actor)
+    reason = ineligibility(campaign, member, actor)
+    if reason:
+        raise GrabRefused(f"不符合条件：{reason}", code="not_eligible", status=403)
+    if Ticket.objects.filter(member=member, offer=offer).exists():
+        raise Conflict("你已领取过该名额，无需候补", code="already_has_ticket")
+    if campaign.is_lottery and not campaign.drawn_at:
+        raise Conflict("抽签活动请先报名，未中签者按抽签顺序自动进入候补", code="lottery_pending")
+    if offer.remaining > 0:
+        raise Conflict("还有名额，请直接领取", code="not_sold_out")
+    existing = WaitlistEntry.objects.filter(member=member, offer=offer).first()
+    if existing is not None:
+        return existing
+    last = WaitlistEntry.objects.filter(offer=offer).order_by("-rank").values_list("rank", flat=True).first()
+    try:
+        with transaction.atomic():
+            entry = WaitlistEntry.objects.create(offer=offer, member=member, rank=(last or 0) + 1)
+    except IntegrityError:
+        return WaitlistEntry.objects.get(member=member, offer=offer)
+    audit_record(
+        actor=actor,
+        action="waitlist.join",
+        obj=entry,
+        org=campaign.org,
+        detail={"campaign": campaign.pk, "offer": offer.pk},
+    )
+    return entry
+
+
+def waitlist_position(entry: WaitlistEntry) -> int:
+    return (
+        WaitlistEntry.objects.filter(
+            offer_id=entry.offer_id, status=WaitlistEntry.Status.WAITING, rank__lt=entry.rank
+        ).count()
+        + 1
+    )
+
+
+def cancel_deadline(ticket: Ticket) -> dt.datetime | None:
+    campaign, offer = ticket.campaign, ticket.offer
+    if campaign.cancel_deadline:
+        return campaign.cancel_deadline
+    if offer.starts_at:
+        return offer.starts_at
+    if offer.valid_until:
+        return timezone.make_aware(dt.datetime.combine(offer.valid_until, dt.time.max))
+    return None
+
+
+@transaction.atomic
+def ticket_cancel(*, actor, ticket_id: int) -> Ticket:
+    member = member_of(actor)
+    ticket = (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("offer", "campaign__org")
+        .filter(pk=ticket_id, member=member)
+        .first()
+        if member
+        else None
+    )
+    if ticket is None:
+        raise NotFound("未找到该券")
+    if ticket.status != Ticket.Status.ACTIVE:
+        raise Conflict(f"该券{ticket.get_status_display()}，不能退订", code="not_active")
+    deadline = cancel_deadline(ticket)
+    now = timezone.now()
+    if deadline and now > deadline:
+        raise Conflict(f"已过退订截止时间（{_local(deadline)}）", code="past_deadline")
+    ticket.status, ticket.cancelled_at = Ticket.Status.CANCELLED, now
+    ticket.save(update_fields=["status", "cancelled_at"])
+    offer, campaign = ticket.offer, ticket.campaign
+    promoted = _promote_from_waitlist(offer, campaign, now)
+    if promoted is None:
+        Offer.objects.filter(pk=offer.pk).update(remaining=F("remaining") + 1)
+        transaction.on_commit(lambda: gate.clear_sold_out(campaign.pk, offer.pk))
+    transaction.on_commit(lambda: gate.clear_held(offer.pk, actor.pk))
+    audit_record(
+        actor=actor,
+        action="ticket.cancel",
+        obj=ticket,
+        org=campaign.org,
+        detail={"campaign": campaign.pk, "offer": offer.pk, "passed_to_waitlist": promoted is not None},
+    )
+    return ticket
+
+
+def _promote_from_waitlist(offer: Offer, campaign: Campaign, now) -> Ticket | None:
+    """The place passes to the first waiting member who is still eligible; the offer row is unchanged."""
+    waiting = (
+        WaitlistEntry.objects.select_for_update(of=("self",))
+        .select_related("member__user")
+        .filter(offer=offer, status=WaitlistEntry.Status.WAITING)
+        .order_by("rank", "id")
+    )
+    for entry in waiting[:50]:
+        member = entry.member
+        if (
+            ineligibility(campaign, member, member.user)
+            or Ticket.objects.filter(member=member, offer=offer).exists()
+        ):
+            entry.status = WaitlistEntry.Status.LEFT
+            entry.save(update_fields=["status"])
+            continue
+        ticket = Ticket.objects.create(
+            offer=offer,
+            campaign=campaign,
+            member=member,
+            code=new_ticket_code(),
+            source=Ticket.Source.WAITLIST,
+            created_at=now,
+        )
+        entry.status = WaitlistEntry.Status.PROMOTED
+        entry.save(update_fields=["status"])
+        if member.user_id:
+            notify(
+                user=member.user,
+                title=f"候补成功：{campaign.title}·{offer.name}",
+                body=f"有会员退订，名额已递补给你。券码 {ticket.code}，请在「我的券」中查看。",
+                link="/campaigns/tickets/",
+                kind="campaign",
+                sms=True,
+            )
+        return ticket
+    return None
+
+
+# --- lottery draw ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def campaign_draw(*, actor, campaign: Campaign) -> Campaign:
+    require_scope(actor, campaign.org, MANAGE_ROLES)
+    campaign = Campaign.objects.select_for_update(of=("self",)).select_related("org").get(pk=campaign.pk)
+    if not campaign.is_lottery:
+        raise Conflict("先到先得的活动无需抽签", code="not_lottery")
+    if campaign.drawn_at:
+        raise Conflict(f"已于 {_local(campaign.drawn_at)} 抽签，不能重复抽签", code="already_drawn")
+    now = timezone.now()
+    if now < campaign.closes_at:
+        raise Conflict(f"报名截止（{_local(campaign.closes_at)}）后才能抽签", code="window_open")
+    for offer in campaign.offers.all():
+        entries = {e.pk: e for e in Entry.objects.filter(offer=offer).select_related("member__user")}
+        winners, waiting = lottery.draw(
+            campaign.seed, offer.pk, [(e.pk, e.weight) for e in entries.values()], offer.capacity
+        )
+        tickets = []
+        for rank, entry_id in enumerate(winners + waiting, start=1):
+            entry = entries[entry_id]
+            entry.draw_rank = rank
+            entry.result = Entry.Result.WON if rank <= len(winners) else Entry.Result.LOST
+            if entry.result == Entry.Result.WON:
+                tickets.append(
+                    Ticket(
+                        offer=offer,
+                        campaign=campaign,
+                        member=entry.member,
+                        code=new_ticket_code(),
+                        source=Ticket.Source.LOTTERY,
+                        created_at=now,
+                    )
+                )
+        Entry.objects.bulk_update(entries.values(), ["draw_rank", "result"], batch_size=1000)
+        Ticket.objects.bulk_create(tickets, batch_size=1000)
+        WaitlistEntry.objects.bulk_create(
+            [
+                WaitlistEntry(offer=offer, member=entries[eid].member, rank=i)
+                for i, eid in enumerate(waiting, 1)
+            ],
+            batch_size=1000,
+        )
+        Offer.objects.filter(pk=offer.pk).update(remaining=offer.capacity - len(winners))
+        for entry in entries.values():
+            if entry.member.user_id:
+                won = entry.result == Entry.Result.WON
+                notify(
+                    user=entry.member.user,
+                    kind="campaign",
+                    link=f"/campaigns/{campaign.pk}/draw/",
+                    title=f"{'中签' if won else '未中签'}：{campaign.title}·{offer.name}",
+                    body="恭喜中签，券码已放入「我的券」。"
+                    if won
+                    else f"本次未中签，你在候补第 {entry.draw_rank - len(winners)} 位，有人退订时按顺序递补。",
+                )
+    campaign.drawn_at, campaign.status = now, Campaign.Status.DRAWN
+    campaign.save(update_fields=["drawn_at", "status"])
+    audit_record(
+        actor=actor,
+        action="lottery.draw",
+        obj=campaign,
+        org=campaign.org,
+        detail={"entries": Entry.objects.filter(campaign=campaign).count()},
+    )
+    return campaign
+
+
+# --- redemption ---------------------------------------------------------------------------------
+
+
+def may_redeem(user, campaign: Campaign) -> bool:
+    from gonghui.orgs.scope import in_scope
+
+    return in_scope(user, campaign.org, REDEEM_ROLES) or campaign.redeemers.filter(pk=user.pk).exists()
+
+
+@transaction.atomic
+def ticket_redeem(*, actor, code: str, place: str = "") -> Ticket:
+    """核销: valid once. A second scan is told when and where the first one happened."""
+    code = normalize_code(code)
+    if not code:
+        raise DomainError("请扫描二维码或输入券码", code="required", field="code")
+    ticket = Ticket.objects.select_related("offer", "campaign__org", "member").filter(code=code).first()
+    if ticket is None or not may_redeem(actor, ticket.campaign):
+        raise NotFound("未找到该券码，请核对后重试", code="not_found")
+    place = (place or ticket.offer.location or ticket.campaign.venue or ticket.campaign.org.display_name)[
+        :200
+    ]
+    if ticket.status == Ticket.Status.CANCELLED:
+        raise Conflict(f"该券已退订（{_local(ticket.cancelled_at)}），不能使用", code="cancelled")
+    today = timezone.localdate()
+    if ticket.status == Ticket.Status.ACTIVE:
+        if ticket.offer.valid_until and today > ticket.offer.valid_until:
+            raise Conflict(f"该券已过期（有效期至 {ticket.offer.valid_until:%Y-%m-%d}）", code="expired")
+        if ticket.offer.valid_from and today < ticket.offer.valid_from:
+            raise Conflict(f"该券 {ticket.offer.valid_from:%Y-%m-%d} 起才能使用", code="not_yet_valid")
+    now = timezone.now()
+    done = Ticket.objects.filter(pk=ticket.pk, status=Ticket.Status.ACTIVE).update(
+        status=Ticket.Status.REDEEMED, redeemed_at=now, redeemed_by=actor, redeemed_place=place
+    )
+    if not done:
+        ticket.refresh_from_db()
+        raise Conflict(
+            f"该券已于 {_local(ticket.redeemed_at)} 在「{ticket.redeemed_place}」核销，不能重复使用",
+            code="already_redeemed",
+        )
+    ticket.status, ticket.redeemed_at, ticket.redeemed_by, ticket.redeemed_place = (
+        Ticket.Status.REDEEMED,
+        now,
+        actor,
+        place,
+    )
+    audit_record(
+        actor=actor,
+        action="ticket.redeem",
+        obj=ticket,
+        org=ticket.campaign.org,
+        detail={"campaign": ticket.campaign_id, "offer": ticket.offer_id},
+    )
+    return ticket

@@ -1,0 +1,244 @@
+"""Pages: the worker's phone pages under /campaigns/ and the staff workbench under /workbench/campaigns/."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+import segno
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from gonghui.core.context import client_ip
+from gonghui.core.errors import DomainError, NotFound
+from gonghui.orgs.decorators import workbench_view
+from gonghui.orgs.scope import scoped_orgs
+
+from . import selectors, services
+from .api import xlsx_response
+from .forms import CampaignForm
+from .models import Campaign, Ticket
+
+
+def not_found_as_404(view):
+    """Selectors raise NotFound (the API's 404); pages answer with the site's 404 page instead."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from None
+
+    return wrapper
+
+
+# --- worker pages ------------------------------------------------------------------------
+
+
+@login_required
+def campaign_list(request):
+    member = services.member_of(request.user)
+    now = timezone.now()
+    campaigns = list(selectors.campaigns_for_member(member=member, now=now))
+    groups = {"open": [], "upcoming": [], "closed": []}
+    for c in campaigns:
+        groups.get(c.phase(now), groups["closed"]).append(c)
+    return render(request, "campaigns/list.html", {"groups": groups, "member": member, "tab": "services"})
+
+
+@login_required
+@not_found_as_404
+def campaign_detail(request, campaign_id):
+    campaign = selectors.campaign_public_get(campaign_id=campaign_id)
+    member = services.member_of(request.user)
+    reason = services.ineligibility(campaign, member, request.user)
+    standing = selectors.member_standing(member=member, campaign=campaign)
+    offers = [(o, standing.get(o.pk, {})) for o in campaign.offers.all()]
+    return render(
+        request,
+        "campaigns/detail.html",
+        {
+            "campaign": campaign,
+            "offers": offers,
+            "reason": reason,
+            "phase": campaign.phase(),
+            "tab": "services",
+        },
+    )
+
+
+@login_required
+@require_POST
+def offer_grab(request, campaign_id, offer_id):
+    """htmx: one tap, one honest answer in place of the button."""
+    context = {"campaign_id": campaign_id, "offer_id": offer_id}
+    try:
+        outcome = services.offer_grab(
+            actor=request.user,
+            campaign_id=campaign_id,
+            offer_id=offer_id,
+            idempotency_key=request.POST.get("key") or None,
+            ip=client_ip(request),
+        )
+        context.update(outcome=outcome, ok=True)
+    except DomainError as exc:
+        context.update(error=exc, ok=False)
+    return render(request, "campaigns/_grab_result.html", context, status=200)
+
+
+@login_required
+@require_POST
+def waitlist_join(request, campaign_id, offer_id):
+    try:
+        entry = services.waitlist_join(actor=request.user, campaign_id=campaign_id, offer_id=offer_id)
+        message = f"已加入候补，当前第 {services.waitlist_position(entry)} 位，有人退订会通知你"
+        return render(request, "campaigns/_grab_result.html", {"info": message, "ok": True})
+    except DomainError as exc:
+        return render(request, "campaigns/_grab_result.html", {"error": exc, "ok": False})
+
+
+@login_required
+def ticket_list(request):
+    member = services.member_of(request.user)
+    tickets = list(selectors.tickets_of(member=member)[:100])
+    for t in tickets:
+        t.qr_svg = (
+            segno.make(t.code, error="m").svg_inline(scale=5, border=2, omitsize=True)
+            if t.status == Ticket.Status.ACTIVE
+            else ""
+        )
+        t.deadline = services.cancel_deadline(t)
+    return render(request, "campaigns/tickets.html", {"tickets": tickets, "now": timezone.now(), "tab": "me"})
+
+
+@login_required
+@require_POST
+def ticket_cancel(request, ticket_id):
+    from django.contrib import messages
+
+    try:
+        ticket = services.ticket_cancel(actor=request.user, ticket_id=ticket_id)
+        messages.success(request, f"已退订「{ticket.offer.name}」，名额已交给候补或放回名额池")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("campaigns:tickets")
+
+
+@not_found_as_404
+def draw_page(request, campaign_id):
+    """The public lottery notice (公示): commitment, entrant order, seed and results with masked names."""
+    campaign = selectors.campaign_public_get(campaign_id=campaign_id)
+    record = selectors.draw_record(campaign=campaign)
+    for offer in record["offers"]:
+        names = {e["entry_id"]: e for e in offer["entrants"]}
+        offer["winner_rows"] = [names[i] for i in offer["winners"]]
+        offer["waitlist_rows"] = [names[i] for i in offer["waitlist"]]
+    return render(request, "campaigns/draw.html", {"campaign": campaign, "record": record, "tab": "services"})
+
+
+# --- workbench -----------------------------------------------------------------------------
+
+
+@workbench_view
+def bench_list(request):
+    campaigns = selectors.campaigns_managed(
+        actor=request.user, q=request.GET.get("q", ""), kind=request.GET.get("kind", "")
+    )[:200]
+    return render(
+        request,
+        "campaigns/bench_list.html",
+        {
+            "campaigns": campaigns,
+            "filters": request.GET,
+            "kinds": Campaign.Kind.choices,
+            "nav": "campaigns",
+        },
+    )
+
+
+@workbench_view
+def bench_new(request):
+    orgs = scoped_orgs(request.user, services.MANAGE_ROLES).order_by("path")[:500]
+    form = CampaignForm(
+        request.POST or None, orgs=orgs, initial={"per_member_limit": 1, "real_name_required": True}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            org = next(o for o in orgs if o.pk == data["org"])
+            campaign = services.campaign_create(
+                actor=request.user,
+                org=org,
+                title=data["title"],
+                kind=data["kind"],
+                mode=data["mode"],
+                description=data["description"],
+                venue=data["venue"],
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                cancel_deadline=data["cancel_deadline"],
+                real_name_required=data["real_name_required"],
+                new_form_only=data["new_form_only"],
+                occupations=data["occupations"],
+                per_member_limit=data["per_member_limit"],
+                lottery_weight_losers=data["lottery_weight_losers"],
+                offers=data["offers"],
+            )
+            return redirect("campaign_bench:detail", campaign.pk)
+        except DomainError as exc:
+            field = (exc.field or "").split(".")[0]
+            form.add_error(field if field in form.fields else None, exc.message)
+    return render(request, "campaigns/bench_new.html", {"form": form, "nav": "campaigns"})
+
+
+@workbench_view
+@not_found_as_404
+def bench_detail(request, campaign_id):
+    report = selectors.campaign_report(actor=request.user, campaign_id=campaign_id)
+    campaign = report["campaign"]
+    error = None
+    if request.method == "POST" and request.POST.get("action") == "draw":
+        try:
+            services.campaign_draw(actor=request.user, campaign=campaign)
+            return redirect("campaign_bench:detail", campaign.pk)
+        except DomainError as exc:
+            error = exc.message
+    return render(
+        request,
+        "campaigns/bench_detail.html",
+        {
+            "campaign": campaign,
+            "report": report,
+            "error": error,
+            "nav": "campaigns",
+        },
+    )
+
+
+@workbench_view
+@not_found_as_404
+def bench_export(request, campaign_id):
+    report = selectors.campaign_report(actor=request.user, campaign_id=campaign_id)
+    return xlsx_response(request.user, report)
+
+
+def redeem_page(request):
+    """核销: union staff and merchant accounts. Anyone else is sent to sign in."""
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    context = {"nav": "redeem", "code": "", "place": request.POST.get("place", "")}
+    if request.method == "POST":
+        context["code"] = request.POST.get("code", "")
+        try:
+            context["ticket"] = services.ticket_redeem(
+                actor=request.user, code=context["code"], place=context["place"]
+            )
+        except DomainError as exc:
+            context["error"] = exc
+    template = "campaigns/_redeem_result.html" if request.htmx else "campaigns/redeem.html"
+    return render(request, template, context)
