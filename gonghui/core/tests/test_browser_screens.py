@@ -14,8 +14,8 @@ pytestmark = pytest.mark.browser
 
 
 def _shot(page, name):
+    screenshot(page, name)  # first, so a failing width check leaves the picture behind
     assert_fits_width(page)
-    screenshot(page, name)
     assert page.console_errors == [], page.console_errors
     assert page.external_requests == [], page.external_requests
 

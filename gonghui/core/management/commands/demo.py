@@ -8,6 +8,7 @@ manage.py demo --reset             # wipe the demo database first (SQLite only)
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import random
 import time
 
@@ -81,6 +82,9 @@ class Command(BaseCommand):
     def handle(self, *args, members, reset, seed, quiet_logins, **options):
         if settings.PRODUCTION:
             raise CommandError("生产环境不能加载演示数据")
+        # Replaying the demo stories "sends" hundreds of SMS through the log backend; keep the output
+        # to what a newcomer needs (counts and the sign-ins).
+        logging.getLogger("gonghui.sms").setLevel(logging.WARNING)
         if reset:
             if connection.vendor != "sqlite":
                 raise CommandError("--reset 只用于内置 SQLite 演示库")
