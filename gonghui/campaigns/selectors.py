@@ -232,3 +232,8 @@ def _mask_no(member_no: str) -> str:
     return (
         member_no[:2] + "*" * max(0, len(member_no) - 6) + member_no[-4:] if len(member_no) > 6 else member_no
     )
+
+
+def offer_remaining(*, offer_id: int) -> int | None:
+    """Places left, for display after a sale; the database has already decided the sale itself."""
+    return Offer.objects.filter(pk=offer_id).values_list("remaining", flat=True).first()

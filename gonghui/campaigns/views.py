@@ -84,6 +84,9 @@ def offer_grab(request, campaign_id, offer_id):
             ip=client_ip(request),
         )
         context.update(outcome=outcome, ok=True)
+        if outcome.ticket is not None:
+            # The count above the button changes with this sale; show the worker the new one.
+            context["remaining"] = selectors.offer_remaining(offer_id=offer_id)
     except DomainError as exc:
         context.update(error=exc, ok=False)
     return render(request, "campaigns/_grab_result.html", context, status=200)

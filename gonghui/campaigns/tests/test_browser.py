@@ -68,6 +68,8 @@ def test_grab_ticket_and_redeem_in_the_browser(
     worker.wait_for_url(f"**/campaigns/{campaign.pk}/")
     worker.get_by_role("button", name="立即抢").first.click()
     worker.get_by_text("抢到了").wait_for()
+    first_offer = campaign.offers.order_by("pk").first()
+    assert worker.locator(f"#left-{first_offer.pk}").inner_text() == "剩 29"  # the count moved with the sale
     worker.screenshot(path=str(ARTIFACTS / "campaigns-grabbed.png"), full_page=True)
     worker.get_by_role("link", name="查看我的券和二维码").click()
     worker.wait_for_url("**/campaigns/tickets/")
