@@ -107,7 +107,7 @@ def api_token_issue(*, user: User) -> str:
 # by every app server). The entry is dropped when the token is revoked or deleted and when the user is
 # saved (deactivated, re-verified, password changed); see signals.py. A bulk `.update()` bypasses that,
 # so the TTL bounds how long such a change can go unnoticed.
-TOKEN_CACHE_TTL = 60
+TOKEN_CACHE_TTL = 120
 # last_used_at is informational (the token list shows "last used"): a few minutes' precision is enough,
 # and it spares a write per API call.
 TOKEN_TOUCH_EVERY = dt.timedelta(minutes=5)
@@ -155,10 +155,28 @@ def api_token_user(raw: str) -> User | None:
         last_used_at = now
         cached = None
     if cached is None:
-        ttl = min(TOKEN_CACHE_TTL, int((expires_at - now).total_seconds()))
-        if ttl > 0:
-            cache.set(token_cache_key(key_hash), (token_id, expires_at, last_used_at, user), ttl)
+        _cache_tokens({key_hash: (token_id, expires_at, last_used_at, user)}, now)
     return user
+
+
+def _cache_tokens(entries: dict, now: dt.datetime) -> None:
+    soonest = min(expires_at for _, expires_at, _, _ in entries.values())
+    ttl = min(TOKEN_CACHE_TTL, int((soonest - now).total_seconds()))
+    if ttl > 0:
+        cache.set_many({token_cache_key(h): entry for h, entry in entries.items()}, ttl)
+
+
+def api_tokens_warm(tokens) -> None:
+    """Put these tokens (an ApiToken queryset) in the cache in bulk, as recent use would have."""
+    now = timezone.now()
+    entries = {
+        t.key_hash: (t.pk, t.expires_at, t.last_used_at, cacheable_user(t.user))
+        for t in tokens.select_related("user")
+        .defer(*_TOKEN_USER_DEFER)
+        .filter(expires_at__gt=now, user__is_active=True)
+    }
+    if entries:
+        _cache_tokens(entries, now)
 
 
 @transaction.atomic

@@ -93,3 +93,18 @@ def test_last_used_is_written_at_most_every_few_minutes(db, api):
     cache.set(key, (token_id, expires_at, stale, user), 60)
     api_token_user(raw)
     assert ApiToken.objects.get().last_used_at > first
+
+
+def test_warming_in_bulk_skips_expired_tokens_and_inactive_users(db):
+    from gonghui.accounts.services import api_tokens_warm
+
+    live = api_token_issue(user=make_user(phone=PHONE))
+    other = make_user(phone="13912345679")
+    gone = api_token_issue(user=other)
+    ApiToken.objects.filter(user=other).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    ApiToken.objects.update(last_used_at=timezone.now())  # recently used, so no touch is due
+    api_tokens_warm(ApiToken.objects.all())
+    with CaptureQueriesContext(connection) as queries:
+        assert api_token_user(live) is not None
+    assert len(queries) == 0
+    assert api_token_user(gone) is None
