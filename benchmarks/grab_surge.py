@@ -42,12 +42,19 @@ def parse_args():
     p.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     p.add_argument("--threads", type=int, default=1, help="threads per worker (>1 uses the gthread worker)")
     p.add_argument("--port", type=int, default=8110)
+    p.add_argument("--keep-alive", type=int, default=5, help="seconds (gthread worker only)")
     p.add_argument("--db", default="gonghui_bench_grab")
     p.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432")
     p.add_argument("--redis", default="redis://127.0.0.1:6379/4")
     p.add_argument("--health-requests", type=int, default=20_000)
     p.add_argument("--members-per-ip", type=int, default=25)
     p.add_argument("--reuse-db", action="store_true", help="keep the database and members of a previous run")
+    p.add_argument(
+        "--cold-tokens",
+        action="store_true",
+        help="start the rush with an empty token cache (by default every token is in it, as after the "
+        "countdown page's polling)",
+    )
     return p.parse_args()
 
 
@@ -75,6 +82,9 @@ def server_env(args) -> dict:
             "GONGHUI_ENV": "demo",
             "DEBUG": "0",
             "LOG_LEVEL": "WARNING",
+            # The load generator plays the reverse proxy (one trusted hop): without this the app ignores
+            # X-Forwarded-For and every request shares 127.0.0.1's per-IP limit (600 a minute).
+            "GONGHUI_PROXY_COUNT": "1",
             "PYTHONPATH": str(ROOT),
         }
     )
@@ -216,7 +226,14 @@ def start_server(args):
         "warning",
     ]
     if args.threads > 1:
-        cmd += ["--worker-class", "gthread", "--threads", str(args.threads)]
+        cmd += [
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(args.threads),
+            "--keep-alive",
+            str(args.keep_alive),
+        ]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=server_env(args), start_new_session=True)
     import urllib.request
 
@@ -331,6 +348,14 @@ def main() -> None:
 
         # The phones have been showing the countdown page: their tokens were used within the minute.
         ApiToken.objects.update(last_used_at=timezone.now())
+        if not args.cold_tokens:
+            from gonghui.accounts.services import api_tokens_warm
+
+            # ...and so their token → user entries are in the shared cache, as the polling left them.
+            log("令牌缓存预热（倒计时页面轮询留下的状态）")
+            ids = list(ApiToken.objects.order_by("id").values_list("id", flat=True))
+            for start in range(0, len(ids), 5_000):
+                api_tokens_warm(ApiToken.objects.filter(id__in=ids[start : start + 5_000]))
         connection.close()
         per_ip = args.members_per_ip
 

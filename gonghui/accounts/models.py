@@ -70,6 +70,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def phone_masked(self) -> str:
+        if "phone" not in self.__dict__ and "_phone_masked" in self.__dict__:
+            # A user from the token cache carries only the masked number (accounts.services.cacheable_user).
+            return self.__dict__["_phone_masked"]
         return crypto.mask_phone(self.phone)
 
     def set_password(self, raw_password):

@@ -9,6 +9,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -102,19 +103,80 @@ def api_token_issue(*, user: User) -> str:
     return raw
 
 
+# A Bearer request costs no database query while its token is in the cache (Redis in production, shared
+# by every app server). The entry is dropped when the token is revoked or deleted and when the user is
+# saved (deactivated, re-verified, password changed); see signals.py. A bulk `.update()` bypasses that,
+# so the TTL bounds how long such a change can go unnoticed.
+TOKEN_CACHE_TTL = 120
+# last_used_at is informational (the token list shows "last used"): a few minutes' precision is enough,
+# and it spares a write per API call.
+TOKEN_TOUCH_EVERY = dt.timedelta(minutes=5)
+_TOKEN_USER_DEFER = ("user__password",)
+
+
+def token_cache_key(key_hash: str) -> str:
+    return f"accounts:apitoken:{key_hash}"
+
+
+def cacheable_user(user: User) -> User:
+    """The user without personal data or the password hash, which stay out of the cache (reading them
+    later costs a query); the masked phone that audit labels and pages show is kept."""
+    user.__dict__["_phone_masked"] = user.phone_masked
+    user.__dict__.pop("phone", None)
+    user.__dict__.pop("password", None)
+    return user
+
+
+def forget_api_tokens(key_hashes) -> None:
+    cache.delete_many([token_cache_key(h) for h in key_hashes])
+
+
 def api_token_user(raw: str) -> User | None:
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=_hash(raw), expires_at__gt=timezone.now(), user__is_active=True)
-        .first()
-    )
-    if token is None:
-        return None
+    key_hash = _hash(raw)
     now = timezone.now()
-    # Touch at most once a minute: this runs on every API call.
-    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    cached = cache.get(token_cache_key(key_hash))
+    if cached is not None:
+        token_id, expires_at, last_used_at, user = cached
+        if expires_at <= now or not user.is_active:
+            return None
+    else:
+        token = (
+            ApiToken.objects.select_related("user")
+            .defer(*_TOKEN_USER_DEFER)
+            .filter(key_hash=key_hash, expires_at__gt=now, user__is_active=True)
+            .first()
+        )
+        if token is None:
+            return None
+        token_id, expires_at, last_used_at = token.pk, token.expires_at, token.last_used_at
+        user = cacheable_user(token.user)
+    if last_used_at is None or now - last_used_at > TOKEN_TOUCH_EVERY:
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+        last_used_at = now
+        cached = None
+    if cached is None:
+        _cache_tokens({key_hash: (token_id, expires_at, last_used_at, user)}, now)
+    return user
+
+
+def _cache_tokens(entries: dict, now: dt.datetime) -> None:
+    soonest = min(expires_at for _, expires_at, _, _ in entries.values())
+    ttl = min(TOKEN_CACHE_TTL, int((soonest - now).total_seconds()))
+    if ttl > 0:
+        cache.set_many({token_cache_key(h): entry for h, entry in entries.items()}, ttl)
+
+
+def api_tokens_warm(tokens) -> None:
+    """Put these tokens (an ApiToken queryset) in the cache in bulk, as recent use would have."""
+    now = timezone.now()
+    entries = {
+        t.key_hash: (t.pk, t.expires_at, t.last_used_at, cacheable_user(t.user))
+        for t in tokens.select_related("user")
+        .defer(*_TOKEN_USER_DEFER)
+        .filter(expires_at__gt=now, user__is_active=True)
+    }
+    if entries:
+        _cache_tokens(entries, now)
 
 
 @transaction.atomic
@@ -122,7 +184,7 @@ def api_token_revoke(*, raw: str) -> None:
     token = ApiToken.objects.select_related("user").filter(key_hash=_hash(raw)).first()
     if token is None:
         return
-    token.delete()
+    token.delete()  # the post_delete signal drops the cached entry once this commits
     audit_record(actor=token.user, action="auth.token_revoke", obj=token.user)
 
 

@@ -309,12 +309,17 @@ def offer_grab(
     if campaign.is_lottery:
         return _enter(campaign=campaign, offer=offer, member=member, actor=actor)
 
-    existing = _existing_ticket(member, offer, idempotency_key)
-    if existing is not None:
-        return existing
+    limited = campaign.per_member_limit < campaign.offer_count
+    if limited:
+        # The limit check below would answer 已达上限 to a repeat; a repeat must get its own ticket back.
+        existing = _existing_ticket(member, offer, idempotency_key)
+        if existing is not None:
+            return existing
+    # Otherwise a repeat is told apart by the unique constraints on the INSERT below (it fails before the
+    # decrement, so nothing is sold): first taps, nearly every request in a rush, skip a lookup.
     try:
         with transaction.atomic():
-            if campaign.per_member_limit < campaign.offer_count:
+            if limited:
                 # Serialise this member's own grabs in this campaign; other members never wait on it.
                 list(Member.objects.select_for_update().filter(pk=member.pk).values_list("pk", flat=True))
                 held = (
