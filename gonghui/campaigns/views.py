@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 import segno
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gonghui.core.context import client_ip
-from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.errors import DomainError
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.scope import scoped_orgs
 
@@ -20,20 +17,6 @@ from . import selectors, services
 from .api import xlsx_response
 from .forms import CampaignForm
 from .models import Campaign, Ticket
-
-
-def not_found_as_404(view):
-    """Selectors raise NotFound (the API's 404); pages answer with the site's 404 page instead."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from None
-
-    return wrapper
-
 
 # --- worker pages ------------------------------------------------------------------------
 
@@ -50,7 +33,6 @@ def campaign_list(request):
 
 
 @login_required
-@not_found_as_404
 def campaign_detail(request, campaign_id):
     campaign = selectors.campaign_public_get(campaign_id=campaign_id)
     member = services.member_of(request.user)
@@ -130,7 +112,6 @@ def ticket_cancel(request, ticket_id):
     return redirect("campaigns:tickets")
 
 
-@not_found_as_404
 def draw_page(request, campaign_id):
     """The public lottery notice (公示): commitment, entrant order, seed and results with masked names."""
     campaign = selectors.campaign_public_get(campaign_id=campaign_id)
@@ -198,7 +179,6 @@ def bench_new(request):
 
 
 @workbench_view
-@not_found_as_404
 def bench_detail(request, campaign_id):
     report = selectors.campaign_report(actor=request.user, campaign_id=campaign_id)
     campaign = report["campaign"]
@@ -222,7 +202,6 @@ def bench_detail(request, campaign_id):
 
 
 @workbench_view
-@not_found_as_404
 def bench_export(request, campaign_id):
     report = selectors.campaign_report(actor=request.user, campaign_id=campaign_id)
     return xlsx_response(request.user, report)

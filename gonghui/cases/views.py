@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.errors import DomainError
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.models import Org
 
@@ -20,17 +20,11 @@ from .models import Attachment, Case
 
 
 def _staff_case(request, case_id) -> Case:
-    try:
-        return selectors.case_get_for_staff(actor=request.user, case_id=case_id)
-    except NotFound:
-        raise Http404 from None
+    return selectors.case_get_for_staff(actor=request.user, case_id=case_id)
 
 
 def _worker_case(request, case_id) -> Case:
-    try:
-        return selectors.case_get_for_worker(actor=request.user, case_id=case_id)
-    except NotFound:
-        raise Http404 from None
+    return selectors.case_get_for_worker(actor=request.user, case_id=case_id)
 
 
 # --- shared form handling ------------------------------------------------------------------

@@ -1,13 +1,12 @@
 import datetime as dt
 import json
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -53,19 +52,6 @@ def _qr_svg(text: str) -> str:
     import segno
 
     return segno.make(text, error="m").svg_inline(scale=5, border=2, dark="#1f2430")
-
-
-def worker_view(view):
-    """Worker pages: an application or card that is not the worker's own is simply not found."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-
-    return wrapper
 
 
 # --- worker face ----------------------------------------------------------------------------------
@@ -138,7 +124,6 @@ def join(request):
     return render(request, "members/join.html", context)
 
 
-@worker_view
 @login_required
 @require_http_methods(["GET", "POST"])
 def enrollment_status(request, enrollment_id):
