@@ -111,6 +111,9 @@ def on_unexpected(request, exc):
 
 
 api.add_router("", core_router)
+# Django tries URL patterns in order and the grab is the one path hit 50,000 times in a minute:
+# resolving it among the first patterns instead of after ~90 others saves every request of a rush.
+api.add_router("/campaigns", campaigns_router)
 api.add_router("/auth", auth_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/members", members_router)
@@ -119,4 +122,3 @@ api.add_router("/stations", stations_router)
 api.add_router("/cases", cases_router)
 api.add_router("/enrollments", enrollments_router)
 api.add_router("/cards", cards_router)
-api.add_router("/campaigns", campaigns_router)

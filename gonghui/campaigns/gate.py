@@ -1,13 +1,14 @@
-"""The surge gate in front of the database: rate limits and the "sold out" flag.
+"""The surge gate in front of the database: rate limits, the "sold out" flag and the cached grab target.
 
-Both live in the Django cache (Redis when REDIS_URL is set, so every app server shares them). Neither
-decides a sale: the flag only lets a sold-out offer answer 已抢完 without a database round trip, and a
-stale or missing flag just sends the request on to the conditional UPDATE, which is always right."""
+All live in the Django cache (Redis when REDIS_URL is set, so every app server shares them). None decides
+a sale: the flag only lets a sold-out offer answer 已抢完 without a database round trip, and a stale or
+missing flag just sends the request on to the conditional UPDATE, which is always right."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 
 # A flag may outlive a returned place by at most this long (a cancel clears it, but a grab that saw
 # the offer empty just before the cancel committed may set it again afterwards).
@@ -35,6 +36,26 @@ def held_key(offer_id: int, user_id: int) -> str:
     return _key("held", offer_id, user_id)
 
 
+def target_key(campaign_id: int, offer_id: int) -> str:
+    return f"campaigns:target:{campaign_id}:{offer_id}"
+
+
+def forget_targets(campaign_id: int, offer_ids=None) -> None:
+    """Drop the cached grab targets of these offers (all the campaign's offers when None)."""
+    if offer_ids is None:
+        from .models import Offer
+
+        offer_ids = list(Offer.objects.filter(campaign_id=campaign_id).values_list("pk", flat=True))
+    if offer_ids:
+        cache.delete_many([target_key(campaign_id, o) for o in offer_ids])
+
+
+def forget_targets_after_commit(campaign_id: int, offer_ids=None) -> None:
+    # Now and again after commit: a grab in between could read the old row and cache it again.
+    forget_targets(campaign_id, offer_ids)
+    transaction.on_commit(lambda: forget_targets(campaign_id, offer_ids))
+
+
 def limits() -> tuple[tuple[int, int], tuple[int, int]]:
     """((member requests, seconds), (IP requests, seconds)). The IP limit is generous on purpose:
     riders behind one carrier-grade NAT address share it."""
@@ -43,22 +64,36 @@ def limits() -> tuple[tuple[int, int], tuple[int, int]]:
     return tuple(member), tuple(ip)
 
 
+# Both counters and both flags in one command: in a rush every request passes here, and one EVALSHA
+# costs the app server far less to encode and parse than a six-command pipeline. A counter's window
+# starts at its first hit (INCR then EXPIRE, atomic inside the script).
+_HIT_SCRIPT = """
+local m = redis.call('INCR', KEYS[1])
+if m == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+local ip = redis.call('INCR', KEYS[2])
+if ip == 1 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
+return {m, ip, redis.call('EXISTS', KEYS[3]), redis.call('EXISTS', KEYS[4])}
+"""
+_hit_script = None
+
+
+def _run_hit_script(redis, keys: list[str], args: list[int]):
+    global _hit_script
+    if _hit_script is None:
+        _hit_script = redis.register_script(_HIT_SCRIPT)
+    return _hit_script(keys=keys, args=args, client=redis)
+
+
 def hit(user_id: int, ip: str | None, campaign_id: int, offer_id: int) -> tuple[bool, int, bool]:
     """Count one grab attempt. Returns (allowed, retry_after_seconds, offer_known_sold_out_and_not_held).
 
-    With Redis this is one pipelined round trip for both counters and both flags."""
+    With Redis this is one round trip for both counters and both flags."""
     (m_max, m_win), (ip_max, ip_win) = limits()
     m_key, ip_key = _key("rl:m", user_id), _key("rl:ip", ip or "-")
     redis = _redis()
     if redis is not None:
-        pipe = redis.pipeline(transaction=False)
-        pipe.set(m_key, 0, ex=m_win, nx=True)
-        pipe.incr(m_key)
-        pipe.set(ip_key, 0, ex=ip_win, nx=True)
-        pipe.incr(ip_key)
-        pipe.exists(sold_out_key(campaign_id, offer_id))
-        pipe.exists(held_key(offer_id, user_id))
-        _, m_count, _, ip_count, sold_out, held = pipe.execute()
+        keys = [m_key, ip_key, sold_out_key(campaign_id, offer_id), held_key(offer_id, user_id)]
+        m_count, ip_count, sold_out, held = _run_hit_script(redis, keys, [m_win, ip_win])
     else:
         counts = []
         for key, window in ((m_key, m_win), (ip_key, ip_win)):

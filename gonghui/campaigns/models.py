@@ -153,10 +153,14 @@ class Ticket(models.Model):
         LOTTERY = "lottery", "中签"
         WAITLIST = "waitlist", "候补递补"
 
+    # Every index is written by every sale of a rush: campaign and member are led by the composite index
+    # and the unique constraints below, and the code needs no LIKE index (the unique=True kind adds one).
     offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="tickets")
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="tickets")
-    member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="tickets")
-    code = models.CharField("券码", max_length=16, unique=True)
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="tickets", db_index=False)
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="tickets", db_index=False
+    )
+    code = models.CharField("券码", max_length=16)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.ACTIVE)
     source = models.CharField("来源", max_length=16, choices=Source.choices, default=Source.GRAB)
     idempotency_key = models.CharField(max_length=64, null=True, blank=True)
@@ -172,6 +176,7 @@ class Ticket(models.Model):
         verbose_name = verbose_name_plural = "券/席位"
         ordering = ["-created_at", "-id"]
         constraints = [
+            models.UniqueConstraint(fields=["code"], name="ticket_code_unique"),
             models.UniqueConstraint(fields=["member", "offer"], name="ticket_one_per_member_offer"),
             models.UniqueConstraint(
                 fields=["member", "idempotency_key"],

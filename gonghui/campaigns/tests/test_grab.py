@@ -220,3 +220,51 @@ def test_anonymous_grab_is_401(personas, make_campaign, api):
     assert response.status_code in (401, 403)  # no token, no session: refused before any work
     assert api().get("campaigns/tickets").status_code == 401
     assert Ticket.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_colliding_ticket_code_is_redrawn_not_a_500(personas, make_campaign, verified, api, monkeypatch):
+    campaign = make_campaign(offers=[{"name": "古筝初级班", "capacity": 5}])
+    first = member_user(personas.tree.grassroots)
+    taken = grab(api, first, campaign).json()["ticket"]["code"]
+    codes = iter([taken, "ABCDEFGH23"])
+    monkeypatch.setattr(services, "new_ticket_code", lambda: next(codes))
+    response = grab(api, verified, campaign)
+    assert response.status_code == 201, response.content
+    assert response.json()["ticket"]["code"] == "ABCDEFGH23"
+    assert campaign.offers.get().remaining == 3
+    assert Ticket.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_changed_campaign_is_seen_by_the_next_grab(personas, make_campaign, verified, api):
+    campaign = make_campaign()
+    unverified = member_user(personas.tree.grassroots, verified=False)
+    # The refused grab has put the offer and its campaign in the cache.
+    assert grab(api, unverified, campaign).json()["code"] == "not_eligible"
+    campaign.closes_at = timezone.now() - dt.timedelta(minutes=1)
+    campaign.save()
+    response = grab(api, verified, campaign)
+    assert response.status_code == 409 and response.json()["code"] == "closed"
+    assert Ticket.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_withdrawn_campaign_is_gone_for_the_next_grab(personas, make_campaign, verified, api):
+    campaign = make_campaign()
+    unverified = member_user(personas.tree.grassroots, verified=False)
+    assert grab(api, unverified, campaign).json()["code"] == "not_eligible"
+    services.campaign_withdraw(actor=personas.county_staffer, campaign=campaign)
+    assert grab(api, verified, campaign).status_code == 404
+    assert Ticket.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_cached_offer_never_answers_with_a_stale_count(personas, make_campaign, verified, api):
+    campaign = make_campaign(offers=[{"name": "体检券", "capacity": 1, "valid_until": dt.date(2030, 1, 1)}])
+    offer = campaign.offers.get()
+    assert grab(api, verified, campaign).status_code == 201  # cached while one place was left
+    late = member_user(personas.tree.grassroots)
+    # The waiting list opens only when nothing is left: it must read 0, not the cached 1.
+    entry = services.waitlist_join(actor=late, campaign_id=campaign.pk, offer_id=offer.pk)
+    assert services.waitlist_position(entry) == 1
