@@ -35,16 +35,32 @@ def audit_record(
     detail: dict | None = None,
     ip: str | None = None,
 ) -> AuditEvent:
+    event = audit_event(actor=actor, action=action, obj=obj, org=org, result=result, detail=detail, ip=ip)
+    event.save()
+    return event
+
+
+def audit_event(
+    *,
+    actor,
+    action: str,
+    obj=None,
+    org=None,
+    result: str = AuditEvent.Result.OK,
+    detail: dict | None = None,
+    ip: str | None = None,
+) -> AuditEvent:
+    """The event audit_record would write, unsaved: for a caller that writes it in its own statement."""
     if org is None and obj is not None:
         org = getattr(obj, "org", None) if not _is_org(obj) else obj
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=_actor_label(actor),
         org=org,
         org_path=getattr(org, "path", "") or "",
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
         result=result,
         ip=ip or current_ip.get(),
         detail=scrub(detail or {}),

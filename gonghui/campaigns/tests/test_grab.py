@@ -268,3 +268,23 @@ def test_the_cached_offer_never_answers_with_a_stale_count(personas, make_campai
     # The waiting list opens only when nothing is left: it must read 0, not the cached 1.
     entry = services.waitlist_join(actor=late, campaign_id=campaign.pk, offer_id=offer.pk)
     assert services.waitlist_position(entry) == 1
+
+
+@pytest.mark.django_db
+def test_a_sale_leaves_the_ticket_and_its_audit_row(personas, make_campaign, verified, api):
+    # On PostgreSQL the sale is one hand-assembled statement, elsewhere ORM saves: both must leave the same.
+    campaign = make_campaign()
+    response = grab(api, verified, campaign, **{"Idempotency-Key": "tap-1", "X-Forwarded-For": "10.2.3.4"})
+    assert response.status_code == 201
+    ticket = Ticket.objects.get()
+    assert response.json()["ticket"]["id"] == ticket.pk
+    assert (ticket.member.user, ticket.offer, ticket.campaign) == (verified, campaign.offers.get(), campaign)
+    assert ticket.status == Ticket.Status.ACTIVE and ticket.source == Ticket.Source.GRAB
+    assert ticket.idempotency_key == "tap-1" and ticket.redeemed_place == ""
+    event = AuditEvent.objects.get(action="ticket.grab")
+    assert (event.object_type, event.object_id) == ("campaigns.ticket", str(ticket.pk))
+    assert event.actor == verified and event.actor_label == f"{verified.name}（{verified.phone_masked}）"
+    assert (event.org, event.org_path) == (campaign.org, campaign.org.path)
+    assert event.detail == {"campaign": campaign.pk, "offer": ticket.offer_id}
+    assert event.result == "ok" and event.created_at is not None
+    assert campaign.offers.get().remaining == 2
