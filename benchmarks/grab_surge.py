@@ -52,8 +52,8 @@ def parse_args():
     p.add_argument(
         "--cold-tokens",
         action="store_true",
-        help="start the rush with an empty token cache (by default every token is in it, as after the "
-        "countdown page's polling)",
+        help="start the rush with an empty token cache: Redis restarted, or every worker's first call "
+        "of the hour is the grab (by default each token is in it, as sign-in leaves it)",
     )
     return p.parse_args()
 
@@ -346,13 +346,13 @@ def main() -> None:
 
         from gonghui.accounts.models import ApiToken
 
-        # The phones have been showing the countdown page: their tokens were used within the minute.
+        # The phones signed in a few minutes ago and have been showing the countdown since.
         ApiToken.objects.update(last_used_at=timezone.now())
         if not args.cold_tokens:
             from gonghui.accounts.services import api_tokens_warm
 
-            # ...and so their token → user entries are in the shared cache, as the polling left them.
-            log("令牌缓存预热（倒计时页面轮询留下的状态）")
+            # The tokens were bulk-created above; api_token_issue would have put each in the cache.
+            log("令牌写入缓存（与登录签发 api_token_issue 留下的状态相同）")
             ids = list(ApiToken.objects.order_by("id").values_list("id", flat=True))
             for start in range(0, len(ids), 5_000):
                 api_tokens_warm(ApiToken.objects.filter(id__in=ids[start : start + 5_000]))

@@ -108,3 +108,15 @@ def test_warming_in_bulk_skips_expired_tokens_and_inactive_users(db):
         assert api_token_user(live) is not None
     assert len(queries) == 0
     assert api_token_user(gone) is None
+
+
+def test_a_token_is_in_the_cache_from_sign_in(db, django_capture_on_commit_callbacks):
+    user = make_user(phone=PHONE, name="李师傅")
+    with django_capture_on_commit_callbacks(execute=True):
+        raw = api_token_issue(user=user)
+    # The very first call after signing in (the grab, in a rush) asks nothing of the database.
+    with CaptureQueriesContext(connection) as queries:
+        assert api_token_user(raw) == user
+    assert len(queries) == 0
+    # Caching a copy left the caller's user whole.
+    assert "phone" in user.__dict__ and user.phone == "+86" + PHONE
