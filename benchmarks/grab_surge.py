@@ -37,7 +37,14 @@ sys.path.insert(0, str(ROOT))
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--members", type=int, default=50_000)
-    p.add_argument("--coupons", type=int, default=5_000)
+    p.add_argument("--coupons", type=int, default=5_000, help="places in all (split evenly over --offers)")
+    p.add_argument(
+        "--offers",
+        type=int,
+        default=1,
+        help="offers in the campaign; more than 1 is the 宝鸡 case: many course classes, one seat per member "
+        "across all of them (member n grabs class n mod offers)",
+    )
     p.add_argument("--concurrency", type=int, default=200)
     p.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     p.add_argument("--threads", type=int, default=1, help="threads per worker (>1 uses the gthread worker)")
@@ -162,24 +169,27 @@ def seed(args) -> tuple[int, int, list[str]]:
     city = Org.objects.get(name="宁波市总工会")
     staff = Staff.objects.filter(org=city).select_related("user").first().user
     now = timezone.now()
+    if args.offers == 1:
+        kind, title = "coupon", "宁波职工电影券（压测）"
+        offers = [{"name": "电影券", "capacity": args.coupons, "face_value": "40.00"}]
+    else:
+        kind, title = "course", f"宝鸡市工人文化宫 {args.offers} 门公益课程（压测）"
+        per, extra = divmod(args.coupons, args.offers)
+        offers = [{"name": f"第{k + 1}班", "capacity": per + (k < extra)} for k in range(args.offers)]
+    for offer in offers:
+        offer["valid_until"] = (now + dt.timedelta(days=60)).date()
     campaign = services.campaign_create(
         actor=staff,
         org=city,
-        title="宁波职工电影券（压测）",
-        kind="coupon",
+        title=title,
+        kind=kind,
         mode="fcfs",
         opens_at=now - dt.timedelta(seconds=1),
         closes_at=now + dt.timedelta(days=1),
-        offers=[
-            {
-                "name": "电影券",
-                "capacity": args.coupons,
-                "face_value": "40.00",
-                "valid_until": (now + dt.timedelta(days=60)).date(),
-            }
-        ],
+        per_member_limit=1,
+        offers=offers,
     )
-    offer = campaign.offers.get()
+    offer_ids = list(campaign.offers.order_by("id").values_list("id", flat=True))
     ApiToken.objects.all().delete()
     raw_tokens = []
     user_ids = list(Member.objects.order_by("id").values_list("user_id", flat=True)[: args.members])
@@ -199,7 +209,7 @@ def seed(args) -> tuple[int, int, list[str]]:
     ApiToken.objects.bulk_create(tokens, batch_size=5_000)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return campaign.pk, offer.pk, raw_tokens
+    return campaign.pk, offer_ids, raw_tokens
 
 
 def flush_redis(url: str) -> None:
@@ -259,7 +269,7 @@ def stop_server(proc) -> None:
 # --- load ------------------------------------------------------------------------------------
 
 
-async def fire(url: str, method: str, headers_for, total: int, concurrency: int) -> dict:
+async def fire(url_for, method: str, headers_for, total: int, concurrency: int) -> dict:
     import aiohttp
 
     counter = itertools.count()
@@ -274,7 +284,7 @@ async def fire(url: str, method: str, headers_for, total: int, concurrency: int)
             while (i := next(counter)) < total:
                 t0 = time.perf_counter()
                 try:
-                    async with session.request(method, url, headers=headers_for(i)) as resp:
+                    async with session.request(method, url_for(i), headers=headers_for(i)) as resp:
                         await resp.read()
                         code = resp.status
                 except (TimeoutError, aiohttp.ClientError, OSError):
@@ -330,16 +340,17 @@ def main() -> None:
         [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=server_env(args), check=True
     )
     log(f"创建 {args.members} 名会员、令牌和 {args.coupons} 张券的活动")
-    campaign_id, offer_id, tokens = seed(args)
+    campaign_id, offer_ids, tokens = seed(args)
     flush_redis(args.redis)
     log(f"启动 gunicorn：{args.workers} 个进程 × {args.threads} 线程，端口 {args.port}")
     proc = start_server(args)
     try:
         base = f"http://127.0.0.1:{args.port}"
-        asyncio.run(fire(f"{base}/api/v1/health", "GET", lambda i: None, 500, 50))  # warm every worker
+        health = f"{base}/api/v1/health"
+        asyncio.run(fire(lambda i: health, "GET", lambda i: None, 500, 50))  # warm every worker
         log(f"天花板：/api/v1/health × {args.health_requests}，并发 {args.concurrency}")
         ceiling = asyncio.run(
-            fire(f"{base}/api/v1/health", "GET", lambda i: None, args.health_requests, args.concurrency)
+            fire(lambda i: health, "GET", lambda i: None, args.health_requests, args.concurrency)
         )
         from django.db import connection
         from django.utils import timezone
@@ -367,9 +378,10 @@ def main() -> None:
             }
 
         log(f"开抢：{len(tokens)} 个请求，并发 {args.concurrency}")
+        urls = [f"{base}/api/v1/campaigns/{campaign_id}/offers/{o}/grab" for o in offer_ids]
         grab = asyncio.run(
             fire(
-                f"{base}/api/v1/campaigns/{campaign_id}/offers/{offer_id}/grab",
+                lambda i: urls[i % len(urls)],
                 "POST",
                 grab_headers,
                 len(tokens),
@@ -383,17 +395,15 @@ def main() -> None:
 
     from gonghui.campaigns.models import Offer, Ticket
 
-    issued = Ticket.objects.filter(offer_id=offer_id).count()
-    duplicates = (
-        Ticket.objects.filter(offer_id=offer_id)
-        .values("member_id")
-        .annotate(n=Count("id"))
-        .filter(n__gt=1)
-        .count()
-    )
-    remaining = Offer.objects.get(pk=offer_id).remaining
+    # Per member across the whole campaign: with one offer the same as per (member, offer); with many
+    # classes it also checks the one-seat-per-member limit.
+    tickets = Ticket.objects.filter(campaign_id=campaign_id)
+    issued = tickets.count()
+    duplicates = tickets.values("member_id").annotate(n=Count("id")).filter(n__gt=1).count()
+    remaining = sum(Offer.objects.filter(campaign_id=campaign_id).values_list("remaining", flat=True))
     show(f"ceiling: GET /api/v1/health ({args.health_requests} requests)", ceiling)
-    show(f"grab: POST /api/v1/campaigns/{campaign_id}/offers/{offer_id}/grab ({len(tokens)} members)", grab)
+    where = f"offers/{offer_ids[0]}" if len(offer_ids) == 1 else f"{len(offer_ids)} offers"
+    show(f"grab: POST /api/v1/campaigns/{campaign_id}/{where}/grab ({len(tokens)} members)", grab)
     ratio = grab["rps"] / ceiling["rps"]
     print("\n== result")
     print(

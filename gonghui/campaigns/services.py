@@ -12,7 +12,6 @@ import secrets
 from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
@@ -339,30 +338,24 @@ def offer_grab(
     if campaign.is_lottery:
         return _enter(campaign=campaign, offer=offer, member=member, actor=actor)
 
-    limited = campaign.per_member_limit < campaign.offer_count
-    if limited:
-        # The limit check below would answer 已达上限 to a repeat; a repeat must get its own ticket back.
-        existing = _existing_ticket(member, offer, idempotency_key)
-        if existing is not None:
-            return existing
-    # Otherwise a repeat is told apart by the unique constraints on the INSERT below (it fails before the
-    # decrement, so nothing is sold): first taps, nearly every request in a rush, skip a lookup.
-    if connection.vendor == "postgresql" and not limited:
-        sell = _sell_in_one_statement
-    else:
-        sell = partial(_sell, limited=limited)
+    # A per-member limit across several offers needs this member's own grabs serialised. A repeat is told
+    # apart by the unique constraint on the ticket INSERT (nothing is sold) or, once the limit is reached,
+    # by the lookup below: first taps, nearly every request in a rush, skip a lookup.
+    limit = campaign.per_member_limit if campaign.per_member_limit < campaign.offer_count else None
+    sell = _sell_in_one_statement if connection.vendor == "postgresql" else _sell
     for attempt in range(3):
         try:
-            ticket = sell(actor, member, offer, idempotency_key, now)
-        except _SoldOut:
-            gate.mark_sold_out(campaign.pk, offer.pk)
-            # The one-statement sale stops at the empty offer before its INSERT could meet a repeat's
-            # unique constraint: a holder tapping again must still hear 你已领取.
+            ticket = sell(actor, member, offer, idempotency_key, now, limit=limit)
+        except (_SoldOut, _LimitReached) as refusal:
+            if isinstance(refusal, _SoldOut):
+                gate.mark_sold_out(campaign.pk, offer.pk)
+            # Either refusal comes before the INSERT could meet a repeat's unique constraint: a holder
+            # tapping again must still hear 你已领取.
             existing = _existing_ticket(member, offer, idempotency_key)
             if existing is not None:
                 return existing
-            raise _refuse_sold_out() from None
-        except _LimitReached:
+            if isinstance(refusal, _SoldOut):
+                raise _refuse_sold_out() from None
             raise GrabRefused(
                 f"本活动每人限领 {campaign.per_member_limit} 个，你已达上限", code="limit_reached", status=409
             ) from None
@@ -378,11 +371,29 @@ def offer_grab(
         return GrabOutcome("won", "抢到了", ticket=ticket)
 
 
-def _sell_in_one_statement(actor, member: Member, offer: Offer, idempotency_key, now) -> Ticket:
-    """PostgreSQL: the same sale as _sell — decrement, ticket, audit row — as one statement, so one round
-    trip instead of five, and the offer row's lock is held only while the server runs it, never while a
-    busy app server gets round to sending the next statement or COMMIT. Outside a transaction the
-    statement is its own; inside one it gets a savepoint, so a refused INSERT leaves the caller's intact."""
+def _lock_member(member: Member) -> None:
+    # Serialise this member's own grabs in a limited campaign; other members never wait on it. The count of
+    # held tickets must be a later statement than this lock, so that it sees what a grab it waited for sold.
+    list(Member.objects.select_for_update().filter(pk=member.pk).values_list("pk", flat=True))
+
+
+def _sell_in_one_statement(
+    actor, member: Member, offer: Offer, idempotency_key, now, *, limit=None
+) -> Ticket:
+    """PostgreSQL: the same sale as _sell — limit check, decrement, ticket, audit row — as one statement, so
+    one round trip instead of five or more, and the offer row's lock is held only while the server runs
+    it, never while a busy app server gets round to sending the next statement or COMMIT. Without a limit
+    the statement is its own transaction (a savepoint inside a caller's, so a refused INSERT leaves that
+    intact); with one it follows the member lock in a short transaction."""
+    if limit is None:
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+            return _sale_statement(actor, member, offer, idempotency_key, now, limit=None)
+    with transaction.atomic():
+        _lock_member(member)
+        return _sale_statement(actor, member, offer, idempotency_key, now, limit=limit)
+
+
+def _sale_statement(actor, member: Member, offer: Offer, idempotency_key, now, *, limit) -> Ticket:
     campaign = offer.campaign
     ticket = Ticket(
         offer=offer,
@@ -402,39 +413,51 @@ def _sell_in_one_statement(actor, member: Member, offer: Offer, idempotency_key,
     t_columns, t_values, t_params = insert_row(ticket)
     a_columns, a_values, a_params = insert_row(event, exclude=("object_id",))
     qn = connection.ops.quote_name
+    col = {f: qn(Ticket._meta.get_field(f).column) for f in ("campaign", "member", "status")}
     remaining, offer_id = qn(Offer._meta.get_field("remaining").column), qn(Offer._meta.pk.column)
     ticket_id, object_id = qn(Ticket._meta.pk.column), qn(AuditEvent._meta.get_field("object_id").column)
+    ticket_table = qn(Ticket._meta.db_table)
+    if limit is None:
+        held, under_limit, params = "", "", [offer.pk]
+    else:
+        held = f"""held AS (
+            SELECT count(*) AS n FROM {ticket_table}
+            WHERE {col["campaign"]} = %s AND {col["member"]} = %s AND {col["status"]} <> %s
+        ),"""
+        under_limit = "AND (SELECT n FROM held) < %s"
+        params = [campaign.pk, member.pk, Ticket.Status.CANCELLED, offer.pk, limit]
     sql = f"""
-        WITH sold AS (
+        WITH {held} sold AS (
             UPDATE {qn(Offer._meta.db_table)} SET {remaining} = {remaining} - 1
-            WHERE {offer_id} = %s AND {remaining} > 0 RETURNING {offer_id}
+            WHERE {offer_id} = %s AND {remaining} > 0 {under_limit} RETURNING {offer_id}
         ), ticket AS (
-            INSERT INTO {qn(Ticket._meta.db_table)} ({", ".join(t_columns)})
+            INSERT INTO {ticket_table} ({", ".join(t_columns)})
             SELECT {", ".join(t_values)} FROM sold RETURNING {ticket_id}
+        ), audit AS (
+            INSERT INTO {qn(AuditEvent._meta.db_table)} ({", ".join(a_columns)}, {object_id})
+            SELECT {", ".join(a_values)}, ticket.{ticket_id}::text FROM ticket
+            RETURNING {object_id}
         )
-        INSERT INTO {qn(AuditEvent._meta.db_table)} ({", ".join(a_columns)}, {object_id})
-        SELECT {", ".join(a_values)}, ticket.{ticket_id}::text FROM ticket
-        RETURNING {object_id}
+        SELECT (SELECT {object_id} FROM audit), {"(SELECT n FROM held)" if limit else "0"}
     """
-    with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
-        cursor.execute(sql, [offer.pk, *t_params, *a_params])
-        row = cursor.fetchone()
-    if row is None:
-        raise _SoldOut
-    ticket.pk = int(row[0])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *t_params, *a_params])
+        sold_ticket, held_before = cursor.fetchone()
+    if sold_ticket is None:
+        raise _LimitReached if limit is not None and held_before >= limit else _SoldOut
+    ticket.pk = int(sold_ticket)
     ticket._state.adding, ticket._state.db = False, connection.alias
     transaction.on_commit(lambda: gate.mark_held(offer.pk, actor.pk))
     return ticket
 
 
 @transaction.atomic
-def _sell(actor, member: Member, offer: Offer, idempotency_key: str | None, now, *, limited: bool) -> Ticket:
+def _sell(actor, member: Member, offer: Offer, idempotency_key: str | None, now, *, limit=None) -> Ticket:
     campaign = offer.campaign
-    if limited:
-        # Serialise this member's own grabs in this campaign; other members never wait on it.
-        list(Member.objects.select_for_update().filter(pk=member.pk).values_list("pk", flat=True))
+    if limit is not None:
+        _lock_member(member)
         held = Ticket.objects.filter(campaign=campaign, member=member).exclude(status=Ticket.Status.CANCELLED)
-        if held.count() >= campaign.per_member_limit:
+        if held.count() >= limit:
             raise _LimitReached
     ticket = Ticket.objects.create(
         offer=offer,
