@@ -46,7 +46,8 @@ def parse_args():
         "across all of them (member n grabs class n mod offers)",
     )
     p.add_argument("--concurrency", type=int, default=200)
-    p.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    p.add_argument("--server", choices=("gunicorn", "granian"), default="gunicorn")
+    p.add_argument("--workers", type=int, default=4, help="worker processes")
     p.add_argument("--threads", type=int, default=1, help="threads per worker (>1 uses the gthread worker)")
     p.add_argument("--port", type=int, default=8110)
     p.add_argument("--keep-alive", type=int, default=5, help="seconds (gthread worker only)")
@@ -219,6 +220,13 @@ def flush_redis(url: str) -> None:
 
 
 def start_server(args):
+    if args.server == "granian":
+        # Rust HTTP server, one blocking thread per process (like a sync worker), keep-alive on.
+        cmd = [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1"]
+        cmd += ["--port", str(args.port), "--workers", str(args.workers), "--blocking-threads", "1"]
+        cmd += ["--runtime-mode", "st", "--backlog", "4096", "--log-level", "warning"]
+        cmd += ["config.wsgi:application"]
+        return _started(subprocess.Popen(cmd, cwd=ROOT, env=server_env(args), start_new_session=True), args)
     cmd = [
         sys.executable,
         "-m",
@@ -244,7 +252,10 @@ def start_server(args):
             "--keep-alive",
             str(args.keep_alive),
         ]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=server_env(args), start_new_session=True)
+    return _started(subprocess.Popen(cmd, cwd=ROOT, env=server_env(args), start_new_session=True), args)
+
+
+def _started(proc, args):
     import urllib.request
 
     for _ in range(300):
@@ -255,7 +266,7 @@ def start_server(args):
         except OSError:
             time.sleep(0.2)
     proc.terminate()
-    raise SystemExit("gunicorn 未能启动")
+    raise SystemExit(f"{args.server} 未能启动")
 
 
 def stop_server(proc) -> None:
@@ -342,7 +353,7 @@ def main() -> None:
     log(f"创建 {args.members} 名会员、令牌和 {args.coupons} 张券的活动")
     campaign_id, offer_ids, tokens = seed(args)
     flush_redis(args.redis)
-    log(f"启动 gunicorn：{args.workers} 个进程 × {args.threads} 线程，端口 {args.port}")
+    log(f"启动 {args.server}：{args.workers} 个进程 × {args.threads} 线程，端口 {args.port}")
     proc = start_server(args)
     try:
         base = f"http://127.0.0.1:{args.port}"
