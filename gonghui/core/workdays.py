@@ -73,14 +73,18 @@ def add_working_days(start: dt.date | dt.datetime, days: int) -> dt.date:
 
 
 def working_days_between(
-    start: dt.date, end: dt.date, pauses: Iterable[tuple[dt.date, dt.date | None]] = ()
+    start: dt.date,
+    end: dt.date,
+    pauses: Iterable[tuple[dt.date, dt.date | None]] = (),
+    calendar: WorkCalendar | None = None,
 ) -> int:
     """Working days in (start, end], not counting days inside any pause (pause_start, pause_end].
 
-    A pause that has not ended (end None) stops the clock from its first day onwards."""
+    A pause that has not ended (end None) stops the clock from its first day onwards. Pass a calendar
+    covering the dates to count many intervals with one query."""
     if end <= start:
         return 0
-    calendar = WorkCalendar(start, end)
+    calendar = calendar or WorkCalendar(start, end)
     windows = [(a, b or end) for a, b in pauses]
     count = 0
     day = start + ONE_DAY

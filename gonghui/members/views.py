@@ -365,7 +365,7 @@ def enrollment_list(request):
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     limit = services.overdue_limit()
     today = timezone.localdate()
-    rows = [(e, services.enrollment_age(e, today)) for e in page]
+    rows = list(zip(page, services.enrollment_ages(page, today), strict=True))
     return render(
         request,
         "members/enrollments.html",

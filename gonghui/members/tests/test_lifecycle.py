@@ -153,10 +153,18 @@ def test_overdue_applications_flagged_once_and_parent_told(personas):
     assert Notification.objects.filter(user=county_admin, title="下级工会入会申请超时未办").count() == 1
 
 
-def test_working_days_skip_weekends():
-    friday = dt.date(2026, 11, 6)
-    assert services.working_days_between(friday, dt.date(2026, 11, 9)) == 1
-    assert services.working_days_between(friday, dt.date(2026, 11, 20)) == 10
+def test_the_limit_counts_working_days_of_the_holiday_calendar(personas):
+    enrollment = submit(make_user(), employer_name="柳林县预石运输有限责任公司")
+    # Arrived Wednesday 2026-09-30. 国庆 1–7 October is off, Saturday 10 October is a 调休 working day:
+    # by Monday 12 October it has waited 4 working days (8, 9, 10, 12), not the 8 weekdays since.
+    arrived = timezone.make_aware(dt.datetime(2026, 9, 30, 16, 0))
+    Enrollment.objects.filter(pk=enrollment.pk).update(arrived_at=arrived)
+    enrollment.refresh_from_db()
+    assert services.enrollment_age(enrollment, dt.date(2026, 10, 12)) == 4
+    # Friday 6 November to Friday 20 November: two ordinary weeks.
+    enrollment.arrived_at = timezone.make_aware(dt.datetime(2026, 11, 6, 9, 0))
+    assert services.enrollment_age(enrollment, dt.date(2026, 11, 9)) == 1
+    assert services.enrollment_age(enrollment, dt.date(2026, 11, 20)) == 10
 
 
 def test_limit_is_configurable(personas, settings):

@@ -138,8 +138,9 @@ class Command(BaseCommand):
                 )
             )
         if len(made) >= 3 and approver:
-            # One that has waited 20 working days: the parent union gets the overdue reminder.
-            Enrollment.objects.filter(pk=made[2].pk).update(arrived_at=timezone.now() - dt.timedelta(days=28))
+            # One that has waited five weeks (over 15 working days even across 春节 or 国庆): the parent union
+            # gets the overdue reminder.
+            Enrollment.objects.filter(pk=made[2].pk).update(arrived_at=timezone.now() - dt.timedelta(days=35))
             services.enrollment_request_info(
                 actor=approver, enrollment=made[1], message="请补充与预石运输的车辆挂靠协议照片"
             )
