@@ -2,6 +2,7 @@ import datetime as dt
 
 from ninja import Field, Router, Schema
 
+from gonghui.core.errors import DomainError
 from gonghui.core.pagination import window
 
 from . import selectors, services
@@ -35,7 +36,24 @@ class RevealOut(Schema):
     value: str
 
 
-@router.get("", response=list[MemberOut], summary="会员查询（管辖范围内）")
+class MemberSearchIn(Schema):
+    q: str = Field("", description="身份证号、手机号、会员编号或姓名开头")
+    status: str = ""
+    occupation: str = ""
+    employment_form: str = ""
+    org_id: int | None = None
+    joined_from: dt.date | None = None
+    joined_to: dt.date | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+@router.get(
+    "",
+    response=list[MemberOut],
+    summary="会员查询（管辖范围内）",
+    description="q 可为会员编号或姓名开头；按身份证号、手机号查询请用 POST /members/search（号码不进网址和访问日志）。",
+)
 def member_list(
     request,
     q: str = "",
@@ -48,22 +66,49 @@ def member_list(
     limit: int = 50,
     offset: int = 0,
 ):
-    org_path = ""
-    if org_id is not None:
-        from gonghui.orgs.selectors import org_get
-
-        org_path = org_get(actor=request.user, org_id=org_id).path
-    qs = selectors.member_search(
-        actor=request.user,
+    if selectors.is_personal_number(q):
+        raise DomainError(
+            "身份证号、手机号不能放在网址里（会留在访问日志中），请改用 POST /api/v1/members/search 查询",
+            code="personal_number_in_url",
+            field="q",
+            status=422,
+        )
+    filters = MemberSearchIn(
         q=q,
         status=status,
         occupation=occupation,
         employment_form=employment_form,
-        org_path=org_path,
+        org_id=org_id,
         joined_from=joined_from,
         joined_to=joined_to,
+        limit=limit,
+        offset=offset,
     )
-    return window(qs, limit=limit, offset=offset, maximum=200)
+    return _search(request, filters)
+
+
+@router.post("/search", response=list[MemberOut], summary="会员查询（可按身份证号、手机号，管辖范围内）")
+def member_search(request, payload: MemberSearchIn):
+    return _search(request, payload)
+
+
+def _search(request, filters: MemberSearchIn):
+    org_path = ""
+    if filters.org_id is not None:
+        from gonghui.orgs.selectors import org_get
+
+        org_path = org_get(actor=request.user, org_id=filters.org_id).path
+    qs = selectors.member_search(
+        actor=request.user,
+        q=filters.q,
+        status=filters.status,
+        occupation=filters.occupation,
+        employment_form=filters.employment_form,
+        org_path=org_path,
+        joined_from=filters.joined_from,
+        joined_to=filters.joined_to,
+    )
+    return window(qs, limit=filters.limit, offset=filters.offset, maximum=200)
 
 
 @router.get("/{member_id}", response=MemberOut, summary="会员详情（个人信息已脱敏）")

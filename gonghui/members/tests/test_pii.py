@@ -171,3 +171,21 @@ def test_reveal_grant_can_be_given_at_a_lower_level(personas, api):
     keeper = make_staff(personas.tree.grassroots, Staff.Role.HANDLER, can_reveal_pii=True)
     response = api(keeper).post(f"members/{personas.member.pk}/reveal", {"field": "phone", "reason": "回访"})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("number", ["id_number", "phone"])
+def test_api_search_by_full_number_is_a_post_and_a_get_is_refused(personas, api, number):
+    client = api(personas.county_staffer)
+    value = getattr(personas.member, number).removeprefix("+86")
+    found = client.post("members/search", {"q": value, "status": "active"})
+    assert found.status_code == 200
+    assert [m["member_no"] for m in found.json()] == [personas.member.member_no]
+    assert value not in found.content.decode()
+    # In a query string the number would sit in every proxy's access log: refused, with the way out.
+    refused = client.get("members", {"q": value})
+    assert refused.status_code == 422
+    body = refused.json()
+    assert body["field"] == "q" and "POST /api/v1/members/search" in body["message"]
+    # Names and member numbers are not personal numbers: those searches stay shareable GETs.
+    assert [m["id"] for m in client.get("members", {"q": "王建"}).json()] == [personas.member.pk]
+    assert client.post("members/search", {"org_id": personas.tree.sibling_grassroots.pk}).status_code == 404

@@ -107,8 +107,8 @@ def test_list_endpoints_stay_in_scope(personas, api):
     assert sibling.get("orgs", {"parent_id": t.county.pk}).status_code == 404
     members = sibling.get("members").json()
     assert [m["member_no"] for m in members] == [personas.sibling_member.member_no]
-    assert sibling.get("members", {"q": personas.member.id_number}).json() == []
-    assert sibling.get("members", {"q": personas.member.phone[3:]}).json() == []
+    assert sibling.post("members/search", {"q": personas.member.id_number}).json() == []
+    assert sibling.post("members/search", {"q": personas.member.phone[3:]}).json() == []
 
 
 def test_audit_api_is_for_auditors_of_the_subtree(personas, api):
