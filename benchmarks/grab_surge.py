@@ -221,6 +221,10 @@ def flush_redis(url: str) -> None:
 
 def start_server(args):
     if args.server == "granian":
+        import importlib.util
+
+        if importlib.util.find_spec("granian") is None:
+            raise SystemExit("未安装 granian：先运行 .venv/bin/pip install granian")
         # Rust HTTP server, one blocking thread per process (like a sync worker), keep-alive on.
         cmd = [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1"]
         cmd += ["--port", str(args.port), "--workers", str(args.workers), "--blocking-threads", "1"]
