@@ -326,6 +326,10 @@ GONGHUI_WORKBENCH_NAME = "工会工作台"
 SERVICE_ORDERS_TRAVEL_BUFFER_MINUTES = env_int("GONGHUI_SERVICE_TRAVEL_BUFFER_MINUTES", 60)
 SERVICE_ORDERS_SLOT_MINUTES = 30
 SERVICE_ORDERS_HORIZON_DAYS = 270
+# --- 会籍 (members) ----------------------------------------------------------------------------
+# 会籍管理办法: a member without dues or union activity for this many months is deemed to have withdrawn
+# (视为自动退会) — staff confirm each from the candidates list. 0 turns the list off.
+GONGHUI_LAPSE_MONTHS = env_int("GONGHUI_LAPSE_MONTHS", 6)
 # --- 诉求工单 (cases) ---------------------------------------------------------------------------
 # Time limits in working days (12351 practice: accept within 1; handle by difficulty).
 GONGHUI_CASES_ACCEPT_WORKDAYS = env_int("GONGHUI_CASES_ACCEPT_WORKDAYS", 1)

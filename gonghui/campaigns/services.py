@@ -24,6 +24,7 @@ from gonghui.core.models import AuditEvent
 from gonghui.core.notifications import notify
 from gonghui.core.rows import insert_row
 from gonghui.members.models import OCCUPATIONS, Member
+from gonghui.members.services import member_took_part
 from gonghui.orgs.models import Org, Staff
 from gonghui.orgs.scope import require_scope
 
@@ -799,6 +800,8 @@ def ticket_redeem(*, actor, code: str, place: str = "") -> Ticket:
         actor,
         place,
     )
+    # Attending the course or event, or using the coupon, is taking part in union activity.
+    member_took_part(ticket.member_id, today)
     audit_record(
         actor=actor,
         action="ticket.redeem",

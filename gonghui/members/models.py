@@ -95,6 +95,9 @@ class Member(models.Model):
             ("station", "驿站扫码"),
         ],
     )
+    # The last day the member took part in union activity (a course, event or coupon used): with the dues
+    # record, what the six-month lapse rule looks at.
+    last_active_on = models.DateField("最近参加工会活动", null=True, blank=True)
     # Optional: the monthly wage the 0.5% dues rate applies to (元).
     wage_base = models.DecimalField("月工资基数", max_digits=10, decimal_places=2, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Q, QuerySet
@@ -196,6 +197,35 @@ def dues_arrears(*, actor, org_path: str = "") -> QuerySet[Member]:
     return (
         qs.annotate(last_paid=Max("dues_payments__period"))
         .filter(Q(last_paid__isnull=True) | Q(last_paid__lt=last_month))
+        .select_related("org")
+        .order_by("last_paid", "joined_at", "id")
+    )
+
+
+def lapse_cutoff(today: dt.date | None = None) -> dt.date | None:
+    """First day of the earliest month a member must have paid in or taken part in to stay a member:
+    GONGHUI_LAPSE_MONTHS whole months back from this month (None when the rule is off)."""
+    months = settings.GONGHUI_LAPSE_MONTHS
+    if not months:
+        return None
+    today = today or timezone.localdate()
+    index = today.year * 12 + today.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def lapse_candidates(*, actor, org_path: str = "", today: dt.date | None = None) -> QuerySet[Member]:
+    """Active members who joined before the cutoff and since then have neither paid dues nor taken part
+    in union activity. Retired and unemployed members keep their membership without dues: not listed."""
+    cutoff = lapse_cutoff(today)
+    if cutoff is None:
+        return Member.objects.none()
+    qs = members_in_scope(actor=actor).filter(status=Member.Status.ACTIVE, joined_at__lt=cutoff)
+    if org_path:
+        qs = qs.filter(path_q([org_path], "org_path"))
+    return (
+        qs.filter(Q(last_active_on__isnull=True) | Q(last_active_on__lt=cutoff))
+        .annotate(last_paid=Max("dues_payments__period"))
+        .filter(Q(last_paid__isnull=True) | Q(last_paid__lt=cutoff.strftime("%Y-%m")))
         .select_related("org")
         .order_by("last_paid", "joined_at", "id")
     )

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,7 +26,7 @@ from gonghui.core.workdays import WorkCalendar, working_days_between
 from gonghui.orgs.models import Org, Staff
 from gonghui.orgs.scope import may_reveal_pii, require_scope
 
-from . import routing
+from . import routing, selectors
 from .models import (
     OCCUPATION_LABELS,
     Counter,
@@ -632,6 +632,44 @@ def member_status_change(*, actor, member: Member, status: str, reason: str) -> 
                 body=f"您的会籍状态已变更为「{member.get_status_display()}」，原因：{reason}",
             )
     return member
+
+
+# --- the six-month lapse rule (视为自动退会) --------------------------------------------------------
+
+
+def member_took_part(member_id: int, day: dt.date | None = None) -> None:
+    """Union activity by the member (a course attended, a coupon used): keeps the membership alive."""
+    day = day or timezone.localdate()
+    Member.objects.filter(pk=member_id).filter(
+        Q(last_active_on__isnull=True) | Q(last_active_on__lt=day)
+    ).update(last_active_on=day)
+
+
+def members_lapse(*, actor, member_ids, today: dt.date | None = None) -> tuple[int, list[str]]:
+    """Confirm 视为自动退会 for candidates staff picked from the list. Each is checked again (a payment or
+    an activity since the list was shown keeps the member) and changed in its own transaction."""
+    months = settings.GONGHUI_LAPSE_MONTHS
+    reason = f"连续{months}个月未交会费、未参加工会活动，视为自动退会"
+    lapsed, errors = 0, []
+    for member_id in member_ids:
+        with transaction.atomic():
+            member = Member.objects.select_for_update().select_related("org").filter(pk=member_id).first()
+            candidates = selectors.lapse_candidates(actor=actor, today=today)
+            if member is None or not candidates.filter(pk=member.pk).exists():
+                errors.append(f"编号 {member_id}：不在管辖范围内，或已缴费、参加过活动，不再符合条件")
+                continue
+            require_scope(actor, member.org, REGISTRY_ROLES)
+            _set_status(actor=actor, member=member, status=Member.Status.LAPSED, reason=reason)
+            if member.user_id:
+                notify(
+                    user=member.user,
+                    title="会籍状态已变更",
+                    kind="member",
+                    body=f"您的会籍状态已变更为「视为自动退会」，原因：{reason}。如需恢复，请联系所在工会。",
+                    sms=True,
+                )
+        lapsed += 1
+    return lapsed, errors
 
 
 # --- transfers ----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ urlpatterns = [
     path("enrollments/<int:enrollment_id>/", views.enrollment_detail, name="enrollment"),
     path("transfers/", views.transfers, name="transfers"),
     path("dues/", views.dues, name="dues"),
+    path("lapse/", views.lapse, name="lapse"),
     path("import/", views.member_import, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("import/<int:batch_id>/errors.xlsx", views.import_errors, name="import_errors"),

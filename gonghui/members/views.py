@@ -2,6 +2,7 @@ import datetime as dt
 import json
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -521,6 +522,39 @@ def dues(request):
     page = Paginator(arrears, 30).get_page(request.GET.get("page"))
     context.update(page=page, rows=[(m, selectors.months_owed(m)) for m in page], filters=request.GET)
     return render(request, "members/dues.html", context)
+
+
+@workbench_view
+@require_http_methods(["GET", "POST"])
+def lapse(request):
+    """视为自动退会候选: staff confirm, in batches, what the six-month rule proposes."""
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        if not ids:
+            messages.error(request, "请先勾选要确认的会员")
+        else:
+            lapsed, errors = services.members_lapse(actor=request.user, member_ids=ids)
+            if lapsed:
+                messages.success(request, f"已确认 {lapsed} 名会员视为自动退会，会员卡已失效，并已通知本人")
+            for error in errors[:10]:
+                messages.error(request, error)
+        return redirect(request.get_full_path())
+    orgs = scoped_orgs(request.user).order_by("path")[:300]
+    org_id = request.GET.get("org") or ""
+    org = org_get(actor=request.user, org_id=org_id) if org_id else None
+    candidates = selectors.lapse_candidates(actor=request.user, org_path=org.path if org else "")
+    page = Paginator(candidates, 30).get_page(request.GET.get("page"))
+    context = {
+        "orgs": orgs,
+        "org": org,
+        "page": page,
+        "rows": page,
+        "months": settings.GONGHUI_LAPSE_MONTHS,
+        "cutoff": selectors.lapse_cutoff(),
+        "nav": "dues",
+        "filters": request.GET,
+    }
+    return render(request, "members/lapse.html", context)
 
 
 @workbench_view
