@@ -29,3 +29,13 @@ document.addEventListener("htmx:afterSwap", (event) => {
     button.textContent = "▾";
   }
 });
+
+// A header checkbox that ticks every row of its table (batch approval, batch confirmation).
+document.addEventListener("change", (event) => {
+  const all = event.target.closest("input[data-check-all]");
+  if (!all) return;
+  const table = all.closest("table");
+  for (const box of table.querySelectorAll(`tbody input[type=checkbox][name="${all.dataset.checkAll}"]`)) {
+    box.checked = all.checked;
+  }
+});

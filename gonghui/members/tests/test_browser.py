@@ -82,3 +82,28 @@ def test_apply_approve_show_card_and_verify(transactional_db, personas, live_ser
     assert "有效会员" in guard.locator("#verify-result").inner_text()
     assert "韩*辉" in guard.content() and "韩建辉" not in guard.content()
     shot(guard, "6-verified")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_lapse_candidates_ticked_all_at_once_and_confirmed(personas, desk_page, live_server):
+    import datetime as dt
+
+    from gonghui.members.models import Member
+    from gonghui.testing.browser import login_staff, screenshot
+    from gonghui.testing.factories import PASSWORD, make_id, make_member
+
+    stale = [make_member(personas.tree.grassroots, id_number=make_id()) for _ in range(3)]
+    Member.objects.filter(pk__in=[m.pk for m in stale]).update(joined_at=dt.date(2020, 1, 1))
+    login_staff(desk_page, live_server, personas.county_staffer, PASSWORD)
+    desk_page.goto("/workbench/members/dues/")
+    desk_page.get_by_role("link", name=re.compile("视为自动退会候选")).click()
+    rows = desk_page.locator("tbody input[name=ids]")
+    assert rows.count() >= 3
+    desk_page.get_by_label("全选本页").check()
+    assert all(rows.nth(i).is_checked() for i in range(rows.count()))
+    screenshot(desk_page, "members-lapse-candidates")
+    desk_page.get_by_role("button", name="确认所选会员视为自动退会").click()
+    desk_page.wait_for_load_state()
+    assert "名会员视为自动退会" in desk_page.locator(".messages, [role=status], body").first.inner_text()
+    assert all(Member.objects.get(pk=m.pk).status == Member.Status.LAPSED for m in stale)
+    assert desk_page.console_errors == [] and desk_page.external_requests == []
