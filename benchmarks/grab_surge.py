@@ -60,8 +60,8 @@ def parse_args():
     p.add_argument(
         "--cold-tokens",
         action="store_true",
-        help="start the rush with an empty token cache: Redis restarted, or every worker's first call "
-        "of the hour is the grab (by default each token is in it, as sign-in leaves it)",
+        help="start the rush with an empty token cache: no campaigns_prewarm run, Redis restarted, and "
+        "every worker's first call of the hour is the grab (by default the pre-warm job has run)",
     )
     return p.parse_args()
 
@@ -375,13 +375,13 @@ def main() -> None:
         # The phones signed in a few minutes ago and have been showing the countdown since.
         ApiToken.objects.update(last_used_at=timezone.now())
         if not args.cold_tokens:
-            from gonghui.accounts.services import api_tokens_warm
+            from gonghui.campaigns.models import Campaign
+            from gonghui.campaigns.services import campaign_prewarm
 
-            # The tokens were bulk-created above; api_token_issue would have put each in the cache.
-            log("令牌写入缓存（与登录签发 api_token_issue 留下的状态相同）")
-            ids = list(ApiToken.objects.order_by("id").values_list("id", flat=True))
-            for start in range(0, len(ids), 5_000):
-                api_tokens_warm(ApiToken.objects.filter(id__in=ids[start : start + 5_000]))
+            # What `manage.py campaigns_prewarm` does a few minutes before the opening.
+            started = time.perf_counter()
+            warmed = campaign_prewarm(campaign=Campaign.objects.get(pk=campaign_id))
+            log(f"开抢前预热：{warmed} 个令牌，用时 {time.perf_counter() - started:.1f} 秒")
         connection.close()
         per_ip = args.members_per_ip
 

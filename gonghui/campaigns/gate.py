@@ -40,6 +40,10 @@ def target_key(campaign_id: int, offer_id: int) -> str:
     return f"campaigns:target:{campaign_id}:{offer_id}"
 
 
+def prewarmed_key(campaign_id: int) -> str:
+    return f"campaigns:prewarmed:{campaign_id}"
+
+
 def forget_targets(campaign_id: int, offer_ids=None) -> None:
     """Drop the cached grab targets of these offers (all the campaign's offers when None)."""
     if offer_ids is None:
