@@ -394,23 +394,32 @@ def _sell_in_one_statement(
         return _sale_statement(actor, member, offer, idempotency_key, now, limit=limit)
 
 
-def _sale_statement(actor, member: Member, offer: Offer, idempotency_key, now, *, limit) -> Ticket:
-    campaign = offer.campaign
-    ticket = Ticket(
+def _new_ticket(member: Member, offer: Offer, idempotency_key: str | None, now) -> Ticket:
+    return Ticket(
         offer=offer,
-        campaign=campaign,
+        campaign=offer.campaign,
         member=member,
         code=new_ticket_code(),
         idempotency_key=idempotency_key,
         created_at=now,
     )
-    event = audit_event(
+
+
+def _grab_event(actor, ticket: Ticket):
+    campaign = ticket.campaign
+    return audit_event(
         actor=actor,
         action="ticket.grab",
         obj=ticket,
         org=campaign.org,
-        detail={"campaign": campaign.pk, "offer": offer.pk},
+        detail={"campaign": campaign.pk, "offer": ticket.offer_id},
     )
+
+
+def _sale_statement(actor, member: Member, offer: Offer, idempotency_key, now, *, limit) -> Ticket:
+    campaign = offer.campaign
+    ticket = _new_ticket(member, offer, idempotency_key, now)
+    event = _grab_event(actor, ticket)  # its object_id is the new ticket's id, filled in by the statement
     t_columns, t_values, t_params = insert_row(ticket)
     a_columns, a_values, a_params = insert_row(event, exclude=("object_id",))
     qn = connection.ops.quote_name
@@ -460,21 +469,9 @@ def _sell(actor, member: Member, offer: Offer, idempotency_key: str | None, now,
         held = Ticket.objects.filter(campaign=campaign, member=member).exclude(status=Ticket.Status.CANCELLED)
         if held.count() >= limit:
             raise _LimitReached
-    ticket = Ticket.objects.create(
-        offer=offer,
-        campaign=campaign,
-        member=member,
-        code=new_ticket_code(),
-        idempotency_key=idempotency_key,
-        created_at=now,
-    )
-    audit_record(
-        actor=actor,
-        action="ticket.grab",
-        obj=ticket,
-        org=campaign.org,
-        detail={"campaign": campaign.pk, "offer": offer.pk},
-    )
+    ticket = _new_ticket(member, offer, idempotency_key, now)
+    ticket.save(force_insert=True)
+    _grab_event(actor, ticket).save(force_insert=True)
     # The decrement comes last: every sale queues on this one row's lock, so it is held only from here to
     # COMMIT. If nothing is left, raising rolls back the ticket and the audit row above.
     sold = Offer.objects.filter(pk=offer.pk, remaining__gt=0).update(remaining=F("remaining") - 1)
