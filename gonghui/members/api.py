@@ -111,6 +111,40 @@ def _search(request, filters: MemberSearchIn):
     return window(qs, limit=filters.limit, offset=filters.offset, maximum=200)
 
 
+class TransferRequestIn(Schema):
+    employer_name: str = Field(description="新的工作单位或平台")
+    occupation: str = Field(description="职业代码，同入会")
+    reason: str
+    work_region: str = Field("", description="工作地区划代码（单位没有工会时按工作地转属地工会）")
+
+
+class TransferOut(Schema):
+    id: int
+    status: str
+    status_label: str = Field(alias="get_status_display")
+    from_org_name: str = Field(alias="from_org.name")
+    to_org_name: str = Field(alias="to_org.name")
+    reason: str
+    reject_reason: str
+    started_at: dt.datetime
+
+
+@router.post(
+    "/me/transfers",
+    response={201: TransferOut},
+    summary="换了工作：申请会籍转接（本人）",
+    description="按新的工作单位或平台找到接收工会（规则同入会），原工会确认、新工会接收后完成。",
+)
+def my_transfer_request(request, payload: TransferRequestIn):
+    transfer, _ = services.transfer_request_self(actor=request.user, **payload.dict())
+    return 201, transfer
+
+
+@router.get("/me/transfers", response=list[TransferOut], summary="我的会籍转接")
+def my_transfers(request):
+    return selectors.transfers_of_worker(actor=request.user)
+
+
 @router.get("/{member_id}", response=MemberOut, summary="会员详情（个人信息已脱敏）")
 def member_detail(request, member_id: int):
     return selectors.member_get(actor=request.user, member_id=member_id)

@@ -180,6 +180,10 @@ def transfers_in_scope(*, actor) -> QuerySet[Transfer]:
     )
 
 
+def transfers_of_worker(*, actor) -> QuerySet[Transfer]:
+    return Transfer.objects.filter(member__user=actor).select_related("from_org", "to_org")[:20]
+
+
 def transfer_get(*, actor, transfer_id) -> Transfer:
     try:
         return transfers_in_scope(actor=actor).get(pk=int(transfer_id))

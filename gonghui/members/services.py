@@ -746,6 +746,43 @@ def transfer_start(*, actor, member: Member, to_org: Org, reason: str) -> Transf
     return transfer
 
 
+def transfer_request_self(
+    *, actor, employer_name: str, occupation: str, reason: str, work_region: str = ""
+) -> tuple[Transfer, routing.Route]:
+    """一次入会、动态接转: a member who changed jobs names the new employer or platform; the receiving union
+    is found as for an application (its own union, the holding pool's assignment, or the territorial
+    union), and the transfer starts, waiting for the current union to confirm."""
+    member = getattr(actor, "member", None)
+    if member is None:
+        raise DomainError("您还不是会员，请先申请入会", code="not_member", status=404)
+    employer_name = _clean_text(employer_name, "employer_name", "新的工作单位或平台", 120)
+    if occupation not in OCCUPATION_LABELS:
+        raise DomainError("请从列表中选择职业", code="occupation_invalid", field="occupation")
+    work_region = _clean_region(work_region, "work_region")
+    reason = _reason(reason, what="转接原因")
+    applicant = routing.Applicant(
+        employer_name=employer_name,
+        occupation=occupation,
+        id_region=member.id_number[:6],
+        phone=member.phone,
+        work_region=work_region,
+    )
+    target = routing.route(applicant)
+    if target.org.pk == member.org_id:
+        raise DomainError(
+            f"新单位仍由{member.org.name}受理，不用转接；单位名称有变请在「更正信息」中修改",
+            code="same_org",
+            field="employer_name",
+        )
+    transfer = transfer_start(
+        actor=actor,
+        member=member,
+        to_org=target.org,
+        reason=f"{reason}（新单位/平台：{employer_name}）"[:200],
+    )
+    return transfer, target
+
+
 def transfer_confirm_out(*, actor, transfer: Transfer) -> Transfer:
     require_scope(actor, transfer.from_org, REGISTRY_ROLES)
     with transaction.atomic():

@@ -180,6 +180,8 @@ def my_data(request):
         "forms": Member.EmploymentForm.choices,
         "tab": "me",
         "enrollments": selectors.enrollments_for_worker(actor=request.user),
+        "transfers": member.transfers.select_related("from_org", "to_org")[:3] if member else [],
+        "values": request.POST,
     }
     if request.method == "POST":
         action = request.POST.get("action")
@@ -195,9 +197,30 @@ def my_data(request):
             elif action == "leave":
                 services.member_leave(actor=request.user, reason=request.POST.get("reason", ""))
                 messages.success(request, "已办理退会，电子会员卡已失效")
+            elif action == "transfer":
+                transfer, route = services.transfer_request_self(
+                    actor=request.user,
+                    employer_name=request.POST.get("new_employer_name", ""),
+                    occupation=request.POST.get("new_occupation", ""),
+                    work_region=request.POST.get("new_work_region", ""),
+                    reason=request.POST.get("transfer_reason", ""),
+                )
+                messages.success(
+                    request,
+                    f"已申请转至{transfer.to_org.name}（{route.reason}），等待{transfer.from_org.name}确认",
+                )
             return redirect("membership:my_data")
         except DomainError as exc:
-            context.update(error=exc.message, error_field=exc.field or "general", action=action)
+            field = exc.field or "general"
+            if action == "transfer":
+                # The transfer form's fields carry their own names: an error must not mark the 更正 form.
+                field = {
+                    "employer_name": "new_employer_name",
+                    "occupation": "new_occupation",
+                    "work_region": "new_work_region",
+                    "reason": "transfer_reason",
+                }.get(field, "general")
+            context.update(error=exc.message, error_field=field, action=action)
     return render(request, "members/my_data.html", context)
 
 
