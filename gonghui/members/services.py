@@ -656,7 +656,11 @@ def members_lapse(*, actor, member_ids, today: dt.date | None = None) -> tuple[i
             member = Member.objects.select_for_update().select_related("org").filter(pk=member_id).first()
             candidates = selectors.lapse_candidates(actor=actor, today=today)
             if member is None or not candidates.filter(pk=member.pk).exists():
-                errors.append(f"编号 {member_id}：不在管辖范围内，或已缴费、参加过活动，不再符合条件")
+                visible = member is not None and selectors.members_in_scope(actor=actor).filter(pk=member.pk)
+                if visible and visible.exists():
+                    errors.append(f"{member.member_no}：已缴费、参加过活动或会籍状态已变，不再符合条件")
+                else:
+                    errors.append("有 1 名所选会员不在您的管辖范围内，未处理")
                 continue
             require_scope(actor, member.org, REGISTRY_ROLES)
             _set_status(actor=actor, member=member, status=Member.Status.LAPSED, reason=reason)
