@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "gonghui.stations",
     "gonghui.cases",
     "gonghui.campaigns",
+    "gonghui.site",
+    "gonghui.demo",
 ]
 
 MIDDLEWARE = [
