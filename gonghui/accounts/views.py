@@ -8,10 +8,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from gonghui.core.errors import DomainError
-from gonghui.orgs.scope import is_staff_member
 
 from . import services
 from .otp import confirmed_device, staff_otp_ok
+from .staff import is_staff_member
 from .totp import totp_begin, totp_confirm
 
 
