@@ -20,6 +20,7 @@ from gonghui.accounts.services import login_code_consume
 from gonghui.core.audit import _actor_label as actor_label
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import Conflict, DomainError, Forbidden, field_value
+from gonghui.core.glossary import NEW_FORM_OCCUPATIONS
 from gonghui.core.notifications import notify
 from gonghui.core.validators import normalize_mobile, parse_id_number
 from gonghui.core.workdays import WorkCalendar, working_days_between
@@ -46,7 +47,6 @@ APPROVER_ROLES = (Staff.Role.ADMIN, Staff.Role.APPROVER)
 REGISTRY_ROLES = (Staff.Role.ADMIN, Staff.Role.APPROVER, Staff.Role.HANDLER)
 MIN_AGE = 16
 CARD_SALT = "gonghui.members.card"
-NEW_FORM_OCCUPATIONS = {"truck_driver", "courier", "food_delivery", "ride_hailing"}
 
 
 def member_reveal(*, actor, member: Member, field: str, reason: str) -> str:
