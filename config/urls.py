@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("gonghui.members.worker_urls")),
     path("workbench/campaigns/", include("gonghui.campaigns.urls_workbench")),
     path("campaigns/", include("gonghui.campaigns.urls")),
+    path("notices/", include("gonghui.core.urls_notices")),
     path("", include("gonghui.core.urls")),
 ]
 
