@@ -1,7 +1,6 @@
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
@@ -12,6 +11,7 @@ from gonghui.orgs.selectors import org_get, org_roots, subtree_counts
 
 from . import notifications
 from .models import AuditEvent
+from .pagination import page_of
 from .selectors import audit_events
 
 # --- worker face -------------------------------------------------------------------------
@@ -103,7 +103,7 @@ def audit_log(request):
         date_from=_date_param(request.GET.get("from")),
         date_to=_date_param(request.GET.get("to")),
     )
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = page_of(events, request.GET.get("page"), per_page=50)
     return render(
         request,
         "core/audit_log.html",
