@@ -640,6 +640,13 @@ def member_status_change(*, actor, member: Member, status: str, reason: str) -> 
 # --- the six-month lapse rule (视为自动退会) --------------------------------------------------------
 
 
+def member_lock(*, member_id: int) -> None:
+    """Row-lock one member inside the caller's transaction: another app's write that must not run twice at
+    once for the same member (a campaign's per-member limit) waits here, and other members never wait.
+    Only the key is read, so the lock costs one indexed statement."""
+    list(Member.objects.select_for_update().filter(pk=member_id).values_list("pk", flat=True))
+
+
 def member_took_part(member_id: int, day: dt.date | None = None) -> None:
     """Union activity by the member (a course attended, a coupon used): keeps the membership alive."""
     day = day or timezone.localdate()
