@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema
 from gonghui.core.audit import audit_record
 from gonghui.core.context import client_ip
 from gonghui.core.pagination import window
+from gonghui.core.schemas import ERRORS, ErrorOut
 from gonghui.orgs.selectors import org_get
 
 from . import selectors, services
@@ -132,15 +133,6 @@ class RedeemOut(Schema):
     member_name: str
     redeemed_at: dt.datetime
     redeemed_place: str
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-
-
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 @router.get("", response=list[CampaignOut], summary="我可以参加的活动（本会及上级工会发布）")

@@ -92,14 +92,18 @@ def stations_import(*, actor, content: bytes, default_org) -> tuple[int, list[di
             if row.get("org"):
                 org = orgs.get(row["org"])
                 if org is None:
-                    raise DomainError(f"主管工会“{row['org']}”不在您的管辖范围内", field="org")
+                    raise DomainError(
+                        f"主管工会“{row['org']}”不在您的管辖范围内", field="org", code="org_out_of_scope"
+                    )
             data = services.clean_station(row)
             if data["code"]:
                 if data["code"] in seen_codes:
-                    raise DomainError(f"站点编码与第 {seen_codes[data['code']]} 行重复", field="code")
+                    raise DomainError(
+                        f"站点编码与第 {seen_codes[data['code']]} 行重复", field="code", code="duplicate"
+                    )
                 seen_codes[data["code"]] = n
                 if Station.objects.filter(code=data["code"]).exists():
-                    raise DomainError(f"站点编码 {data['code']} 已存在", field="code")
+                    raise DomainError(f"站点编码 {data['code']} 已存在", field="code", code="duplicate")
             cleaned.append((org, row))
         except DomainError as exc:
             errors.append(
@@ -126,9 +130,9 @@ def bench_import(request):
         try:
             org = services.org_for_write(actor=request.user, org_id=request.POST.get("org"))
             if upload is None:
-                raise DomainError("请选择要导入的 xlsx 文件", field="file")
+                raise DomainError("请选择要导入的 xlsx 文件", field="file", code="file_required")
             if upload.size > MAX_BYTES:
-                raise DomainError("文件不能超过 5MB", field="file")
+                raise DomainError("文件不能超过 5MB", field="file", code="file_too_large")
             created, errors = stations_import(actor=request.user, content=upload.read(), default_org=org)
         except DomainError as exc:
             ctx["error"] = exc
