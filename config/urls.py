@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("gonghui.members.worker_urls")),
     path("workbench/campaigns/", include("gonghui.campaigns.urls_workbench")),
     path("campaigns/", include("gonghui.campaigns.urls")),
+    path("notices/", include("gonghui.core.urls_notices")),
     path("", include("gonghui.site.urls")),
     # The shell's URLs were `core:…` before the site app; the alias keeps in-flight templates working
     # until every branch of this wave says `site:…`. Remove once `grep -r "'core:" gonghui templates` is empty.

@@ -3,12 +3,12 @@
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from gonghui.core import notifications
 from gonghui.core.models import AuditEvent
+from gonghui.core.pagination import page_of
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.models import Staff
 from gonghui.orgs.scope import scope_paths
@@ -105,7 +105,7 @@ def audit_log(request):
         date_from=_date_param(request.GET.get("from")),
         date_to=_date_param(request.GET.get("to")),
     )
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = page_of(events, request.GET.get("page"), per_page=50)
     return render(
         request,
         "site/audit_log.html",

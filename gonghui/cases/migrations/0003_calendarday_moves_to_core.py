@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0002_calendar_2025_2026"),
-        ("core", "0003_calendarday"),
+        ("core", "0004_calendarday"),
     ]
 
     operations = [

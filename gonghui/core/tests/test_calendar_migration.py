@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("core", "0002_lean_indexes"), ("cases", "0002_calendar_2025_2026")]
+BEFORE = [("core", "0003_public_notices"), ("cases", "0002_calendar_2025_2026")]
 
 
 @pytest.mark.django_db(transaction=True)

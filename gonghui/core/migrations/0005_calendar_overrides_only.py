@@ -21,5 +21,5 @@ def drop_rows_the_package_agrees_with(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0003_calendarday")]
+    dependencies = [("core", "0004_calendarday")]
     operations = [migrations.RunPython(drop_rows_the_package_agrees_with, migrations.RunPython.noop)]

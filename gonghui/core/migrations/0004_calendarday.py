@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0002_lean_indexes"),
+        ("core", "0003_public_notices"),
         ("cases", "0002_calendar_2025_2026"),
     ]
 
