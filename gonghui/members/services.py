@@ -26,6 +26,7 @@ from gonghui.core.validators import normalize_mobile, parse_id_number
 from gonghui.core.workdays import WorkCalendar, working_days_between
 from gonghui.orgs.models import Org, Staff
 from gonghui.orgs.scope import may_reveal_pii, require_scope
+from gonghui.orgs.selectors import staff_users
 
 from . import routing, selectors
 from .models import (
@@ -87,18 +88,7 @@ def _reason(value: str, field: str = "reason", what: str = "原因") -> str:
 
 def _approvers(org: Org) -> list:
     """Approvers of the org, or of the nearest ancestor that has any, so nothing lands unread."""
-    from gonghui.orgs.selectors import org_ancestors
-
-    for node in [org, *reversed(org_ancestors(org))]:
-        users = [
-            s.user
-            for s in Staff.objects.filter(org=node, role__in=APPROVER_ROLES, is_active=True).select_related(
-                "user"
-            )
-        ]
-        if users:
-            return users
-    return []
+    return staff_users(org=org, roles=APPROVER_ROLES, reach="nearest")
 
 
 def _notify_staff(org: Org, *, title: str, body: str, link: str, sms: bool = False) -> None:

@@ -7,7 +7,9 @@ from contextlib import contextmanager
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 
+from gonghui.accounts.services import user_get_or_create_by_phone, user_name_set
 from gonghui.core.audit import audit_record
+from gonghui.core.cleaners import clean_text
 from gonghui.core.errors import DomainError, field_value
 from gonghui.core.validators import normalize_mobile, validate_credit_code
 
@@ -183,3 +185,19 @@ def staff_revoke(*, actor, staff: Staff) -> Staff:
     staff.user.__dict__.pop("_scope_cache", None)
     audit_record(actor=actor, action="staff.revoke", obj=staff, org=staff.org, detail={"role": staff.role})
     return staff
+
+
+@transaction.atomic
+def staff_assign_by_phone(
+    *, actor, org: Org, phone: str, name: str = "", role: str, title: str = "", can_reveal_pii: bool = False
+) -> Staff:
+    """Appoint whoever owns this mobile number; an account is opened for a number that has none, and a
+    nameless account takes the name given. One call for the page and the API; every write is audited."""
+    require_scope(actor, org, roles=[Staff.Role.ADMIN])
+    phone = field_value(phone, "phone", normalize_mobile)
+    name = clean_text(name, field="name", label="姓名", max_length=40, required=False)
+    user = user_get_or_create_by_phone(phone=phone, actor=actor, org=org)
+    user_name_set(actor=actor, user=user, name=name, org=org)
+    return staff_assign(
+        actor=actor, org=org, user=user, role=role, title=title, can_reveal_pii=can_reveal_pii
+    )

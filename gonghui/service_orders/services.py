@@ -15,6 +15,7 @@ from gonghui.core.validators import normalize_mobile
 from gonghui.core.workdays import holiday_name
 from gonghui.orgs.models import Org, Staff
 from gonghui.orgs.scope import in_scope
+from gonghui.orgs.selectors import staff_users
 
 from . import scheduler
 from .models import (
@@ -672,12 +673,7 @@ def _notify(order: ServiceOrder, actor, title: str, *, to: tuple[str, ...]) -> N
         orgs.append(order.org_id)
     if "provider" in to:
         orgs.append(order.item.org_id)
-    users = {
-        s.user
-        for s in Staff.objects.filter(org_id__in=orgs, role__in=MANAGERS, is_active=True).select_related(
-            "user"
-        )
-    }
+    users = set(staff_users(org_ids=orgs, roles=MANAGERS))
     if "union" in to:
         users.add(order.created_by)
     link = f"/workbench/service-orders/orders/{order.pk}/"
