@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("gonghui.members.worker_urls")),
     path("workbench/campaigns/", include("gonghui.campaigns.urls_workbench")),
     path("campaigns/", include("gonghui.campaigns.urls")),
+    path("proposals/", include("gonghui.proposals.urls.worker")),
+    path("workbench/proposals/", include("gonghui.proposals.urls.bench")),
     path("", include("gonghui.core.urls")),
 ]
 
