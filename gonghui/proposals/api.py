@@ -65,13 +65,15 @@ def mine(request, limit: int = 50, offset: int = 0):
     )
 
 
-@router.get("/mine/{proposal_id}", response=ProposalDetailOut, summary="我的提案详情与进度")
+@router.get("/mine/{int:proposal_id}", response=ProposalDetailOut, summary="我的提案详情与进度")
 def mine_detail(request, proposal_id: int):
     return _detail(selectors.proposal_get_for_worker(actor=request.user, proposal_id=proposal_id))
 
 
 @router.patch(
-    "/mine/{proposal_id}", response=ProposalDetailOut, summary="完善草稿（问题、措施、效益、预计节约、团队）"
+    "/mine/{int:proposal_id}",
+    response=ProposalDetailOut,
+    summary="完善草稿（问题、措施、效益、预计节约、团队）",
 )
 def mine_update(request, proposal_id: int, payload: ProposalIn):
     proposal = selectors.proposal_get_for_worker(actor=request.user, proposal_id=proposal_id)
@@ -83,13 +85,13 @@ def mine_update(request, proposal_id: int, payload: ProposalIn):
     return _detail(services.proposal_update(actor=request.user, proposal=proposal, data=inp))
 
 
-@router.post("/mine/{proposal_id}/submit", response=ProposalDetailOut, summary="提交评审")
+@router.post("/mine/{int:proposal_id}/submit", response=ProposalDetailOut, summary="提交评审")
 def mine_submit(request, proposal_id: int):
     proposal = selectors.proposal_get_for_worker(actor=request.user, proposal_id=proposal_id)
     return _detail(services.proposal_submit(actor=request.user, proposal=proposal))
 
 
-@router.post("/mine/{proposal_id}/coach", response=ProposalDetailOut, summary="邀请内训师辅导")
+@router.post("/mine/{int:proposal_id}/coach", response=ProposalDetailOut, summary="邀请内训师辅导")
 def mine_coach(request, proposal_id: int, payload: CoachIn):
     proposal = selectors.proposal_get_for_worker(actor=request.user, proposal_id=proposal_id)
     trainer = Trainer.objects.filter(pk=payload.trainer_id).first()
@@ -160,17 +162,17 @@ def _staff(request, proposal_id: int) -> Proposal:
     return selectors.proposal_get_for_staff(actor=request.user, proposal_id=proposal_id)
 
 
-@router.get("/{proposal_id}", response=ProposalDetailOut, summary="提案详情")
+@router.get("/{int:proposal_id}", response=ProposalDetailOut, summary="提案详情")
 def proposal_detail(request, proposal_id: int):
     return _detail(_staff(request, proposal_id))
 
 
-@router.get("/{proposal_id}/reviews", response=list[ReviewOut], summary="评审记录")
+@router.get("/{int:proposal_id}/reviews", response=list[ReviewOut], summary="评审记录")
 def proposal_reviews(request, proposal_id: int):
     return list(_staff(request, proposal_id).reviews.all())
 
 
-@router.post("/{proposal_id}/assign", response=ReviewOut, summary="分配/更换评审人（团队成员须回避）")
+@router.post("/{int:proposal_id}/assign", response=ReviewOut, summary="分配/更换评审人（团队成员须回避）")
 def assign(request, proposal_id: int, payload: AssignIn):
     proposal = _staff(request, proposal_id)
     reviewer = selectors.user_in_scope(actor=request.user, user_id=payload.reviewer_id)
@@ -178,7 +180,7 @@ def assign(request, proposal_id: int, payload: AssignIn):
 
 
 @router.post(
-    "/{proposal_id}/review",
+    "/{int:proposal_id}/review",
     response=ReviewOut,
     summary="评审：adopt 采纳 / reject 不采纳（须写理由）/ return 退回完善",
 )
@@ -193,7 +195,7 @@ def review(request, proposal_id: int, payload: ReviewIn):
     )
 
 
-@router.post("/{proposal_id}/owner", response=ProposalDetailOut, summary="指定实施负责人与期限")
+@router.post("/{int:proposal_id}/owner", response=ProposalDetailOut, summary="指定实施负责人与期限")
 def owner(request, proposal_id: int, payload: OwnerIn):
     proposal = _staff(request, proposal_id)
     user = selectors.user_in_scope(actor=request.user, user_id=payload.owner_id)
@@ -204,7 +206,7 @@ def owner(request, proposal_id: int, payload: OwnerIn):
     )
 
 
-@router.post("/{proposal_id}/implementation", response=ProposalDetailOut, summary="登记实施情况")
+@router.post("/{int:proposal_id}/implementation", response=ProposalDetailOut, summary="登记实施情况")
 def implementation(request, proposal_id: int, payload: ImplementationIn):
     proposal = _staff(request, proposal_id)
     return _detail(
@@ -214,7 +216,7 @@ def implementation(request, proposal_id: int, payload: ImplementationIn):
     )
 
 
-@router.post("/{proposal_id}/verify", response=ProposalDetailOut, summary="验证效益（元）")
+@router.post("/{int:proposal_id}/verify", response=ProposalDetailOut, summary="验证效益（元）")
 def verify(request, proposal_id: int, payload: VerifyIn):
     proposal = _staff(request, proposal_id)
     return _detail(
@@ -260,7 +262,7 @@ def reward_ledger(request, year: int, quarter: int | None = None, limit: int = 2
     )
 
 
-@router.post("/rewards/{reward_id}/handover", response=RewardOut, summary="送奖到岗位")
+@router.post("/rewards/{int:reward_id}/handover", response=RewardOut, summary="送奖到岗位")
 def reward_handover(request, reward_id: int, payload: HandoverIn):
     reward = selectors.reward_get(actor=request.user, reward_id=reward_id)
     return services.reward_handover(actor=request.user, reward=reward, note=payload.note)
@@ -300,7 +302,9 @@ def programme_create(request, payload: ProgrammeIn):
     return 201, _programme_out(services.programme_create(actor=request.user, org=org, name=payload.name))
 
 
-@router.patch("/programmes/{programme_id}/rules", response=ProgrammeOut, summary="奖励规则（金额范围，元）")
+@router.patch(
+    "/programmes/{int:programme_id}/rules", response=ProgrammeOut, summary="奖励规则（金额范围，元）"
+)
 def programme_rules(request, programme_id: int, payload: RulesIn):
     programme = selectors.programme_get(actor=request.user, programme_id=programme_id)
     amounts = {k: v for k, v in payload.dict().items() if v is not None}
@@ -308,7 +312,7 @@ def programme_rules(request, programme_id: int, payload: RulesIn):
 
 
 @router.post(
-    "/programmes/{programme_id}/reviewers", response={201: dict}, summary="配置评审人（按层级和单位）"
+    "/programmes/{int:programme_id}/reviewers", response={201: dict}, summary="配置评审人（按层级和单位）"
 )
 def reviewer_add(request, programme_id: int, payload: ReviewerIn):
     programme = selectors.programme_get(actor=request.user, programme_id=programme_id)
@@ -343,7 +347,7 @@ def trainer_appoint(request, payload: TrainerIn):
     )
 
 
-@router.post("/trainers/{trainer_id}/sessions", response={201: dict}, summary="登记培训场次与参训职工")
+@router.post("/trainers/{int:trainer_id}/sessions", response={201: dict}, summary="登记培训场次与参训职工")
 def trainer_session(request, trainer_id: int, payload: SessionIn):
     trainer = selectors.trainer_get(actor=request.user, trainer_id=trainer_id)
     attendees = [selectors.user_in_scope(actor=request.user, user_id=pk) for pk in payload.attendee_ids[:200]]

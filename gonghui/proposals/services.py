@@ -768,6 +768,7 @@ def reward_grant(
     programme's fixed amount, for a member) or 名人堂 (yearly range, for an adopted proposal). The
     database refuses a second payment to the same member for the same proposal."""
     require_manager(actor, programme)
+    programme = Programme.objects.select_related("org").get(pk=programme.pk)  # the rules as they stand now
     if kind not in Reward.Kind.values:
         raise DomainError(
             "请选择奖项：季度优秀提案、改善标兵或年度名人堂", code="invalid_choice", field="kind"
