@@ -344,3 +344,6 @@ GONGHUI_CASES_ATTACHMENT_MAX_BYTES = env_int("GONGHUI_CASES_ATTACHMENT_MAX_BYTES
 GONGHUI_CASES_ATTACHMENTS_PER_UPLOAD = 9
 # Online filings per worker per 24 hours (phone and walk-in entries by staff are not limited).
 GONGHUI_CASES_MAX_PER_DAY = env_int("GONGHUI_CASES_MAX_PER_DAY", 10)
+# --- 公示 (core.notices) -------------------------------------------------------------------------
+# Default notice period in working days (DOMAIN.md: commonly 5; some programmes use 7).
+GONGHUI_NOTICE_WORKDAYS = env_int("GONGHUI_NOTICE_WORKDAYS", 5)

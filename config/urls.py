@@ -22,6 +22,7 @@ urlpatterns = [
     path("campaigns/", include("gonghui.campaigns.urls")),
     path("proposals/", include("gonghui.proposals.urls.worker")),
     path("workbench/proposals/", include("gonghui.proposals.urls.bench")),
+    path("notices/", include("gonghui.core.urls_notices")),
     path("", include("gonghui.core.urls")),
 ]
 

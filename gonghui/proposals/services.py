@@ -18,11 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gonghui.accounts.models import User, phone_index
-from gonghui.cases.attachments import check_uploads
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import Conflict, DomainError, Forbidden, NotFound
-from gonghui.core.money import to_fen, yuan
+from gonghui.core.money import parse_amount, yuan
 from gonghui.core.notifications import notify
+from gonghui.core.uploads import check_uploads
 from gonghui.core.validators import normalize_mobile
 from gonghui.core.workdays import add_working_days
 from gonghui.orgs.models import Org, Staff
@@ -62,18 +62,11 @@ def _text(value, field: str, label: str, max_len: int, required: bool = False) -
     return value
 
 
-def _amount(value, field: str, label: str, *, required: bool = True) -> Decimal | None:
-    if value in (None, ""):
-        if required:
-            raise DomainError(f"请填写{label}（元）", code="required", field=field)
+def _amount(value, field: str, *, required: bool = True) -> Decimal | None:
+    """An amount in 元 typed by a person; None when optional and left empty."""
+    if not required and (value is None or str(value).strip() == ""):
         return None
-    try:
-        amount = to_fen(str(value).replace(",", "").replace("元", "").strip())
-    except (ValueError, TypeError):
-        raise DomainError(f"{label}应为金额，如 5000 或 5000.00", code="amount_format", field=field) from None
-    if amount < 0 or amount >= Decimal("1e10"):
-        raise DomainError(f"{label}应在 0 至 9,999,999,999.99 元之间", code="amount_range", field=field)
-    return amount
+    return parse_amount(value, field, required=required)
 
 
 def actor_label(user) -> str:
@@ -172,7 +165,7 @@ def programme_update_rules(*, actor, programme: Programme, **amounts) -> Program
         for key, value in amounts.items():
             if key not in labels:
                 raise DomainError("未知的奖励规则", code="invalid", field=key)
-            setattr(programme, key, _amount(value, key, labels[key]))
+            setattr(programme, key, _amount(value, key))
         for low, high in (("quarter_min", "quarter_max"), ("hall_min", "hall_max")):
             if getattr(programme, low) > getattr(programme, high):
                 raise DomainError(f"{labels[low]}不能高于{labels[high]}", code="range_order", field=low)
@@ -325,9 +318,7 @@ def proposal_update(*, actor, proposal: Proposal, data: ProposalInput, photo=Non
                 )
             proposal.category = data.category
         if data.estimated_savings is not None:
-            proposal.estimated_savings = _amount(
-                data.estimated_savings, "estimated_savings", "预计节约", required=False
-            )
+            proposal.estimated_savings = _amount(data.estimated_savings, "estimated_savings", required=False)
         if data.show_name is not None:
             proposal.show_name = bool(data.show_name)
         content = _photo([photo] if photo else [], "photo")
@@ -601,7 +592,7 @@ def proposal_record_implementation(*, actor, proposal: Proposal, evidence: str, 
 
 def proposal_verify_benefit(*, actor, proposal: Proposal, benefit) -> Proposal:
     require_scope(actor, proposal.org, MANAGER_ROLES)
-    amount = _amount(benefit, "verified_benefit", "验证效益")
+    amount = _amount(benefit, "verified_benefit")
     with transaction.atomic():
         proposal = _lock(proposal)
         if proposal.status != S.IMPLEMENTED:
@@ -781,7 +772,7 @@ def reward_grant(
         low, high = programme.quarter_min, programme.quarter_max
     else:
         low, high = programme.hall_min, programme.hall_max
-    value = _amount(amount, "amount", "奖励金额")
+    value = _amount(amount, "amount")
     if not low <= value <= high:
         label = Reward.Kind(kind).label
         span = f"{yuan(low)} 元" if low == high else f"{yuan(low)} 至 {yuan(high)} 元"

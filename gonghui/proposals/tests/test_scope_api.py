@@ -20,13 +20,13 @@ def test_worker_api_capture_complete_submit_and_follow(world, api):
             "category": "liuyuan",
             "problem": "吊钩偶有脱钩",
             "solution": "加装弹簧防脱扣",
-            "estimated_savings": "3000.456",
+            "estimated_savings": "3000.5",
             "show_name": False,
             "team": [{"name": "张伟", "phone": "13800014002"}],
         },
     )
     assert r.status_code == 200, r.content
-    assert r.json()["estimated_savings"] == "3000.46"
+    assert r.json()["estimated_savings"] == "3000.50"
     r = client.post(f"proposals/mine/{pid}/submit")
     assert r.status_code == 200 and r.json()["status"] == "submitted"
     assert [e["title"] for e in r.json()["events"]][:2] == ["随手拍·草稿", "提交评审"]
