@@ -106,7 +106,7 @@ def _notify_managers(org: Org, *, title: str, body: str, link: str) -> None:
 
 def _lock(proposal: Proposal) -> Proposal:
     return (
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("programme__org", "org", "tier")
         .get(pk=proposal.pk)
     )
