@@ -277,7 +277,7 @@ class Event(models.Model):
 
 class Reward(models.Model):
     class Kind(models.TextChoices):
-        QUARTER = "quarter", "季度优秀提案"
+        QUARTER = "quarter", "优秀提案"
         EXEMPLAR = "exemplar", "改善标兵"
         HALL = "hall", "年度名人堂"
 

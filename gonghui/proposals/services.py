@@ -496,9 +496,11 @@ def review_decide(
         if decision in (Review.Decision.REJECT, Review.Decision.RETURN) and not reason:
             what = "不采纳的理由" if decision == Review.Decision.REJECT else "需要完善的内容"
             raise DomainError(f"请填写{what}", code="reason_required", field="reason")
-        points, total = (
-            _scores(proposal.programme, scores) if decision != Review.Decision.RETURN else ({}, None)
+        # Adoption is scored against the criteria; a rejection may carry scores, a return does not.
+        scored = decision == Review.Decision.ADOPT or (
+            decision == Review.Decision.REJECT and any(scores or {})
         )
+        points, total = _scores(proposal.programme, scores) if scored else ({}, None)
         now = timezone.now()
         review.scores, review.total, review.decision, review.reason, review.decided_at = (
             points,

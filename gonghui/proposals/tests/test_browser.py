@@ -91,7 +91,7 @@ def test_capture_complete_review_implement_reward(live_server, phone_page, desk_
     desk.wait_for_selector("text=本次填写 25,000.00 元")
     desk.fill("form#reward-form input[name=amount]", "5000")
     desk.get_by_role("button", name="记录奖励").click()
-    desk.wait_for_selector("text=获季度优秀提案")
+    desk.wait_for_selector("text=获优秀提案")
     desk.goto(f"{live_server.url}/workbench/proposals/rewards/?year=2026&quarter=2")
     assert "5000.00" in desk.inner_text("#ledger")
     screenshot(desk, "proposals-6-ledger")
@@ -103,6 +103,6 @@ def test_capture_complete_review_implement_reward(live_server, phone_page, desk_
     assert_fits_width(phone)
     screenshot(phone, "proposals-7-my-rewards")
     phone.goto(f"{live_server.url}/proposals/{proposal.pk}/")
-    assert "获季度优秀提案" in phone.inner_text(".w-main")
+    assert "获优秀提案" in phone.inner_text(".w-main")
     screenshot(phone, "proposals-8-timeline")
     assert not phone.console_errors and not desk.console_errors

@@ -62,7 +62,7 @@ def test_review_and_reward_through_the_api(world, api):
     assert r.status_code == 409 and r.json()["code"] == "already_rewarded"
     ledger = admin.get("proposals/rewards", {"year": 2026, "quarter": 1}).json()
     assert [x["amount"] for x in ledger] == ["5000.00"]
-    assert api(world.worker).get("proposals/rewards/mine").json()[0]["kind_display"] == "季度优秀提案"
+    assert api(world.worker).get("proposals/rewards/mine").json()[0]["kind_display"] == "优秀提案"
 
 
 def test_assigning_a_team_member_as_reviewer_is_refused_by_the_api(world, api):

@@ -110,9 +110,13 @@ class Command(BaseCommand):
         call_command("demo_cases")
         call_command("demo_members")
         call_command("demo_campaigns")  # campaigns app: 宝鸡 courses, 宁波 coupons
+        from gonghui.proposals import demo as proposals_demo  # 全员改善 (seed 001): 山钢莱芜分公司
+
+        proposals_demo.load(self.stdout)
         if not quiet_logins:
             self._print_logins()
             service_orders_demo.print_logins(self.stdout)
+            proposals_demo.print_logins(self.stdout)
 
     # --- tree ------------------------------------------------------------------------------
 
