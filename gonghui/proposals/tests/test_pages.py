@@ -118,3 +118,30 @@ def test_worker_library_page(world, client):
     client.force_login(world.worker)
     page = client.get("/proposals/library/?q=纠偏").content.decode()
     assert "皮带跑偏自动纠偏" in page
+
+
+def test_list_pages_cost_the_same_queries_for_3_or_30_proposals(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url, user):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    for _ in range(3):
+        world.adopted()
+    few = {url: count(url, user) for url, user in _list_pages(world)}
+    for _ in range(27):
+        world.adopted()
+    for url, user in _list_pages(world):
+        assert count(url, user) == few[url], url
+
+
+def _list_pages(world):
+    return [
+        ("/workbench/proposals/?view=all", world.admin),
+        ("/proposals/", world.worker),
+        ("/proposals/library/", world.worker),
+    ]
