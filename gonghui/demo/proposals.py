@@ -8,23 +8,21 @@ Idempotent: does nothing when the programme exists. Demo logins use phones 13800
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import random
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.utils import timezone
 
 from gonghui.accounts.models import User
-from gonghui.core.management.demo_data import DEMO_PASSWORD, GIVEN2, SURNAMES
 from gonghui.core.validators import make_id_number
+from gonghui.demo.cases import at as _at
+from gonghui.demo.data import DEMO_PASSWORD, GIVEN2, SURNAMES
 from gonghui.members.services import next_member_numbers
 from gonghui.orgs.models import Org, Staff
+from gonghui.proposals import services
+from gonghui.proposals.models import Programme, Proposal, Reward
 from gonghui.testing.factories import make_member, make_org, make_staff, random_credit_code
-
-from . import services
-from .models import Programme, Proposal, Reward
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 REGION = "370117"  # 济南市钢城区 (莱芜 joined 济南 in 2019)
@@ -58,17 +56,6 @@ IDEAS = [
     ("连铸结晶器液位波动控制优化", "QC活动", "液位波动导致表面缺陷", "优化塞棒控制参数"),
 ]
 CATEGORY = {"QC活动": "qc", "六源": "liuyuan", "五小": "wuxiao", "合理化建议": "suggestion"}
-
-
-@contextlib.contextmanager
-def _at(moment: dt.datetime):
-    """Replays a past event: services and auto_now fields read timezone.now()."""
-    original = timezone.now
-    timezone.now = lambda: moment
-    try:
-        yield
-    finally:
-        timezone.now = original
 
 
 def _t(m, d, hh=10, y=2026):
@@ -167,7 +154,7 @@ def _adopt(reviewer, proposal, when, scores=(24, 26, 34)):
     return proposal
 
 
-def load(stdout) -> None:
+def load(*, stdout) -> None:
     if (
         Programme.objects.filter(org__name=COMPANY).exists()
         or not Org.objects.filter(name="山东省总工会").exists()
@@ -430,7 +417,7 @@ def load(stdout) -> None:
     )
 
 
-def print_logins(stdout) -> None:
+def print_logins(*, stdout) -> None:
     stdout.write(
         "全员改善（山钢莱芜分公司）：工会主席 13800014001，评审专家 13800014002，"
         "实施负责人 13800014004（工作台）；职工 李洋洋 13800014011（手机端）"
