@@ -106,3 +106,47 @@ def test_capture_complete_review_implement_reward(live_server, phone_page, desk_
     assert "获优秀提案" in phone.inner_text(".w-main")
     screenshot(phone, "proposals-8-timeline")
     assert not phone.console_errors and not desk.console_errors
+
+
+def test_screens_library_report_and_home(live_server, phone_page, desk_page):
+    """The other pages people look at, with a handful of proposals in every state."""
+    from gonghui.proposals import services
+    from gonghui.testing.personas import build_personas
+
+    from .conftest import World
+
+    world = World(build_personas())
+    for i, (title, benefit) in enumerate((("除尘风机变频改造", "86000"), ("行车吊钩防脱装置", "12000"))):
+        proposal = world.adopted(title=title, show_name=bool(i))
+        services.proposal_record_implementation(actor=world.admin, proposal=proposal, evidence="完成")
+        services.proposal_verify_benefit(actor=world.admin, proposal=proposal, benefit=benefit)
+    world.adopted(title="循环水泵叶轮涂层修复")
+    world.submitted(title="转炉平台照明改造")
+    world.draft(title="铁水罐口护板加厚")
+
+    phone = phone_page
+    phone.set_viewport_size({"width": 360, "height": 780})
+    login_worker(phone, live_server, world.worker)
+    phone.goto(f"{live_server.url}/")
+    phone.get_by_role("link", name="全员改善").first.click()
+    phone.wait_for_selector("text=已提报")
+    assert_fits_width(phone)
+    screenshot(phone, "proposals-9-mine")
+    phone.goto(f"{live_server.url}/proposals/library/?order=benefit")
+    phone.locator("details.lib-item summary").first.click()
+    assert "匿名职工" in phone.inner_text(".w-main")
+    assert_fits_width(phone)
+    screenshot(phone, "proposals-10-library")
+
+    desk = desk_page
+    login_staff(desk, live_server, world.admin, PASSWORD)
+    desk.get_by_role("link", name="全员改善").click()
+    desk.get_by_role("link", name="全部").click()
+    screenshot(desk, "proposals-11-bench-list")
+    from django.utils import timezone
+
+    year = timezone.localdate().year  # the proposals were submitted just now
+    desk.goto(f"{live_server.url}/workbench/proposals/report/?year={year}&by=unit")
+    assert "98000.00" in desk.inner_text("#report")
+    screenshot(desk, "proposals-12-report")
+    assert not phone.console_errors and not desk.console_errors

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from io import BytesIO
 
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.pagination import page_of
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.models import Org
 from gonghui.orgs.scope import in_scope, scope_paths
@@ -48,7 +48,7 @@ def proposal_list(request):
         category=request.GET.get("category", ""),
         q=request.GET.get("q", "").strip()[:40],
     )
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = page_of(qs, request.GET.get("page"), per_page=30)
     return render(
         request,
         "proposals/bench_list.html",
