@@ -110,6 +110,19 @@ def reward_ledger(*, actor, year: int, quarter: int | None = None) -> QuerySet[R
     )
 
 
+def exemplar_candidates(*, actor, year: int) -> list[dict]:
+    """Authors with proposals adopted this year, with how many and their verified benefit: the shortlist
+    for 改善标兵 (a shortlist for a title, not a ranking of people)."""
+    rows = (
+        proposals_in_scope(actor=actor)
+        .filter(status__in=LIBRARY_STATES, decided_at__year=year)
+        .values("author_id", "author_name", "org__short_name", "org__name")
+        .annotate(adopted=Count("id"), benefit=Sum("verified_benefit"))
+        .order_by("author_name")
+    )
+    return list(rows[:300])
+
+
 def trainers_in_scope(*, actor) -> QuerySet[Trainer]:
     return Trainer.objects.filter(path_q(scope_paths(actor), "org_path")).select_related("org")
 

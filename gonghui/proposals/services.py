@@ -183,12 +183,49 @@ def reviewer_add(
         raise DomainError("负责单位应在本活动的工会范围内", code="org_outside", field="org")
     if tier.programme_id != programme.pk:
         raise DomainError("层级不属于本活动", code="invalid", field="tier")
+    if level not in (1, 2, 3):
+        raise DomainError("评审级别应为 1、2 或 3", code="invalid", field="level")
     with transaction.atomic():
-        reviewer, _ = Reviewer.objects.get_or_create(
+        reviewer, _ = Reviewer.objects.update_or_create(
             programme=programme, tier=tier, org=org, user=user, level=level, defaults={"is_active": True}
         )
         audit_record(actor=actor, action="proposal.reviewer_add", obj=reviewer, org=org)
     return reviewer
+
+
+def tier_save(
+    *, actor, programme: Programme, tier: Tier | None = None, name: str = "", rank=None, review_days=None
+) -> Tier:
+    """Add a tier or change one: its name, its place from hard (1) to easy, its review limit in working days."""
+    require_manager(actor, programme)
+    if tier is not None and tier.programme_id != programme.pk:
+        raise NotFound()
+    name = _text(name or (tier.name if tier else ""), "name", "层级名称", 20, required=True)
+    days = _int(
+        review_days if review_days not in (None, "") else (tier.review_days if tier else 5), "review_days"
+    )
+    if not 1 <= days <= 60:
+        raise DomainError("评审时限应为 1 至 60 个工作日", code="invalid", field="review_days")
+    default_rank = tier.rank if tier else (programme.tiers.count() + 1)
+    rank = _int(rank if rank not in (None, "") else default_rank, "rank")
+    try:
+        with transaction.atomic():
+            tier = tier or Tier(programme=programme)
+            tier.name, tier.rank, tier.review_days = name, rank, days
+            tier.save()
+            audit_record(
+                actor=actor, action="proposal.tier_save", obj=tier, org=programme.org, detail={"days": days}
+            )
+    except IntegrityError:
+        raise Conflict(f"已有名为「{name}」的层级", code="tier_exists", field="name") from None
+    return tier
+
+
+def reviewer_remove(*, actor, reviewer: Reviewer) -> None:
+    require_manager(actor, reviewer.programme)
+    with transaction.atomic():
+        Reviewer.objects.filter(pk=reviewer.pk).update(is_active=False)
+        audit_record(actor=actor, action="proposal.reviewer_remove", obj=reviewer, org=reviewer.org)
 
 
 # --- worker: capture, complete, submit -----------------------------------------------------------

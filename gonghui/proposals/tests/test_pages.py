@@ -145,3 +145,108 @@ def _list_pages(world):
         ("/proposals/", world.worker),
         ("/proposals/library/", world.worker),
     ]
+
+
+def test_settings_page_tiers_reviewers_and_rules(world, client):
+    from gonghui.proposals.models import Reviewer, Tier
+
+    client.force_login(world.admin)
+    assert "评审时限" in client.get("/workbench/proposals/settings/").content.decode()
+    tier = world.tiers["改善提案"]
+    base = {"programme": world.programme.pk}
+    r = client.post(
+        "/workbench/proposals/settings/", {**base, "action": "tier", "tier": tier.pk, "review_days": "99"}
+    )
+    assert r.status_code == 400 and "1 至 60 个工作日" in r.content.decode()
+    r = client.post(
+        "/workbench/proposals/settings/",
+        {**base, "action": "tier", "tier": tier.pk, "name": tier.name, "review_days": "3"},
+    )
+    assert r.status_code == 302 and Tier.objects.get(pk=tier.pk).review_days == 3
+    r = client.post(
+        "/workbench/proposals/settings/", {**base, "action": "tier", "name": "金点子", "rank": "4"}
+    )
+    assert r.status_code == 302 and world.programme.tiers.count() == 4
+    reviewer = Reviewer.objects.filter(user=world.reviewer2).first()
+    r = client.post(
+        "/workbench/proposals/settings/", {**base, "action": "remove_reviewer", "reviewer": reviewer.pk}
+    )
+    assert r.status_code == 302 and not Reviewer.objects.get(pk=reviewer.pk).is_active
+    rules = {
+        "quarter_min": "1000",
+        "quarter_max": "500",
+        "exemplar_amount": "3000",
+        "hall_min": "6000",
+        "hall_max": "10000",
+    }
+    r = client.post("/workbench/proposals/settings/", {**base, "action": "rules", **rules})
+    assert r.status_code == 400 and "不能高于" in r.content.decode()
+
+
+def test_settings_page_starts_a_programme_and_sibling_cannot_touch_ours(world, personas, client):
+    from gonghui.proposals.models import Programme
+
+    client.force_login(personas.sibling_staffer)
+    r = client.post(
+        "/workbench/proposals/settings/",
+        {"action": "rules", "programme": world.programme.pk, "quarter_min": "1", "quarter_max": "2"},
+    )
+    assert r.status_code == 404
+    r = client.post(
+        "/workbench/proposals/settings/",
+        {"action": "create", "org": personas.tree.sibling_city.pk, "name": "全员改善"},
+    )
+    assert r.status_code == 302
+    assert Programme.objects.filter(org=personas.tree.sibling_city).exists()
+    world.programme.refresh_from_db()
+    assert world.programme.quarter_min == 1000
+
+
+def test_exemplar_chosen_on_the_ledger_page(world, client):
+    world.adopted()
+    client.force_login(world.admin)
+    page = client.get("/workbench/proposals/rewards/?year=2026&quarter=2").content.decode()
+    assert "评选改善标兵" in page
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    url = f"/workbench/proposals/rewards/?year={year}&quarter=2"
+    form = {
+        "action": "exemplar",
+        "programme": world.programme.pk,
+        "recipient": world.worker.pk,
+        "quarter": "2",
+    }
+    assert client.post(url, form).status_code == 302
+    r = client.post(url, form)
+    assert r.status_code == 409 and "已是" in r.content.decode()
+    assert Reward.objects.get().amount == 3000
+
+
+def test_trainers_page_appoints_and_records_a_class(world, client):
+    from gonghui.proposals.models import Trainer
+
+    client.force_login(world.admin)
+    r = client.post(
+        "/workbench/proposals/trainers/",
+        {"action": "appoint", "phone": world.worker.phone[3:], "org": world.company.pk, "level": "3"},
+    )
+    assert r.status_code == 302
+    trainer = Trainer.objects.get()
+    assert trainer.get_level_display() == "三级内训师"
+    r = client.post(
+        "/workbench/proposals/trainers/",
+        {"action": "appoint", "phone": "13900000000", "org": world.company.pk, "level": "3"},
+    )
+    assert r.status_code == 400 and "13900000000" in r.content.decode()
+    r = client.post(
+        "/workbench/proposals/trainers/",
+        {
+            "action": "session",
+            "trainer": trainer.pk,
+            "title": "首期内训师基础培训班",
+            "held_on": "2026-07-22",
+            "attendees": world.worker.phone[3:],
+        },
+    )
+    assert r.status_code == 302 and trainer.sessions.get().attendees.count() == 1

@@ -9,6 +9,7 @@ urlpatterns = [
     path("rewards/export.xlsx", bench.ledger_export, name="ledger_export"),
     path("report/", bench.report, name="report"),
     path("trainers/", bench.trainers, name="trainers"),
+    path("settings/", bench.settings_page, name="settings"),
     path("<int:proposal_id>/", bench.detail, name="detail"),
     path("<int:proposal_id>/<str:which>/", bench.photo, name="photo"),
 ]

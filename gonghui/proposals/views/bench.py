@@ -4,6 +4,7 @@ ledger finance exports, the report by unit/tier/category/quarter, and the 内训
 from __future__ import annotations
 
 import datetime as dt
+import re
 from io import BytesIO
 
 from django.http import FileResponse, Http404, HttpResponse
@@ -16,7 +17,7 @@ from gonghui.core.errors import DomainError, NotFound
 from gonghui.core.pagination import page_of
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.models import Org
-from gonghui.orgs.scope import in_scope, scope_paths
+from gonghui.orgs.scope import in_scope, scope_paths, subtree_q
 from gonghui.orgs.selectors import org_get
 
 from .. import selectors, services
@@ -140,7 +141,7 @@ def detail(request, proposal_id):
             {
                 s.user_id: s
                 for s in staff_in_scope(actor=request.user).filter(
-                    org__path__startswith=proposal.programme.org.path
+                    subtree_q(proposal.programme.org.path, "org__path")
                 )
             }.values()
         )[:100]
@@ -206,13 +207,26 @@ def ledger(request):
     errors, status = {}, 200
     if request.method == "POST":
         try:
-            reward = selectors.reward_get(actor=request.user, reward_id=request.POST.get("reward"))
-            services.reward_handover(
-                actor=request.user,
-                reward=reward,
-                note=request.POST.get("note", ""),
-                photo=request.FILES.get("handover_photo"),
-            )
+            if request.POST.get("action") == "exemplar":
+                programme = selectors.programme_get(
+                    actor=request.user, programme_id=request.POST.get("programme")
+                )
+                services.reward_grant(
+                    actor=request.user,
+                    programme=programme,
+                    kind=Reward.Kind.EXEMPLAR,
+                    year=year,
+                    quarter=request.POST.get("quarter") or quarter,
+                    recipient=_user(request, "recipient"),
+                )
+            else:
+                reward = selectors.reward_get(actor=request.user, reward_id=request.POST.get("reward"))
+                services.reward_handover(
+                    actor=request.user,
+                    reward=reward,
+                    note=request.POST.get("note", ""),
+                    photo=request.FILES.get("handover_photo"),
+                )
         except DomainError as exc:
             errors, status = {exc.field or "general": exc.message}, exc.status
         else:
@@ -222,6 +236,8 @@ def ledger(request):
         request,
         "proposals/bench_ledger.html",
         {
+            "programmes": list(selectors.programmes_in_scope(actor=request.user)[:20]),
+            "candidates": selectors.exemplar_candidates(actor=request.user, year=year),
             "rewards": rewards,
             "total": sum((r.amount for r in rewards), 0),
             "year": year,
@@ -332,7 +348,146 @@ def report(request):
     )
 
 
+def _user_by_phone(request, phone: str, field: str):
+    from gonghui.accounts.models import User
+
+    try:
+        user = User.objects.get_by_phone(phone)
+        return selectors.user_in_scope(actor=request.user, user_id=user.pk)
+    except (User.DoesNotExist, NotFound, ValueError, DomainError):
+        raise DomainError(
+            f"未找到手机号为 {phone or '（空）'} 的本单位会员或干部", code="not_found", field=field
+        ) from None
+
+
 @workbench_view
+@require_http_methods(["GET", "POST"])
 def trainers(request):
+    errors, status = {}, 200
+    if request.method == "POST":
+        post = request.POST
+        try:
+            if post.get("action") == "appoint":
+                services.trainer_appoint(
+                    actor=request.user,
+                    org=org_get(actor=request.user, org_id=post.get("org")),
+                    user=_user_by_phone(request, post.get("phone", "").strip(), "phone"),
+                    level=_posted_int(request, "level") or 3,
+                    speciality=post.get("speciality", ""),
+                )
+            elif post.get("action") == "session":
+                trainer = selectors.trainer_get(actor=request.user, trainer_id=post.get("trainer"))
+                phones = [p for p in re.split(r"[\s,，、]+", post.get("attendees", "")) if p][:200]
+                held_on = _date(post.get("held_on", ""))
+                if held_on is None:
+                    raise DomainError("请填写培训日期（YYYY-MM-DD）", code="required", field="held_on")
+                services.training_record(
+                    actor=request.user,
+                    trainer=trainer,
+                    title=post.get("title", ""),
+                    held_on=held_on,
+                    attendees=[_user_by_phone(request, p, "attendees") for p in phones],
+                )
+            else:
+                raise DomainError("未知操作", code="action")
+        except DomainError as exc:
+            errors, status = {exc.field or "general": exc.message}, exc.status
+        else:
+            return redirect("proposals_bench:trainers")
     items = selectors.trainers_in_scope(actor=request.user).prefetch_related("sessions")[:200]
-    return render(request, "proposals/bench_trainers.html", {"trainers": items, "nav": "proposals"})
+    orgs = Org.objects.filter(
+        pk__in=selectors.programmes_in_scope(actor=request.user).values("org_id")
+    ) | Org.objects.filter(path__in=scope_paths(request.user))
+    return render(
+        request,
+        "proposals/bench_trainers.html",
+        {"trainers": items, "orgs": orgs.order_by("path")[:50], "errors": errors, "nav": "proposals"},
+        status=status,
+    )
+
+
+def _posted_int(request, field: str):
+    value = request.POST.get(field, "")
+    return int(value) if value.isdigit() else None
+
+
+@workbench_view
+@require_http_methods(["GET", "POST"])
+def settings_page(request):
+    """活动设置: start the programme; tiers and their review limits; reviewers by tier, unit and level;
+    reward ranges."""
+    programmes = list(selectors.programmes_in_scope(actor=request.user).prefetch_related("tiers"))
+    errors, status = {}, 200
+    if request.method == "POST":
+        action, post = request.POST.get("action"), request.POST
+        try:
+            if action == "create":
+                org = org_get(actor=request.user, org_id=post.get("org"))
+                services.programme_create(actor=request.user, org=org, name=post.get("name", "全员改善"))
+            else:
+                programme = selectors.programme_get(actor=request.user, programme_id=post.get("programme"))
+                if action == "tier":
+                    tier = programme.tiers.filter(pk=_posted_int(request, "tier") or 0).first()
+                    services.tier_save(
+                        actor=request.user,
+                        programme=programme,
+                        tier=tier,
+                        name=post.get("name", ""),
+                        rank=post.get("rank"),
+                        review_days=post.get("review_days"),
+                    )
+                elif action == "reviewer":
+                    tier = programme.tiers.filter(pk=_posted_int(request, "tier") or 0).first()
+                    if tier is None:
+                        raise DomainError("请选择层级", code="required", field="tier")
+                    services.reviewer_add(
+                        actor=request.user,
+                        programme=programme,
+                        tier=tier,
+                        org=org_get(actor=request.user, org_id=post.get("org")),
+                        user=_user(request, "user"),
+                        level=_posted_int(request, "level") or 1,
+                    )
+                elif action == "remove_reviewer":
+                    reviewer = programme.reviewers.filter(pk=_posted_int(request, "reviewer") or 0).first()
+                    if reviewer is None:
+                        raise NotFound()
+                    services.reviewer_remove(actor=request.user, reviewer=reviewer)
+                elif action == "rules":
+                    keys = ("quarter_min", "quarter_max", "exemplar_amount", "hall_min", "hall_max")
+                    services.programme_update_rules(
+                        actor=request.user, programme=programme, **{k: post.get(k, "") for k in keys}
+                    )
+                else:
+                    raise DomainError("未知操作", code="action")
+        except DomainError as exc:
+            errors, status = {exc.field or "general": exc.message}, exc.status
+        else:
+            return redirect("proposals_bench:settings")
+        programmes = list(selectors.programmes_in_scope(actor=request.user).prefetch_related("tiers"))
+    from gonghui.orgs.selectors import staff_in_scope
+
+    roots = list(Org.objects.filter(path__in=scope_paths(request.user)).order_by("path"))
+    blocks = []
+    for programme in programmes:
+        units = list(Org.objects.filter(subtree_q(programme.org.path), is_active=True).order_by("path")[:200])
+        blocks.append(
+            {
+                "programme": programme,
+                "reviewers": programme.reviewers.filter(is_active=True).select_related("tier", "org", "user"),
+                "units": units,
+            }
+        )
+    staff = list({s.user_id: s for s in staff_in_scope(actor=request.user)}.values())[:300]
+    return render(
+        request,
+        "proposals/bench_settings.html",
+        {
+            "blocks": blocks,
+            "roots": [r for r in roots if not any(b["programme"].org_id == r.pk for b in blocks)],
+            "staff": staff,
+            "errors": errors,
+            "nav": "proposals",
+        },
+        status=status,
+    )

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from gonghui.core.errors import DomainError
+from gonghui.orgs.scope import subtree_q
 
 from .. import selectors, services
 from ..models import Proposal, Trainer
@@ -111,7 +112,7 @@ def detail(request, proposal_id):
             "tiers": proposal.programme.tiers.all(),
             "categories": Proposal.Category.choices,
             "trainers": Trainer.objects.filter(
-                org_path__startswith=proposal.programme.org.path, is_active=True
+                subtree_q(proposal.programme.org.path, "org_path"), is_active=True
             )[:50],
             "rewards": proposal.rewards.filter(recipient=request.user),
             "team_text": request.POST.get("team", team_text) if errors else team_text,
