@@ -34,6 +34,8 @@ from .schemas import (
     RewardOut,
     RulesIn,
     SessionIn,
+    TierIn,
+    TierOut,
     TrainerIn,
     TrainerOut,
     VerifyIn,
@@ -309,6 +311,25 @@ def programme_rules(request, programme_id: int, payload: RulesIn):
     programme = selectors.programme_get(actor=request.user, programme_id=programme_id)
     amounts = {k: v for k, v in payload.dict().items() if v is not None}
     return _programme_out(services.programme_update_rules(actor=request.user, programme=programme, **amounts))
+
+
+@router.post("/programmes/{int:programme_id}/tiers", response={201: TierOut}, summary="新增层级")
+def tier_add(request, programme_id: int, payload: TierIn):
+    programme = selectors.programme_get(actor=request.user, programme_id=programme_id)
+    return 201, services.tier_save(actor=request.user, programme=programme, **payload.dict())
+
+
+@router.patch(
+    "/programmes/{int:programme_id}/tiers/{int:tier_id}",
+    response=TierOut,
+    summary="修改层级与评审时限（工作日）",
+)
+def tier_update(request, programme_id: int, tier_id: int, payload: TierIn):
+    programme = selectors.programme_get(actor=request.user, programme_id=programme_id)
+    tier = Tier.objects.filter(programme=programme, pk=tier_id).first()
+    if tier is None:
+        raise NotFound()
+    return services.tier_save(actor=request.user, programme=programme, tier=tier, **payload.dict())
 
 
 @router.post(

@@ -182,6 +182,12 @@ class RulesIn(Schema):
     hall_max: str | None = None
 
 
+class TierIn(Schema):
+    name: str = ""
+    rank: int | None = None
+    review_days: int | None = None
+
+
 class ReviewerIn(Schema):
     tier_id: int
     org_id: int

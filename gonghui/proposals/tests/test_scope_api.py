@@ -162,3 +162,17 @@ def test_bench_pages_are_scoped(world, personas, client):
     assert page.status_code == 200 and proposal.title not in page.content.decode()
     client.force_login(world.admin)
     assert proposal.title in client.get("/workbench/proposals/?view=all").content.decode()
+
+
+def test_programme_tiers_are_configurable_through_the_api(world, personas, api):
+    base = f"proposals/programmes/{world.programme.pk}/tiers"
+    tier = world.tiers["攻关项目"]
+    r = api(world.admin).patch(f"{base}/{tier.pk}", {"review_days": 15})
+    assert r.status_code == 200 and r.json()["review_days"] == 15
+    r = api(world.admin).post(base, {"name": "金点子", "rank": 4, "review_days": 3})
+    assert r.status_code == 201
+    r = api(world.admin).post(base, {"name": "金点子"})
+    assert r.status_code == 409 and r.json()["code"] == "tier_exists"
+    assert api(personas.sibling_staffer).patch(f"{base}/{tier.pk}", {"review_days": 1}).status_code == 404
+    tier.refresh_from_db()
+    assert tier.review_days == 15
