@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from io import BytesIO
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from gonghui.core.audit import audit_record
 from gonghui.core.errors import DomainError, NotFound
 from gonghui.core.pagination import page_of
+from gonghui.core.xlsx import XlsxWriter, export_audit, xlsx_response
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.models import Org
 from gonghui.orgs.scope import in_scope, scope_paths, subtree_q
@@ -249,53 +248,42 @@ def ledger(request):
     )
 
 
-def ledger_xlsx(rewards: list[Reward], title: str) -> bytes:
-    """The reward ledger for finance. Kept in one function so it can move onto core's export builder."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+LEDGER_HEADER = [
+    "期间",
+    "奖项",
+    "获奖人",
+    "提案编号",
+    "提案标题",
+    "单位",
+    "金额(元)",
+    "批准人",
+    "批准日期",
+    "送奖到岗位",
+]
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "奖励台账"
-    ws.append([title])
-    header = [
-        "期间",
-        "奖项",
-        "获奖人",
-        "提案编号",
-        "提案标题",
-        "单位",
-        "金额(元)",
-        "批准人",
-        "批准日期",
-        "送奖到岗位",
-    ]
-    ws.append(header)
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
+
+def ledger_xlsx(rewards: list[Reward], title: str) -> bytes:
+    """The reward ledger for finance (docs/proposals.md): one row per award, then 合计. No phone, no ID."""
+    book = XlsxWriter()
+    sheet = book.sheet(title, header=LEDGER_HEADER)
     for r in rewards:
-        row = [
-            r.period_label,
-            r.get_kind_display(),
-            r.recipient_name,
-            r.proposal.number if r.proposal else "",
-            r.proposal.title if r.proposal else "",
-            r.proposal.org.name if r.proposal else r.programme.org.name,
-            r.amount,
-            r.approved_by.name,
-            timezone.localtime(r.approved_at).strftime("%Y-%m-%d"),
-            timezone.localtime(r.handed_over_at).strftime("%Y-%m-%d") if r.handed_over_at else "",
-        ]
-        # Text that a spreadsheet would run as a formula is written as text.
-        ws.append([f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row])
-        ws.cell(ws.max_row, 7).number_format = "#,##0.00"
-    ws.append(["合计", "", "", "", "", "", sum((r.amount for r in rewards), 0)])
-    ws.cell(ws.max_row, 7).number_format = "#,##0.00"
-    for col, width in zip("ABCDEFGHIJ", (16, 14, 10, 18, 30, 30, 12, 10, 12, 12), strict=True):
-        ws.column_dimensions[col].width = width
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        sheet.append(
+            [
+                r.period_label,
+                r.get_kind_display(),
+                r.recipient_name,
+                r.proposal.number if r.proposal else "",
+                r.proposal.title if r.proposal else "",
+                r.proposal.org.name if r.proposal else r.programme.org.name,
+                r.amount,
+                r.approved_by.name,
+                timezone.localtime(r.approved_at).strftime("%Y-%m-%d"),
+                timezone.localtime(r.handed_over_at).strftime("%Y-%m-%d") if r.handed_over_at else "",
+            ]
+        )
+    sheet.append(["合计", "", "", "", "", "", sum((r.amount for r in rewards), 0)])
+    sheet.widths((16, 14, 10, 18, 30, 30, 12, 10, 12, 12))
+    return book.to_bytes()
 
 
 @workbench_view
@@ -303,20 +291,13 @@ def ledger_export(request):
     year, quarter = _period(request)
     rewards = list(selectors.reward_ledger(actor=request.user, year=year, quarter=quarter))
     title = f"{year}年第{quarter}季度改善奖励台账" if quarter else f"{year}年改善奖励台账"
-    roots = scope_paths(request.user)
-    org = Org.objects.filter(path=roots[0]).first() if roots else None
-    audit_record(
+    export_audit(
         actor=request.user,
         action="proposal.ledger_export",
-        org=org,
+        orgs=list(Org.objects.filter(path__in=scope_paths(request.user))),
         detail={"period": title, "rows": len(rewards)},
     )
-    response = HttpResponse(
-        ledger_xlsx(rewards, title),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''proposal-rewards.xlsx"
-    return response
+    return xlsx_response(ledger_xlsx(rewards, title), f"{title}.xlsx")
 
 
 @workbench_view
