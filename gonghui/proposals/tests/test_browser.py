@@ -149,4 +149,10 @@ def test_screens_library_report_and_home(live_server, phone_page, desk_page):
     desk.goto(f"{live_server.url}/workbench/proposals/report/?year={year}&by=unit")
     assert "98000.00" in desk.inner_text("#report")
     screenshot(desk, "proposals-12-report")
+    desk.get_by_role("link", name="活动设置").click()
+    desk.wait_for_selector("text=评审人（按层级、单位和级别）")
+    screenshot(desk, "proposals-13-settings")
+    desk.get_by_role("link", name="奖励台账").click()
+    desk.wait_for_selector("text=评选改善标兵")
+    screenshot(desk, "proposals-14-ledger-exemplar")
     assert not phone.console_errors and not desk.console_errors
