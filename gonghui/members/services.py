@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gonghui.accounts.models import phone_index
-from gonghui.accounts.services import login_code_consume
+from gonghui.accounts.services import login_code_consume, user_sessions_end
 from gonghui.core.audit import _actor_label as actor_label
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import Conflict, DomainError, Forbidden, field_value
@@ -665,6 +665,7 @@ def members_lapse(*, actor, member_ids, today: dt.date | None = None) -> tuple[i
             require_scope(actor, member.org, REGISTRY_ROLES)
             _set_status(actor=actor, member=member, status=Member.Status.LAPSED, reason=reason)
             if member.user_id:
+                user_sessions_end(actor=actor, user=member.user, reason="member_lapse")
                 notify(
                     user=member.user,
                     title="会籍状态已变更",

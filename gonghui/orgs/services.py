@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 
+from gonghui.accounts.services import user_sessions_end
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import DomainError, field_value
 from gonghui.core.validators import normalize_mobile, validate_credit_code
@@ -182,4 +183,6 @@ def staff_revoke(*, actor, staff: Staff) -> Staff:
     staff.save(update_fields=["is_active"])
     staff.user.__dict__.pop("_scope_cache", None)
     audit_record(actor=actor, action="staff.revoke", obj=staff, org=staff.org, detail={"role": staff.role})
+    # The post's sessions and tokens end with it: the user signs in again with what remains.
+    user_sessions_end(actor=actor, user=staff.user, reason="staff_revoke")
     return staff
