@@ -258,6 +258,7 @@ def member_import(*, actor, org: Org, file_name: str, data: bytes) -> ImportResu
     existing = {
         idx: (path, status, names.get(org_ids[idx], "")) for idx, (path, status, _) in existing.items()
     }
+    actor_roots = scope_paths(actor)
     to_create: list[dict] = []
     duplicates = 0
     for row, values in good:
@@ -266,7 +267,7 @@ def member_import(*, actor, org: Org, file_name: str, data: bytes) -> ImportResu
             to_create.append(values)
         elif found[0] == org.path:
             duplicates += 1
-        else:
+        elif any(found[0].startswith(root) for root in actor_roots):
             bad.append(
                 (
                     row,
@@ -274,6 +275,9 @@ def member_import(*, actor, org: Org, file_name: str, data: bytes) -> ImportResu
                     "请通过会籍转接办理，不要重复导入",
                 )
             )
+        else:
+            # Outside the importer's subtree: say nothing of which union, or the import is an ID oracle.
+            bad.append((row, "身份证号：此人已在其他工会登记，请通过会籍转接办理，不要重复导入"))
 
     with transaction.atomic():
         numbers = next_member_numbers(org, len(to_create)) if to_create else []
@@ -387,6 +391,11 @@ def _error_xlsx(header: list[str], bad: list[tuple[list[str], str]]) -> bytes:
     for row, message in bad:
         sheet.append([*row, *([""] * (len(header) - len(row))), message])
     return book.to_bytes()
+
+
+def error_file_bytes(batch: ImportBatch) -> bytes:
+    """The xlsx of a batch's refused rows, as stored."""
+    return bytes(batch.error_file or b"")
 
 
 def import_batch_get(*, actor, batch_id) -> ImportBatch:
