@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "gonghui.stations",
     "gonghui.cases",
     "gonghui.campaigns",
+    "gonghui.site",
+    "gonghui.demo",
 ]
 
 MIDDLEWARE = [
@@ -242,6 +244,8 @@ if PRODUCTION and not _sms_backend:
         "生产环境必须设置 GONGHUI_SMS_BACKEND（短信网关类）；内网试点如确需把验证码写入日志，请显式设置为 log"
     )
 GONGHUI_SMS_BACKEND = "gonghui.core.sms.LogSmsBackend" if _sms_backend in ("", "log") else _sms_backend
+# accounts asks orgs "is this user union staff?" through this path, so accounts imports nothing above it.
+GONGHUI_STAFF_CHECK = "gonghui.orgs.scope.is_staff_member"
 
 # Idle timeout: the session expires after 30 idle minutes; every request renews it.
 SESSION_COOKIE_AGE = env_int("GONGHUI_IDLE_TIMEOUT_SECONDS", 30 * 60)
@@ -354,3 +358,6 @@ GONGHUI_CASES_ATTACHMENT_MAX_BYTES = env_int("GONGHUI_CASES_ATTACHMENT_MAX_BYTES
 GONGHUI_CASES_ATTACHMENTS_PER_UPLOAD = 9
 # Online filings per worker per 24 hours (phone and walk-in entries by staff are not limited).
 GONGHUI_CASES_MAX_PER_DAY = env_int("GONGHUI_CASES_MAX_PER_DAY", 10)
+# --- 公示 (core.notices) -------------------------------------------------------------------------
+# Default notice period in working days (DOMAIN.md: commonly 5; some programmes use 7).
+GONGHUI_NOTICE_WORKDAYS = env_int("GONGHUI_NOTICE_WORKDAYS", 5)
