@@ -270,6 +270,9 @@ AXES_SENSITIVE_PARAMETERS = ["password", "code", "otp", "phone", "username", "cu
 # log takes the client IP from that hop and ignores the header when there is no proxy.
 GONGHUI_PROXY_COUNT = env_int("GONGHUI_PROXY_COUNT", 1 if PRODUCTION else 0)
 
+# The demo's debug error page hides connection strings (DATABASE_URL, REDIS_URL) as well as secrets.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "gonghui.core.errors.SafeExceptionReporterFilter"
+
 # --- security headers --------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
