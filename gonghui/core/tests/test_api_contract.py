@@ -25,6 +25,20 @@ def _schema():
 schema = _schema()
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Requests go through the WSGI handler, whose request signals would close the test's database
+    connection (and its transaction) after each call; Django's test client detaches them the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def tokens(personas):
     from gonghui.accounts.services import api_token_issue
