@@ -234,6 +234,11 @@ GONGHUI_SHOW_LOGIN_CODE = env_bool("GONGHUI_SHOW_LOGIN_CODE", not PRODUCTION)
 GONGHUI_LOGIN_CODE_TTL_SECONDS = 300
 GONGHUI_API_TOKEN_TTL_HOURS = env_int("GONGHUI_API_TOKEN_TTL_HOURS", 12)
 GONGHUI_SMS_BACKEND = os.environ.get("GONGHUI_SMS_BACKEND", "gonghui.core.sms.LogSmsBackend")
+# 实名认证 online: a verifier class (accounts/realname.py); empty = only union staff certify (production
+# default until a real verification service is configured).
+GONGHUI_REALNAME_BACKEND = os.environ.get(
+    "GONGHUI_REALNAME_BACKEND", "" if PRODUCTION else "gonghui.accounts.realname.LogRealNameVerifier"
+)
 
 # Idle timeout: the session expires after 30 idle minutes; every request renews it.
 SESSION_COOKIE_AGE = env_int("GONGHUI_IDLE_TIMEOUT_SECONDS", 30 * 60)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.core.exceptions import ValidationError
 
 
@@ -66,6 +68,47 @@ class RateLimited(DomainError):
     status = 429
     code = "rate_limited"
     default_message = "操作太频繁，请稍后再试"
+
+
+class Invalid(DomainError):
+    """Several field errors found in one pass, so a form can show them all at once. The API shape stays
+    the one error: the first is the answer's code, message and field; pages read `errors`."""
+
+    def __init__(self, errors: list[DomainError]):
+        first = errors[0]
+        super().__init__(first.message, code=first.code, field=first.field, status=first.status)
+        self.errors = errors
+
+
+class ErrorCollector:
+    """Check every field before giving up:
+
+    errors = ErrorCollector()
+    with errors.check():
+        name = clean_name(name)
+    with errors.check():
+        id_number = clean_id(id_number)
+    errors.raise_if_any()
+    """
+
+    def __init__(self):
+        self.errors: list[DomainError] = []
+
+    @contextlib.contextmanager
+    def check(self):
+        try:
+            yield
+        except DomainError as exc:
+            self.errors.extend(getattr(exc, "errors", None) or [exc])
+
+    def has(self, field: str) -> bool:
+        return any(e.field == field for e in self.errors)
+
+    def raise_if_any(self) -> None:
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise Invalid(self.errors)
 
 
 def field_value(cleaned, field: str, validator):
