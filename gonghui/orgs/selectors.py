@@ -162,7 +162,9 @@ def _score(typed: str, org: Org) -> int:
         return 80
     if any(len(k) >= 4 and k in typed for k in keys):
         return 70
-    return int(max(SequenceMatcher(None, typed, k).ratio() for k in keys) * 60) if keys else 0
+    # Similar: the share of the typed characters found in order in the union's name.
+    shared = max(sum(b.size for b in SequenceMatcher(None, typed, k).get_matching_blocks()) for k in keys)
+    return int(shared / len(typed) * 60) if keys else 0
 
 
 def employer_matches(employer_name: str, *, region: str = "", limit: int = 5) -> list[EmployerMatch]:
@@ -171,13 +173,20 @@ def employer_matches(employer_name: str, *, region: str = "", limit: int = 5) ->
     typed = employer_key(employer_name)
     if len(typed) < 2:
         return []
-    probes = {typed} if len(typed) < 4 else {typed, typed[:4], typed[-4:]}
-    match = Q()
-    for probe in probes:
-        match |= Q(name__contains=probe) | Q(short_name__contains=probe)
-    candidates = Org.objects.filter(match, kind__in=EMPLOYER_UNION_KINDS, is_active=True).order_by("path")[
-        :60
-    ]
+    active = Org.objects.filter(kind__in=EMPLOYER_UNION_KINDS, is_active=True).order_by("path")
+    strong = Q(name__contains=typed) | Q(short_name__contains=typed)
+    if len(typed) < 4:
+        # "美团", "滴滴": only a union named exactly so is theirs.
+        strong = Q(name__in=[typed, typed + "工会"]) | Q(short_name__in=[typed, typed + "工会"])
+    candidates = {org.pk: org for org in active.filter(strong)[:50]}
+    # Two-character pieces find "柳林预石物流" → "山西吕梁柳林县预石运输…"; the score sorts them out.
+    pieces = {typed} if len(typed) < 4 else {typed[i : i + 2] for i in range(min(len(typed), 24) - 1)}
+    fuzzy = Q()
+    for piece in pieces:
+        fuzzy |= Q(name__contains=piece) | Q(short_name__contains=piece)
+    for org in active.filter(fuzzy)[:150]:
+        candidates.setdefault(org.pk, org)
+    candidates = list(candidates.values())
     scored = [EmployerMatch(org, _score(typed, org)) for org in candidates]
     scored = [m for m in scored if m.score >= 30]
     # Same score: the union of the worker's own place first, then the tree order.
