@@ -1,0 +1,157 @@
+"""Issue 11 worker journeys walked in a real phone browser at 360 px:
+online join → approval → certified → grab a 实名-only coupon; a 货拉拉 driver with a Beijing ID joins
+with the 省/市/县 picker; a form with three mistakes shows three errors at the top and keeps the input."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+
+from gonghui.testing.browser import assert_fits_width, chromium_available, login_staff, screenshot
+from gonghui.testing.factories import PASSWORD, make_id
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not chromium_available(), reason="需要 Debian chromium（/usr/bin/chromium）"),
+]
+
+PHONE_360 = {"width": 360, "height": 740}
+DESK = {"width": 1366, "height": 900}
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    context = browser.new_context(
+        viewport=PHONE_360, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN"
+    )
+    yield context.new_page()
+    context.close()
+    from gonghui.testing.browser import close_page_connections
+
+    close_page_connections()
+
+
+def fill_code(page, phone_number):
+    page.fill("input[name=phone]", phone_number)
+    page.get_by_role("button", name="获取验证码").click()
+    page.fill("input[name=code]", page.locator("#code-hint .demo-code").inner_text(timeout=5000))
+
+
+def pick_region(page, province, city, county):
+    page.select_option("select[name=work_province]", province)
+    page.wait_for_selector(f"select[name=work_city] option[value='{city}']", state="attached")
+    page.select_option("select[name=work_city]", city)
+    page.wait_for_selector(f"select[name=work_county] option[value='{county}']", state="attached")
+    page.select_option("select[name=work_county]", county)
+    page.wait_for_function(
+        f"document.querySelector('select[name=work_county]').value === '{county}'"
+    )
+
+
+def test_join_approve_certified_and_grab_a_real_name_coupon(
+    transactional_db, personas, live_server, browser, phone, settings
+):
+    from gonghui.campaigns import services as campaign_services
+    from gonghui.members.models import Enrollment
+
+    settings.GONGHUI_SHOW_LOGIN_CODE = True
+    now = timezone.now()
+    campaign = campaign_services.campaign_create(
+        actor=personas.county_staffer,
+        org=personas.tree.county,
+        title="柳林县职工消费券",
+        kind="coupon",
+        opens_at=now - dt.timedelta(minutes=1),
+        closes_at=now + dt.timedelta(days=3),
+        real_name_required=True,
+        venue="柳林县各合作商户",
+        offers=[{"name": "50 元消费券", "capacity": 20, "valid_until": dt.date(2099, 12, 31)}],
+    )
+    phone.goto(f"{live_server.url}/join/")
+    phone.fill("input[name=name]", "韩建辉")
+    phone.fill("input[name=id_number]", make_id(dt.date(1990, 3, 4)))
+    fill_code(phone, "13800011020")
+    phone.fill("input[name=employer_name]", "山西吕梁柳林县预石运输有限公司")
+    phone.select_option("select[name=occupation]", "truck_driver")
+    assert_fits_width(phone)
+    screenshot(phone, "journey-1-join-form")
+    phone.get_by_role("button", name="提交入会申请").click()
+    phone.wait_for_url(re.compile(r"/join/\d+/$"))
+    enrollment = Enrollment.objects.get()
+    assert enrollment.org == personas.tree.grassroots  # the employer's union, despite the suffix
+    screenshot(phone, "journey-1-submitted")
+
+    # Before approval: the campaign refuses and says what to do.
+    phone.goto(f"{live_server.url}/me/realname/")
+    assert "未实名认证" in phone.content()
+    screenshot(phone, "journey-1-realname-before")
+
+    desk_context = browser.new_context(viewport=DESK, locale="zh-CN")
+    desk = desk_context.new_page()
+    login_staff(desk, live_server, personas.grassroots_admin, PASSWORD)
+    desk.goto(f"{live_server.url}/workbench/members/enrollments/{enrollment.pk}/")
+    desk.get_by_role("button", name="批准入会").click()
+    assert "已批准入会" in desk.locator(".flash").inner_text()
+    assert "实名认证" in desk.locator(".flash").inner_text()
+    desk_context.close()
+
+    phone.goto(f"{live_server.url}/me/")
+    assert "已认证" in phone.locator("a[href='/me/realname/']").inner_text()
+    screenshot(phone, "journey-1-me-certified")
+    phone.goto(f"{live_server.url}/campaigns/{campaign.pk}/")
+    assert "不符合条件" not in phone.content()
+    phone.get_by_role("button", name="立即抢").first.click()
+    phone.get_by_text("抢到了").wait_for()
+    assert_fits_width(phone)
+    screenshot(phone, "journey-1-coupon-grabbed")
+
+
+def test_a_huolala_driver_with_a_beijing_id_joins_with_the_region_picker(
+    transactional_db, personas, live_server, phone, settings
+):
+    from gonghui.members.models import Enrollment
+
+    settings.GONGHUI_SHOW_LOGIN_CODE = True
+    phone.goto(f"{live_server.url}/join/")
+    phone.fill("input[name=name]", "刘长江")
+    phone.fill("input[name=id_number]", make_id(dt.date(1986, 8, 8), region="110105"))
+    fill_code(phone, "13800011021")
+    phone.fill("input[name=employer_name]", "货拉拉")
+    phone.select_option("select[name=occupation]", "truck_driver")
+    # No raw code anywhere: the driver picks 山西 / 吕梁 / 柳林 where he mostly drives.
+    assert phone.locator("input[name=work_region]").count() == 0
+    pick_region(phone, "140000", "141100", "141125")
+    assert_fits_width(phone)
+    screenshot(phone, "journey-2-region-picker")
+    phone.get_by_role("button", name="提交入会申请").click()
+    phone.wait_for_url(re.compile(r"/join/\d+/$"))
+    enrollment = Enrollment.objects.get()
+    assert enrollment.org == personas.tree.county and enrollment.work_region == "141125"
+    assert "柳林县总工会" in phone.content()
+    screenshot(phone, "journey-2-submitted")
+
+
+def test_a_form_with_three_mistakes_shows_three_errors_at_the_top(
+    transactional_db, personas, live_server, phone, settings
+):
+    settings.GONGHUI_SHOW_LOGIN_CODE = True
+    phone.goto(f"{live_server.url}/join/")
+    phone.fill("input[name=id_number]", "141125199003040011")  # wrong check digit
+    fill_code(phone, "13800011022")
+    phone.fill("input[name=employer_name]", "货拉拉")
+    pick_region(phone, "140000", "141100", "141125")
+    # name empty, ID wrong, occupation not chosen
+    phone.get_by_role("button", name="提交入会申请").click()
+    summary = phone.locator("#form-errors")
+    summary.wait_for()
+    assert summary.locator("li").count() == 3
+    assert phone.evaluate("document.activeElement.id") == "form-errors"
+    assert phone.evaluate("document.getElementById('form-errors').getBoundingClientRect().top") < 200
+    assert phone.input_value("input[name=id_number]") == "141125199003040011"
+    assert phone.input_value("input[name=employer_name]") == "货拉拉"
+    assert phone.input_value("select[name=work_county]") == "141125"
+    assert_fits_width(phone)
+    screenshot(phone, "journey-3-three-errors", full_page=False)
+    summary.get_by_role("link", name=re.compile("职业")).click()
+    assert phone.evaluate("document.activeElement.name") == "occupation"
