@@ -44,9 +44,7 @@ def pick_region(page, province, city, county):
     page.select_option("select[name=work_city]", city)
     page.wait_for_selector(f"select[name=work_county] option[value='{county}']", state="attached")
     page.select_option("select[name=work_county]", county)
-    page.wait_for_function(
-        f"document.querySelector('select[name=work_county]').value === '{county}'"
-    )
+    page.wait_for_function(f"document.querySelector('select[name=work_county]').value === '{county}'")
 
 
 def test_join_approve_certified_and_grab_a_real_name_coupon(
