@@ -96,6 +96,14 @@ def _picker(values: dict) -> dict:
     }
 
 
+def _picked_region(params) -> str:
+    return org_selectors.region_pick(
+        province=params.get("work_province", ""),
+        city=params.get("work_city", ""),
+        county=params.get("work_county", ""),
+    )
+
+
 def join_regions(request):
     """htmx: the picker again after a level changed (or after "use my location" found a region)."""
     values = {k: request.GET.get(k, "") for k in ("work_province", "work_city", "work_county")}
@@ -223,7 +231,12 @@ def enrollment_status(request, enrollment_id):
     enrollment = selectors.enrollment_get(actor=request.user, enrollment_id=enrollment_id)
     if enrollment.user_id != request.user.pk:
         raise NotFound()
-    context = {"e": enrollment, "steps": enrollment.steps.all(), "tab": "me"}
+    picked = (
+        request.POST
+        if request.method == "POST"
+        else {f"work_{k}": v for k, v in org_selectors.region_split(enrollment.work_region).items()}
+    )
+    context = {"e": enrollment, "steps": enrollment.steps.all(), "tab": "me", "picker": _picker(picked)}
     if request.method == "POST":
         try:
             services.enrollment_supplement(
@@ -231,10 +244,11 @@ def enrollment_status(request, enrollment_id):
                 enrollment=enrollment,
                 note=request.POST.get("note", ""),
                 employer_name=request.POST.get("employer_name", ""),
-                work_region=request.POST.get("work_region", ""),
+                work_region=_picked_region(request.POST),
             )
         except DomainError as exc:
-            context.update(error=exc.message, error_field=exc.field or "general")
+            context["values"] = request.POST
+            return form_failed(request, "members/enrollment_status.html", context, exc)
         else:
             messages.success(request, "已补充，工会将继续审批")
             return redirect("membership:enrollment", enrollment.pk)
@@ -294,6 +308,14 @@ def card_verify_page(request, signed):
     return render(request, "members/verify.html", {"result": selectors.card_verify(signed), "tab": "home"})
 
 
+TRANSFER_FIELDS = {
+    "employer_name": "new_employer_name",
+    "occupation": "new_occupation",
+    "work_region": "new_work_region",  # the picker of the transfer form
+    "reason": "transfer_reason",
+}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_data(request):
@@ -306,6 +328,7 @@ def my_data(request):
         "enrollments": selectors.enrollments_for_worker(actor=request.user),
         "transfers": member.transfers.select_related("from_org", "to_org")[:3] if member else [],
         "values": request.POST,
+        "picker": _picker(request.POST),
     }
     if request.method == "POST":
         action = request.POST.get("action")
@@ -326,7 +349,7 @@ def my_data(request):
                     actor=request.user,
                     employer_name=request.POST.get("new_employer_name", ""),
                     occupation=request.POST.get("new_occupation", ""),
-                    work_region=request.POST.get("new_work_region", ""),
+                    work_region=_picked_region(request.POST),
                     reason=request.POST.get("transfer_reason", ""),
                 )
                 messages.success(
@@ -335,16 +358,15 @@ def my_data(request):
                 )
             return redirect("membership:my_data")
         except DomainError as exc:
-            field = exc.field or "general"
-            if action == "transfer":
-                # The transfer form's fields carry their own names: an error must not mark the 更正 form.
-                field = {
-                    "employer_name": "new_employer_name",
-                    "occupation": "new_occupation",
-                    "work_region": "new_work_region",
-                    "reason": "transfer_reason",
-                }.get(field, "general")
-            context.update(error=exc.message, error_field=field, action=action)
+            errors = FormErrors()
+            for error in getattr(exc, "errors", None) or [exc]:
+                field = error.field
+                if action == "transfer":
+                    # The transfer form's fields carry their own names: an error must not mark the 更正 form.
+                    field = TRANSFER_FIELDS.get(field)
+                errors.add(error.message, field)
+            context["action"] = action
+            return form_failed(request, "members/my_data.html", context, errors)
     return render(request, "members/my_data.html", context)
 
 
@@ -431,25 +453,28 @@ def member_export(request):
 @workbench_view
 def member_detail(request, member_id):
     member = selectors.member_get(actor=request.user, member_id=member_id)
-    return render(
-        request,
-        "members/detail.html",
-        {
-            "member": member,
-            "may_reveal": may_reveal_pii(request.user, member.org),
-            "nav": "members",
-            "card": selectors.card_current(member=member),
-            "statuses": sorted(services.STATUS_CHANGE_TARGETS),
-            "status_labels": Member.Status.choices,
-            "history": member.status_changes.all()[:20],
-            "transfers": member.transfers.select_related("from_org", "to_org")[:20],
-            "payments": member.dues_payments.all()[:12],
-            "target_orgs": Org.objects.filter(kind__in=org_selectors.MEMBER_HOLDING_KINDS, is_active=True)
-            .exclude(pk=member.org_id)
-            .order_by("path")[:500],
-            "this_month": f"{timezone.localdate():%Y-%m}",
-        },
-    )
+    return render(request, "members/detail.html", _member_context(request, member))
+
+
+def _member_context(request, member: Member) -> dict:
+    return {
+        "member": member,
+        "may_reveal": may_reveal_pii(request.user, member.org),
+        "nav": "members",
+        "card": selectors.card_current(member=member),
+        "statuses": sorted(services.STATUS_CHANGE_TARGETS),
+        "status_labels": Member.Status.choices,
+        "history": member.status_changes.all()[:20],
+        "transfers": member.transfers.select_related("from_org", "to_org")[:20],
+        "payments": member.dues_payments.all()[:12],
+        "target_orgs": Org.objects.filter(kind__in=org_selectors.MEMBER_HOLDING_KINDS, is_active=True)
+        .exclude(pk=member.org_id)
+        .order_by("path")[:500],
+        "this_month": f"{timezone.localdate():%Y-%m}",
+        "may_certify": in_scope(
+            request.user, member.org, (*services.REGISTRY_ROLES, Staff.Role.STATION_KEEPER)
+        ),
+    }
 
 
 @workbench_view
@@ -496,10 +521,16 @@ def member_action(request, member_id):
                 amount=request.POST.get("amount", ""),
             )
             messages.success(request, "会费已登记")
+        elif action == "certify":
+            services.member_certify(
+                actor=request.user, member=member, method=request.POST.get("method", "staff")
+            )
+            messages.success(request, "已核验身份证，该会员已完成实名认证")
         else:
             raise DomainError("未知操作", code="action_invalid")
     except DomainError as exc:
-        messages.error(request, exc.message)
+        context = {**_member_context(request, member), "action": action, "posted": request.POST}
+        return form_failed(request, "members/detail.html", context, exc)
     return redirect("members:detail", member.pk)
 
 
@@ -695,10 +726,12 @@ def dues(request):
             messages.success(request, "会费标准已保存")
             return redirect(f"{reverse('members:dues')}?org={org.pk}")
         except DomainError as exc:
-            context.update(error=exc.message, error_field=exc.field or "general")
+            context.update(form_errors=FormErrors.from_exc(exc), posted=request.POST)
     arrears = selectors.dues_arrears(actor=request.user, org_path=org.path if org else "")
     page = Paginator(arrears, 30).get_page(request.GET.get("page"))
     context.update(page=page, rows=[(m, selectors.months_owed(m)) for m in page], filters=request.GET)
+    if context.get("form_errors"):
+        return form_failed(request, "members/dues.html", context, context["form_errors"])
     return render(request, "members/dues.html", context)
 
 
@@ -754,8 +787,10 @@ def member_import(request):
                 actor=request.user, org=org, file_name=upload.name, data=upload.read()
             )
             context["result"] = result
+            messages.success(request, f"导入完成：成功 {result.batch.imported} 行")
         except DomainError as exc:
-            context.update(error=exc.message, error_field=exc.field or "general")
+            context["posted"] = request.POST
+            return form_failed(request, "members/import.html", context, exc)
     return render(request, "members/import.html", context)
 
 
