@@ -41,6 +41,10 @@ class FormErrors:
 
     @classmethod
     def from_exc(cls, exc: DomainError, fields=None) -> FormErrors:
+        """A refusal of scope or permission (404/403/401) is not a form error: it goes on to the
+        ordinary error page, so nothing leaks that the record exists."""
+        if exc.status in (401, 403, 404) and not getattr(exc, "errors", None):
+            raise exc
         return cls(set(fields) if fields else None).add_exc(exc)
 
     @classmethod

@@ -3,6 +3,7 @@ the map platforms ask for."""
 
 import io
 
+from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -13,6 +14,7 @@ from python_calamine import CalamineWorkbook
 
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import DomainError
+from gonghui.core.forms import FormErrors, form_failed
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.scope import scoped_orgs
 
@@ -102,8 +104,9 @@ def stations_import(*, actor, content: bytes, default_org) -> tuple[int, list[di
                     raise DomainError(f"站点编码 {data['code']} 已存在", field="code")
             cleaned.append((org, row))
         except DomainError as exc:
-            errors.append(
-                {"row": n, "field": FIELD_LABELS.get(exc.field, exc.field or ""), "message": exc.message}
+            errors.extend(
+                {"row": n, "field": FIELD_LABELS.get(e.field, e.field or ""), "message": e.message}
+                for e in getattr(exc, "errors", None) or [exc]
             )
     if errors:
         return 0, errors
@@ -131,10 +134,13 @@ def bench_import(request):
                 raise DomainError("文件不能超过 5MB", field="file")
             created, errors = stations_import(actor=request.user, content=upload.read(), default_org=org)
         except DomainError as exc:
-            ctx["error"] = exc
-            return render(request, "stations/import.html", ctx, status=exc.status)
+            ctx["form_errors"] = FormErrors.from_exc(exc)
+            return form_failed(request, "stations/import.html", ctx, ctx["form_errors"])
         ctx.update(created=created, errors=errors)
-        return render(request, "stations/import.html", ctx, status=400 if errors else 200)
+        if errors:
+            return form_failed(request, "stations/import.html", ctx, FormErrors())
+        messages.success(request, f"已导入 {created} 个站点")
+        return render(request, "stations/import.html", ctx)
     return render(request, "stations/import.html", ctx)
 
 
