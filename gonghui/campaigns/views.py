@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import segno
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.context import client_ip
 from gonghui.core.errors import DomainError
+from gonghui.core.forms import form_add_errors, form_status
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.scope import scoped_orgs
 
@@ -171,11 +173,13 @@ def bench_new(request):
                 lottery_weight_losers=data["lottery_weight_losers"],
                 offers=data["offers"],
             )
+            messages.success(request, f"已发布「{campaign.title}」")
             return redirect("campaign_bench:detail", campaign.pk)
         except DomainError as exc:
-            field = (exc.field or "").split(".")[0]
-            form.add_error(field if field in form.fields else None, exc.message)
-    return render(request, "campaigns/bench_new.html", {"form": form, "nav": "campaigns"})
+            form_add_errors(form, exc)
+    return render(
+        request, "campaigns/bench_new.html", {"form": form, "nav": "campaigns"}, status=form_status(form)
+    )
 
 
 @workbench_view

@@ -83,3 +83,18 @@ def form_failed(request, template: str, context: dict, errors, *, status: int = 
         errors = FormErrors.from_exc(errors)
     context = {**context, "form_errors": errors}
     return render(request, template, context, status=status)
+
+
+def form_add_errors(form, exc: DomainError) -> None:
+    """Put a service's errors (one, or all of an Invalid) on a Django form: on the field they name
+    ("offers.0.capacity" → offers) when the form has it, else on the form."""
+    if exc.status in (401, 403, 404) and not getattr(exc, "errors", None):
+        raise exc
+    for error in getattr(exc, "errors", None) or [exc]:
+        field = (error.field or "").split(".")[0]
+        form.add_error(field if field in form.fields else None, error.message)
+
+
+def form_status(form) -> int:
+    """The status of a page that shows this form: 422 once a post has failed, else 200."""
+    return FORM_ERROR_STATUS if form is not None and form.is_bound and form.errors else 200

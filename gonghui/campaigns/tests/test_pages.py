@@ -115,7 +115,7 @@ def test_sibling_staff_get_404_on_every_workbench_page(personas, make_campaign):
             "offers": "a | 1",
         },
     )
-    assert bad.status_code == 200 and "有效的选项" in bad.content.decode()
+    assert bad.status_code == 422 and "有效的选项" in bad.content.decode()
     assert Campaign.objects.count() == 1
     campaign.refresh_from_db()
     assert campaign.drawn_at is None

@@ -21,3 +21,11 @@ def field_error(context, field: str):
         field,
         format_html_join("；", "{}", ((m,) for m in messages)),
     )
+
+
+@register.filter
+def django_form_errors(form):
+    """A Django form's errors as the one FormErrors shape, for {% include "core/_form_errors.html" %}."""
+    from gonghui.core.forms import FormErrors
+
+    return FormErrors.from_form(form, prefix_fields=True) if form is not None and form.is_bound else None
