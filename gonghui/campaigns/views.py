@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.context import client_ip
 from gonghui.core.errors import DomainError
-from gonghui.core.forms import form_add_errors, form_status
+from gonghui.core.forms import form_add_errors, form_failed, form_status
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.scope import scoped_orgs
 
@@ -186,23 +186,15 @@ def bench_new(request):
 def bench_detail(request, campaign_id):
     report = selectors.campaign_report(actor=request.user, campaign_id=campaign_id)
     campaign = report["campaign"]
-    error = None
+    context = {"campaign": campaign, "report": report, "nav": "campaigns"}
     if request.method == "POST" and request.POST.get("action") == "draw":
         try:
             services.campaign_draw(actor=request.user, campaign=campaign)
-            return redirect("campaign_bench:detail", campaign.pk)
         except DomainError as exc:
-            error = exc.message
-    return render(
-        request,
-        "campaigns/bench_detail.html",
-        {
-            "campaign": campaign,
-            "report": report,
-            "error": error,
-            "nav": "campaigns",
-        },
-    )
+            return form_failed(request, "campaigns/bench_detail.html", context, exc)
+        messages.success(request, "已开奖，结果已通知参与者")
+        return redirect("campaign_bench:detail", campaign.pk)
+    return render(request, "campaigns/bench_detail.html", context)
 
 
 @workbench_view
