@@ -10,10 +10,10 @@ from django_otp import login as otp_login
 
 from gonghui.core.errors import DomainError
 from gonghui.core.forms import FORM_ERROR_STATUS, FormErrors, form_failed
-from gonghui.orgs.scope import is_staff_member
 
 from . import services
 from .otp import confirmed_device, staff_otp_ok
+from .staff import is_staff_member
 from .totp import totp_begin, totp_confirm
 
 
@@ -109,7 +109,7 @@ def totp_setup(request):
     if request.method == "POST":
         if totp_confirm(user=request.user, token=request.POST.get("otp", "")):
             otp_login(request, confirmed_device(request.user))
-            return redirect("core:workbench")
+            return redirect("site:workbench")
         context["form_errors"] = FormErrors().add("动态口令不正确，请重新输入", "otp")
     context.update(totp_begin(user=request.user))
     status = FORM_ERROR_STATUS if context.get("form_errors") else 200
@@ -120,7 +120,7 @@ def totp_setup(request):
 def logout_view(request):
     was_staff = request.user.is_authenticated and is_staff_member(request.user)
     logout(request)
-    return redirect("accounts:staff_login" if was_staff else "core:home")
+    return redirect("accounts:staff_login" if was_staff else "site:home")
 
 
 @login_required
@@ -142,6 +142,6 @@ def password_change(request):
             else:
                 update_session_auth_hash(request, request.user)
                 messages.success(request, "密码已修改，下次可以用新密码登录")
-                return redirect("core:workbench" if is_staff_member(request.user) else "core:me")
+                return redirect("site:workbench" if is_staff_member(request.user) else "site:me")
         return form_failed(request, "accounts/password_change.html", context, errors)
     return render(request, "accounts/password_change.html", context)

@@ -218,7 +218,7 @@ def test_online_verification_through_the_pluggable_backend(personas, client, set
 
 def test_me_shows_the_state_and_the_campaign_refusal_says_what_to_do(personas, client):
     client.force_login(personas.worker)
-    me = client.get(reverse("core:me")).content.decode()
+    me = client.get(reverse("site:me")).content.decode()
     assert "实名认证" in me and "去认证" in me
     now = dt.datetime.now(dt.UTC)
     campaign = campaign_services.campaign_create(
