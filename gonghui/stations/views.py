@@ -1,12 +1,13 @@
 import contextlib
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -80,12 +81,8 @@ def nearby_list(request):
 
 
 def join_url(station: Station) -> str:
-    for name in ("members:join", "members:enroll", "enrollment:apply", "join:apply"):
-        try:
-            return f"{reverse(name)}?channel=station_qr&station={station.code}"
-        except NoReverseMatch:
-            continue
-    return f"/join/?channel=station_qr&station={station.code}"
+    """先服务后入会: the join form remembers the station (members records channel and station)."""
+    return f"{reverse('membership:join')}?{urlencode({'channel': 'station_qr', 'station': station.code})}"
 
 
 def station_page(request, code):

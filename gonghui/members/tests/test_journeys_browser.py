@@ -153,3 +153,54 @@ def test_a_form_with_three_mistakes_shows_three_errors_at_the_top(
     screenshot(phone, "journey-3-three-errors", full_page=False)
     summary.get_by_role("link", name=re.compile("职业")).click()
     assert phone.evaluate("document.activeElement.name") == "occupation"
+
+
+def test_a_station_qr_join_reaches_the_station_union(
+    transactional_db, personas, live_server, browser, phone, settings
+):
+    from gonghui.members.models import Enrollment
+    from gonghui.stations import services as station_services
+
+    settings.GONGHUI_SHOW_LOGIN_CODE = True
+    station = station_services.station_create(
+        actor=personas.county_staffer,
+        org=personas.tree.county,
+        data={
+            "name": "柳林县青龙城户外劳动者驿站",
+            "address": "柳林县青龙路 8 号",
+            "lat": 37.4316,
+            "lng": 110.8893,
+            "hours_text": "每天 08:00-20:00",
+            "amenities": ["rest", "water", "charge"],
+            "district": "柳林县",
+        },
+    )
+    # 先服务后入会: the worker rests at the station, scans its QR code and joins from its page.
+    phone.goto(f"{live_server.url}/stations/s/{station.code}/")
+    phone.get_by_role("link", name="我要入会").click()
+    phone.wait_for_url(re.compile(r"/join/\?"))
+    assert "柳林县青龙城户外劳动者驿站" in phone.locator(".card").first.inner_text()
+    phone.fill("input[name=name]", "郭海平")
+    phone.fill("input[name=id_number]", make_id(dt.date(1979, 11, 2)))
+    fill_code(phone, "13800011023")
+    phone.fill("input[name=employer_name]", "美团")
+    phone.select_option("select[name=occupation]", "food_delivery")
+    assert_fits_width(phone)
+    screenshot(phone, "journey-4-station-join")
+    phone.get_by_role("button", name="提交入会申请").click()
+    phone.wait_for_url(re.compile(r"/join/\d+/$"))
+    enrollment = Enrollment.objects.get()
+    assert enrollment.channel == "station" and enrollment.station_code == station.code
+    assert enrollment.org == personas.tree.county
+
+    desk_context = browser.new_context(viewport=DESK, locale="zh-CN")
+    desk = desk_context.new_page()
+    login_staff(desk, live_server, personas.county_staffer, PASSWORD)
+    desk.goto(f"{live_server.url}/workbench/members/enrollments/")
+    assert "驿站扫码：柳林县青龙城户外劳动者驿站" in desk.content()
+    desk.get_by_role("link", name="郭*平").click()
+    assert "驿站扫码（柳林县青龙城户外劳动者驿站）" in desk.content()
+    desk.fill("input[name=org_q]", "柳林")
+    desk.wait_for_selector("#reassign-org option:nth-child(2)", state="attached")
+    screenshot(desk, "journey-4-station-union-sees-it")
+    desk_context.close()
