@@ -55,7 +55,11 @@ def test_demo_worker_journeys_of_issue_11():
     call_command("demo", members=20, stdout=out)
     assert "13800011001" in out.getvalue() and "实名认证与入会" in out.getvalue()
     driver = Enrollment.objects.get(phone_index=User.objects.get_by_phone("13800011001").phone_index)
-    assert driver.employer_name == "货拉拉" and driver.org.short_name == "柳林县总" and driver.work_region == "141125"
+    assert (
+        driver.employer_name == "货拉拉"
+        and driver.org.short_name == "柳林县总"
+        and driver.work_region == "141125"
+    )
     rider = Enrollment.objects.get(phone_index=User.objects.get_by_phone("13800011002").phone_index)
     assert rider.channel == "station" and rider.station_code
     approved = User.objects.get_by_phone("13800011003")
