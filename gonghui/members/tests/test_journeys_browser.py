@@ -204,3 +204,53 @@ def test_a_station_qr_join_reaches_the_station_union(
     desk.wait_for_selector("#reassign-org option:nth-child(2)", state="attached")
     screenshot(desk, "journey-4-station-union-sees-it")
     desk_context.close()
+
+
+def test_an_uncertified_member_is_told_what_to_do_and_certifies_online(
+    transactional_db, personas, live_server, browser, phone, settings
+):
+    from django.test import Client
+
+    from gonghui.campaigns import services as campaign_services
+    from gonghui.testing.factories import make_member, make_user
+
+    settings.GONGHUI_REALNAME_BACKEND = "gonghui.accounts.realname.LogRealNameVerifier"
+    worker = make_user(phone="13800011024", name="白玉兰")
+    id_number = make_id(dt.date(1984, 5, 20), male=False)
+    make_member(
+        personas.tree.grassroots, user=worker, name="白玉兰", id_number=id_number, occupation="housekeeper"
+    )
+    now = timezone.now()
+    campaign = campaign_services.campaign_create(
+        actor=personas.county_staffer,
+        org=personas.tree.county,
+        title="柳林县职工体检券",
+        kind="coupon",
+        opens_at=now - dt.timedelta(minutes=1),
+        closes_at=now + dt.timedelta(days=3),
+        real_name_required=True,
+        venue="柳林县人民医院",
+        offers=[{"name": "职工体检券", "capacity": 10, "valid_until": dt.date(2099, 12, 31)}],
+    )
+    client = Client()
+    client.force_login(worker)
+    phone.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    phone.goto(f"{live_server.url}/campaigns/{campaign.pk}/")
+    refusal = phone.locator("p.error").first.inner_text()
+    assert "我的 → 实名认证" in refusal and "驿站" in refusal
+    assert_fits_width(phone)
+    screenshot(phone, "journey-5-campaign-refusal")
+    phone.get_by_role("link", name="去实名认证").click()
+    phone.fill("input[name=name]", "白玉兰")
+    phone.fill("input[name=id_number]", id_number)
+    screenshot(phone, "journey-5-realname-form")
+    phone.get_by_role("button", name="提交核验").click()
+    phone.get_by_text("已实名认证").first.wait_for()
+    screenshot(phone, "journey-5-realname-done")
+    phone.goto(f"{live_server.url}/campaigns/{campaign.pk}/")
+    phone.get_by_role("button", name="立即抢").first.click()
+    phone.get_by_text("抢到了").wait_for()
+    worker.refresh_from_db()
+    assert worker.real_name_method == "verifier"
