@@ -235,3 +235,28 @@ def test_me_shows_the_state_and_the_campaign_refusal_says_what_to_do(personas, c
     page = client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
     assert "我的 → 实名认证" in page and "带身份证到所属工会或附近驿站" in page
     assert reverse("membership:realname") in page
+
+
+def test_the_api_takes_a_station_code_and_certifies_online(personas, settings):
+    from gonghui.accounts.services import api_token_issue
+
+    settings.GONGHUI_REALNAME_BACKEND = "gonghui.accounts.realname.MemoryRealNameVerifier"
+    worker = make_user()
+    id_number = make_id(dt.date(1983, 2, 2))
+    make_member(personas.tree.grassroots, user=worker, name="李师傅", id_number=id_number)
+    from django.test import Client
+
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {api_token_issue(user=worker)}")
+    bad = api.post(
+        "/api/v1/members/me/realname",
+        {"name": "李师傅", "id_number": make_id()},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and bad.json()["field"] == "id_number"
+    ok = api.post(
+        "/api/v1/members/me/realname",
+        {"name": "李师傅", "id_number": id_number},
+        content_type="application/json",
+    )
+    assert ok.status_code == 200 and ok.json()["real_name_method"] == "verifier"
+    assert api.get("/api/v1/auth/me").json()["real_name_verified"] is True
