@@ -245,6 +245,11 @@ if PRODUCTION and not _sms_backend:
         "生产环境必须设置 GONGHUI_SMS_BACKEND（短信网关类）；内网试点如确需把验证码写入日志，请显式设置为 log"
     )
 GONGHUI_SMS_BACKEND = "gonghui.core.sms.LogSmsBackend" if _sms_backend in ("", "log") else _sms_backend
+# 实名认证 online: a verifier class (accounts/realname.py); empty = only union staff certify (production
+# default until a real verification service is configured).
+GONGHUI_REALNAME_BACKEND = os.environ.get(
+    "GONGHUI_REALNAME_BACKEND", "" if PRODUCTION else "gonghui.accounts.realname.LogRealNameVerifier"
+)
 # accounts asks orgs "is this user union staff?" through this path, so accounts imports nothing above it.
 GONGHUI_STAFF_CHECK = "gonghui.orgs.scope.is_staff_member"
 

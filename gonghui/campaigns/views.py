@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import segno
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.context import client_ip
 from gonghui.core.errors import DomainError
+from gonghui.core.forms import form_add_errors, form_failed, form_status
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.scope import scoped_orgs
 
@@ -171,34 +173,28 @@ def bench_new(request):
                 lottery_weight_losers=data["lottery_weight_losers"],
                 offers=data["offers"],
             )
+            messages.success(request, f"已发布「{campaign.title}」")
             return redirect("campaign_bench:detail", campaign.pk)
         except DomainError as exc:
-            field = (exc.field or "").split(".")[0]
-            form.add_error(field if field in form.fields else None, exc.message)
-    return render(request, "campaigns/bench_new.html", {"form": form, "nav": "campaigns"})
+            form_add_errors(form, exc)
+    return render(
+        request, "campaigns/bench_new.html", {"form": form, "nav": "campaigns"}, status=form_status(form)
+    )
 
 
 @workbench_view
 def bench_detail(request, campaign_id):
     report = selectors.campaign_report(actor=request.user, campaign_id=campaign_id)
     campaign = report["campaign"]
-    error = None
+    context = {"campaign": campaign, "report": report, "nav": "campaigns"}
     if request.method == "POST" and request.POST.get("action") == "draw":
         try:
             services.campaign_draw(actor=request.user, campaign=campaign)
-            return redirect("campaign_bench:detail", campaign.pk)
         except DomainError as exc:
-            error = exc.message
-    return render(
-        request,
-        "campaigns/bench_detail.html",
-        {
-            "campaign": campaign,
-            "report": report,
-            "error": error,
-            "nav": "campaigns",
-        },
-    )
+            return form_failed(request, "campaigns/bench_detail.html", context, exc)
+        messages.success(request, "已开奖，结果已通知参与者")
+        return redirect("campaign_bench:detail", campaign.pk)
+    return render(request, "campaigns/bench_detail.html", context)
 
 
 @workbench_view

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 from django.core.exceptions import ValidationError
@@ -71,6 +72,47 @@ class RateLimited(DomainError):
     default_message = "操作太频繁，请稍后再试"
 
 
+class Invalid(DomainError):
+    """Several field errors found in one pass, so a form can show them all at once. The API shape stays
+    the one error: the first is the answer's code, message and field; pages read `errors`."""
+
+    def __init__(self, errors: list[DomainError]):
+        first = errors[0]
+        super().__init__(first.message, code=first.code, field=first.field, status=first.status)
+        self.errors = errors
+
+
+class ErrorCollector:
+    """Check every field before giving up:
+
+    errors = ErrorCollector()
+    with errors.check():
+        name = clean_name(name)
+    with errors.check():
+        id_number = clean_id(id_number)
+    errors.raise_if_any()
+    """
+
+    def __init__(self):
+        self.errors: list[DomainError] = []
+
+    @contextlib.contextmanager
+    def check(self):
+        try:
+            yield
+        except DomainError as exc:
+            self.errors.extend(getattr(exc, "errors", None) or [exc])
+
+    def has(self, field: str) -> bool:
+        return any(e.field == field for e in self.errors)
+
+    def raise_if_any(self) -> None:
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise Invalid(self.errors)
+
+
 def field_value(cleaned, field: str, validator):
     """Run a validator and report its failure against the named field."""
     try:
@@ -108,6 +150,15 @@ ERROR_CODES: frozenset[str] = frozenset(
         "invalid_region",
         # working-day calendar (core/workdays.py and its users)
         "holiday",
+        # 实名认证 and joining (accounts.services.real_name_certify, members.services)
+        "realname_method_invalid",
+        "realname_no_account",
+        "realname_offline",
+        "realname_not_member",
+        "realname_refused",
+        "realname_mismatch",
+        "channel_invalid",
+        "code_required",
         # 公示 (core/notices.py)
         "notice_source",
         "notice_title",

@@ -92,7 +92,12 @@ def member_get(*, actor, member_id) -> Member:
 
 
 def enrollments_in_scope(*, actor) -> QuerySet[Enrollment]:
-    return Enrollment.objects.filter(path_q(scope_paths(actor), "org_path")).select_related("org")
+    """Applications the actor's unions handle, and those started at their stations' QR codes
+    (先服务后入会: the station's union follows the worker it served)."""
+    paths = scope_paths(actor)
+    return Enrollment.objects.filter(
+        path_q(paths, "org_path") | path_q(paths, "station_path")
+    ).select_related("org")
 
 
 def enrollment_list(*, actor, status: str = "open", q: str = "") -> QuerySet[Enrollment]:
@@ -116,7 +121,8 @@ def enrollment_get(*, actor, enrollment_id) -> Enrollment:
         pk = int(enrollment_id)
     except (TypeError, ValueError):
         raise NotFound() from None
-    scoped = Q(path_q(scope_paths(actor), "org_path"))
+    paths = scope_paths(actor)
+    scoped = Q(path_q(paths, "org_path")) | Q(path_q(paths, "station_path"))
     if getattr(actor, "pk", None):
         scoped |= Q(user_id=actor.pk)
     enrollment = Enrollment.objects.filter(scoped, pk=pk).select_related("org", "member").first()

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.forms import FormErrors
 from gonghui.core.geo import check_china_point
 from gonghui.orgs.decorators import workbench_view
 
@@ -122,6 +123,7 @@ def bench_coverage(request):
         elapsed = time.perf_counter() - started
     except DomainError as exc:
         ctx["error"] = exc
+        ctx["form_errors"] = FormErrors.from_exc(exc)
         return render(request, "stations/coverage.html", ctx, status=exc.status)
     ctx.update(
         result=result,

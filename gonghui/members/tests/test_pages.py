@@ -51,7 +51,7 @@ def test_wrong_code_shows_message_next_to_the_field_and_keeps_input(personas, cl
     login_code_issue(phone="13912340002")
     response = client.post(reverse("membership:join"), join_form(phone="13912340002", code="000000"))
     html = response.content.decode()
-    assert response.status_code == 200 and "验证码不正确" in html
+    assert response.status_code == 422 and "验证码不正确" in html
     assert 'value="柳林县预石运输有限责任公司"' in html
     assert not Enrollment.objects.exists()
 

@@ -201,7 +201,7 @@ def test_edit_form_keeps_what_was_typed_when_it_fails(personas, client):
         {"name": "预石运输工会（改）", "address": "柳林县青龙路88号", "credit_code": "91440300708461136U"},
     )
     html = page.content.decode()
-    assert page.status_code == 200
+    assert page.status_code == 422
     assert "统一社会信用代码校验位不正确" in html
     assert "柳林县青龙路88号" in html and "预石运输工会（改）" in html
     assert org_state(personas.tree.grassroots) == before
