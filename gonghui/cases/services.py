@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import Conflict, DomainError, Forbidden, RateLimited, field_value
+from gonghui.core.money import parse_yuan
 from gonghui.core.notifications import notify
 from gonghui.core.validators import normalize_mobile, validate_credit_code
 from gonghui.core.workdays import add_working_days, end_of_day, working_days_between
@@ -42,7 +43,6 @@ DEPARTMENTS = [
     "其他",
 ]
 MAX_CLAIMANTS = 1000
-MAX_AMOUNT = Decimal("99999999.99")
 S = Case.Status
 
 
@@ -74,26 +74,8 @@ class CaseInput:
 
 
 def parse_amount(value, field_name: str, *, required: bool = False) -> Decimal:
-    """Money in 元 with at most 2 decimals, never negative."""
-    if value is None or str(value).strip() == "":
-        if required:
-            raise DomainError("请填写金额（元）", code="amount_required", field=field_name)
-        return Decimal("0.00")
-    try:
-        amount = Decimal(str(value).strip().replace(",", "").replace("，", ""))
-    except InvalidOperation as exc:
-        raise DomainError(
-            "金额应为数字，例如 3000 或 3000.50", code="amount_format", field=field_name
-        ) from exc
-    if not amount.is_finite():
-        raise DomainError("金额应为数字，例如 3000 或 3000.50", code="amount_format", field=field_name)
-    if amount < 0:
-        raise DomainError("金额不能为负数", code="amount_negative", field=field_name)
-    if amount > MAX_AMOUNT:
-        raise DomainError("金额过大，请核对（单位为元）", code="amount_too_large", field=field_name)
-    if amount != amount.quantize(Decimal("0.01")):
-        raise DomainError("金额最多保留两位小数（元、角、分）", code="amount_precision", field=field_name)
-    return amount.quantize(Decimal("0.01"))
+    """Money in 元 with at most 2 decimals, never negative (core.money.parse_yuan)."""
+    return parse_yuan(value, field=field_name, required=required)
 
 
 def _clean_phone(value: str, field_name: str, *, required: bool) -> str:

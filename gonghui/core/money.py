@@ -26,3 +26,31 @@ def to_fen(amount) -> Decimal:
 def yuan(amount) -> str:
     """``1234.5`` → ``"1,234.50"`` for pages and exports."""
     return f"{to_fen(amount):,.2f}"
+
+
+MAX_AMOUNT = Decimal("99999999.99")
+
+
+def parse_yuan(value, *, field: str, required: bool = False, label: str = "金额") -> Decimal:
+    """An amount typed by a person (元, at most 2 decimals, never negative) or a DomainError naming the field."""
+    from .errors import DomainError
+
+    if value is None or str(value).strip() == "":
+        if required:
+            raise DomainError(f"请填写{label}（元）", code="amount_required", field=field)
+        return Decimal("0.00")
+    try:
+        amount = Decimal(str(value).strip().replace(",", "").replace("，", "").removesuffix("元"))
+    except InvalidOperation as exc:
+        raise DomainError(
+            f"{label}应为数字，例如 3000 或 3000.50", code="amount_format", field=field
+        ) from exc
+    if not amount.is_finite():
+        raise DomainError(f"{label}应为数字，例如 3000 或 3000.50", code="amount_format", field=field)
+    if amount < 0:
+        raise DomainError(f"{label}不能为负数", code="amount_negative", field=field)
+    if amount > MAX_AMOUNT:
+        raise DomainError(f"{label}过大，请核对（单位为元）", code="amount_too_large", field=field)
+    if amount != amount.quantize(FEN):
+        raise DomainError(f"{label}最多保留两位小数（元、角、分）", code="amount_precision", field=field)
+    return amount.quantize(FEN)
