@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 
 from gonghui.core.errors import NotFound
+from gonghui.core.money import to_fen
 from gonghui.members.selectors import members_in_scope
 from gonghui.orgs.models import STEP
 from gonghui.orgs.scope import path_q, scope_paths
@@ -158,7 +159,7 @@ def report(*, actor, year: int | None = None) -> dict:
                 "donated": donated.get(y, 0),
                 "members_paid": members_paid,
                 "claims_paid": row.get("claims", 0),
-                "total": row.get("total") or ZERO,
+                "total": to_fen(row.get("total") or ZERO),
                 "payout_rate": round(100 * members_paid / n, 2) if n else 0.0,
             }
         )
