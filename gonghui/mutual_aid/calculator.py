@@ -199,7 +199,7 @@ def compute(rules: Rules, stay: Stay, before: YearSoFar | None = None) -> Breakd
         start, end = before.eligible_so_far, before.eligible_so_far + out.eligible
         for band in rules.bands:
             top = end if band.upper is None else min(end, band.upper)
-            part = max(top - max(start, band.lower), ZERO)
+            part = to_fen(max(top - max(start, band.lower), ZERO))
             if part > 0:
                 out.bands.append(BandShare(band.lower, band.upper, band.rate, part, to_fen(part * band.rate)))
         out.banded_total = sum((b.share for b in out.bands), ZERO)
