@@ -12,7 +12,7 @@ from gonghui.members.selectors import members_in_scope
 from gonghui.orgs.decorators import workbench_view
 
 from .. import selectors, services
-from ..models import Enrolment, FollowUp, MutualAidClaim
+from ..models import Enrolment, MutualAidClaim
 from .worker import claim_input, parse_date, send_photo
 
 STATUS_TABS = [("submitted", "待审核"), ("approved", "待支付"), ("paid", "已支付"), ("", "全部")]
@@ -50,14 +50,14 @@ def _act(request, claim):
         services.claim_update(actor=user, claim=claim, data=claim_input(post), reason=post.get("reason", ""))
         return "已更正，全年重新计算"
     if action == "follow_up":
-        services.follow_up_tick(
+        follow = services.follow_up_tick(
             actor=user,
             claim=claim,
             item=post.get("item", ""),
             note=post.get("note", ""),
             done_on=parse_date(post.get("done_on")),
         )
-        return "已登记"
+        return f"已登记「{follow.get_item_display()}」"
     raise DomainError("未知操作", code="action")
 
 
@@ -76,6 +76,7 @@ def claim_detail(request, claim_id):
             messages.success(request, done)
             return redirect("mutual_aid_bench:claim", claim.pk)
     services.claim_pii_read(actor=request.user, claim=claim, where="workbench")
+    follow_ups = selectors.follow_ups(claim)
     return render(
         request,
         "mutual_aid/bench_claim.html",
@@ -84,8 +85,8 @@ def claim_detail(request, claim_id):
             "member": claim.enrolment.member,
             "year": selectors.year_of(claim),
             "photos": claim.photos.all(),
-            "follow_ups": selectors.follow_ups(claim),
-            "follow_items": [(k, v) for k, v in FollowUp.Item.choices if k != FollowUp.Item.SMS],
+            "follow_ups": follow_ups,
+            "follow_items": [(f.item, f.get_item_display()) for f in follow_ups if f.done_at is None],
             "kinds": MutualAidClaim.Kind.choices,
             "errors": errors,
             "values": request.POST if errors else {},
