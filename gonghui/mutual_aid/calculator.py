@@ -93,6 +93,7 @@ class Breakdown:
     banded_total: Decimal = ZERO
     minimum_applied: bool = False
     allowance_days: int = 0
+    allowance_per_day: Decimal = ZERO
     allowance: Decimal = ZERO
     allowance_floor_applied: bool = False
     before_cap: Decimal = ZERO
@@ -118,6 +119,7 @@ class Breakdown:
             "banded_total": str(self.banded_total),
             "minimum_applied": self.minimum_applied,
             "allowance_days": self.allowance_days,
+            "allowance_per_day": str(self.allowance_per_day),
             "allowance": str(self.allowance),
             "allowance_floor_applied": self.allowance_floor_applied,
             "before_cap": str(self.before_cap),
@@ -138,7 +140,7 @@ class Breakdown:
         ]
         if self.method == "allowance":
             lines.append(
-                f"自付费用未超过剩余起付线：按住院津贴 {self.allowance_days} 天 × 每天"
+                f"自付费用未超过剩余起付线：按住院津贴 {self.allowance_days} 天 × {self.allowance_per_day:,.2f} 元"
                 f" = {self.allowance:,.2f} 元"
             )
         else:
@@ -146,15 +148,19 @@ class Breakdown:
                 f"进入分段的费用 {self.eligible:,.2f} 元（本年此前已累计 {self.eligible_before:,.2f} 元）"
             )
             for b in self.bands:
-                upper = "以上" if b.upper is None else f"–{b.upper:,.0f}"
+                label = (
+                    f"{b.lower:,.0f} 元以上段" if b.upper is None else f"{b.lower:,.0f}–{b.upper:,.0f} 元段"
+                )
                 lines.append(
-                    f"  {b.lower:,.0f}{upper} 元段：{b.amount:,.2f} × {b.rate * 100:.0f}% = {b.share:,.2f} 元"
+                    f"  {label}：{b.amount:,.2f} × {(b.rate * 100).normalize():f}% = {b.share:,.2f} 元"
                 )
             lines.append(f"分段合计 {self.banded_total:,.2f} 元")
             if self.minimum_applied:
                 lines.append(f"不足保底金额，按保底 {self.before_cap:,.2f} 元")
             if self.allowance_floor_applied:
-                lines.append(f"低于同等住院天数的津贴，按住院津贴 {self.allowance:,.2f} 元")
+                lines.append(
+                    f"低于同样 {self.allowance_days} 天的住院津贴，按住院津贴 {self.allowance:,.2f} 元"
+                )
         lines.append(
             f"年度封顶 {self.cap:,.2f} 元，此前已付 {self.paid_before:,.2f} 元，剩余 {self.cap_remaining:,.2f} 元"
             + ("，本次以剩余额度为限" if self.cap_applied else "")
@@ -184,6 +190,7 @@ def compute(rules: Rules, stay: Stay, before: YearSoFar | None = None) -> Breakd
         eligible=ZERO,
         eligible_before=before.eligible_so_far,
         method="allowance",
+        allowance_per_day=to_fen(rules.allowance_per_day),
         paid_before=before.paid_so_far,
         cap=cap,
         cap_remaining=cap_remaining,
