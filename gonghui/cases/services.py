@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import Conflict, DomainError, Forbidden, RateLimited, field_value
-from gonghui.core.money import parse_yuan
+from gonghui.core.money import parse_amount
 from gonghui.core.notifications import notify
 from gonghui.core.validators import normalize_mobile, validate_credit_code
 from gonghui.core.workdays import add_working_days, end_of_day, working_days_between
@@ -71,11 +71,6 @@ class CaseInput:
     claimant_name: str = ""
     claimant_phone: str = ""
     claimants: list[ClaimantInput] = field(default_factory=list)
-
-
-def parse_amount(value, field_name: str, *, required: bool = False) -> Decimal:
-    """Money in 元 with at most 2 decimals, never negative (core.money.parse_yuan)."""
-    return parse_yuan(value, field=field_name, required=required)
 
 
 def _clean_phone(value: str, field_name: str, *, required: bool) -> str:
@@ -266,6 +261,54 @@ def case_file(*, actor, data: CaseInput, files=(), channel: str = Case.Channel.O
                 body=case.title,
                 case=case,
             )
+    return case
+
+
+def case_open_for_org(
+    *,
+    actor,
+    org: Org,
+    category: str,
+    title: str,
+    description: str,
+    claimant_name: str,
+    claimant_phone: str = "",
+    source: str = "",
+) -> Case:
+    """A case another app opens for a known union (a 公示 objection to an aid grant, say): no routing,
+    the union that owns the matter handles it. The caller validated the text; `source` names the app."""
+    if category not in Case.Category.values:
+        raise DomainError("请选择诉求类别", code="category_required", field="category")
+    now = timezone.now()
+    with transaction.atomic():
+        case = Case.objects.create(
+            number=f"T{uuid.uuid4().hex[:16]}",
+            category=category,
+            channel=Case.Channel.ONLINE,
+            title=(title or "").strip()[:80] or "异议",
+            description=(description or "").strip()[:5000],
+            workplace_region=org.region_code or "000000",
+            filer=actor if getattr(actor, "pk", None) else None,
+            claimant_name=(claimant_name or "").strip()[:40],
+            claimant_phone=claimant_phone,
+            claimant_phone_index=phone_blind_index(claimant_phone) if claimant_phone else "",
+            org=org,
+            org_path=org.path,
+            accept_due=end_of_day(
+                add_working_days(timezone.localtime(now).date(), settings.GONGHUI_CASES_ACCEPT_WORKDAYS)
+            ),
+        )
+        case.number = f"{timezone.localtime(now):%Y%m%d}{case.pk:06d}"
+        case.save(update_fields=["number"])
+        _step(case, CaseStep.Kind.FILED, actor, visible=True, body=f"由{source or '其他业务'}转入")
+        audit_record(
+            actor=actor,
+            action="case.file",
+            obj=case,
+            org=org,
+            detail={"number": case.number, "category": category, "source": source},
+        )
+        _notify_org(org, title=f"新诉求待受理：{case.number}", body=case.title, case=case)
     return case
 
 

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from .errors import DomainError
+
 FEN = Decimal("0.01")
+MAX_AMOUNT = Decimal("99999999.99")
 
 
 def to_fen(amount) -> Decimal:
@@ -28,29 +31,27 @@ def yuan(amount) -> str:
     return f"{to_fen(amount):,.2f}"
 
 
-MAX_AMOUNT = Decimal("99999999.99")
-
-
-def parse_yuan(value, *, field: str, required: bool = False, label: str = "金额") -> Decimal:
-    """An amount typed by a person (元, at most 2 decimals, never negative) or a DomainError naming the field."""
-    from .errors import DomainError
-
+def parse_amount(
+    value, field_name: str, *, required: bool = False, maximum: Decimal = MAX_AMOUNT, label: str = "金额"
+) -> Decimal:
+    """Money typed by a person, in 元 with at most 2 decimals, never negative; errors name the field
+    (``label`` names it in the message too: 个人自付不能为负数)."""
     if value is None or str(value).strip() == "":
         if required:
-            raise DomainError(f"请填写{label}（元）", code="amount_required", field=field)
+            raise DomainError(f"请填写{label}（元）", code="amount_required", field=field_name)
         return Decimal("0.00")
     try:
-        amount = Decimal(str(value).strip().replace(",", "").replace("，", "").removesuffix("元"))
+        amount = Decimal(str(value).strip().replace(",", "").replace("，", ""))
     except InvalidOperation as exc:
         raise DomainError(
-            f"{label}应为数字，例如 3000 或 3000.50", code="amount_format", field=field
+            f"{label}应为数字，例如 3000 或 3000.50", code="amount_format", field=field_name
         ) from exc
     if not amount.is_finite():
-        raise DomainError(f"{label}应为数字，例如 3000 或 3000.50", code="amount_format", field=field)
+        raise DomainError(f"{label}应为数字，例如 3000 或 3000.50", code="amount_format", field=field_name)
     if amount < 0:
-        raise DomainError(f"{label}不能为负数", code="amount_negative", field=field)
-    if amount > MAX_AMOUNT:
-        raise DomainError(f"{label}过大，请核对（单位为元）", code="amount_too_large", field=field)
-    if amount != amount.quantize(FEN):
-        raise DomainError(f"{label}最多保留两位小数（元、角、分）", code="amount_precision", field=field)
-    return amount.quantize(FEN)
+        raise DomainError(f"{label}不能为负数", code="amount_negative", field=field_name)
+    if amount > maximum:
+        raise DomainError(f"{label}过大，请核对（单位为元）", code="amount_too_large", field=field_name)
+    if amount != amount.quantize(Decimal("0.01")):
+        raise DomainError(f"{label}最多保留两位小数（元、角、分）", code="amount_precision", field=field_name)
+    return amount.quantize(Decimal("0.01"))

@@ -1,10 +1,11 @@
-"""Uploaded files (bills, photos, scans): the type is read from the file's first bytes, never from its name
-or the browser's Content-Type, and the size is bounded before anything is stored."""
+"""Upload checks (cases attachments, aid documents): the type is read from the file's first bytes, never from its name or the
+browser's Content-Type, and the size is bounded before anything is stored."""
 
 from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 
 from .errors import DomainError
@@ -26,14 +27,14 @@ def sniff(head: bytes) -> tuple[str, str] | None:
 
 
 def check_uploads(
-    files, *, field: str, limit: int, max_bytes: int
+    files, field: str = "attachments", *, limit: int | None = None, max_bytes: int | None = None
 ) -> list[tuple[ContentFile, str, str, int]]:
-    """Validates every file first, so one bad file rejects the whole upload and nothing is half-saved.
-
-    Returns (content under a random name, original name, content type, size) per file."""
+    """Validates every file first, so one bad file rejects the whole upload and nothing is half-saved."""
     files = list(files or [])
+    limit = limit or settings.GONGHUI_CASES_ATTACHMENTS_PER_UPLOAD
     if len(files) > limit:
         raise DomainError(f"一次最多上传 {limit} 个附件", code="too_many_files", field=field)
+    max_bytes = max_bytes or settings.GONGHUI_CASES_ATTACHMENT_MAX_BYTES
     checked = []
     for upload in files:
         name = (getattr(upload, "name", "") or "附件")[-100:]

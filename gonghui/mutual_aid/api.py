@@ -8,7 +8,7 @@ from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
 from gonghui.core.errors import DomainError
-from gonghui.core.money import parse_yuan
+from gonghui.core.money import parse_amount
 from gonghui.core.pagination import window
 from gonghui.orgs.selectors import org_get
 
@@ -52,9 +52,9 @@ def _claim_input(payload: ClaimIn) -> services.ClaimInput:
 def quote(request, payload: QuoteIn):
     product = selectors.product_get_public(payload.product_id)
     before = calculator.YearSoFar(
-        deductible_used=min(parse_yuan(payload.deductible_used, field="deductible_used"), product.deductible),
-        eligible_so_far=parse_yuan(payload.eligible_so_far, field="eligible_so_far"),
-        paid_so_far=parse_yuan(payload.paid_so_far, field="paid_so_far"),
+        deductible_used=min(parse_amount(payload.deductible_used, "deductible_used"), product.deductible),
+        eligible_so_far=parse_amount(payload.eligible_so_far, "eligible_so_far"),
+        paid_so_far=parse_amount(payload.paid_so_far, "paid_so_far"),
         allowance_days_used=max(payload.allowance_days_used, 0),
     )
     if before.eligible_so_far > 0 and before.deductible_used < product.deductible:

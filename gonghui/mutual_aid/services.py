@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import Conflict, DomainError, Forbidden, NotFound
-from gonghui.core.money import parse_yuan, to_fen
+from gonghui.core.money import parse_amount, to_fen
 from gonghui.core.notifications import notify
 from gonghui.core.uploads import check_uploads
 from gonghui.members.selectors import member_get
@@ -115,16 +115,14 @@ def product_create(*, actor, org, data: ProductInput) -> MutualAidProduct:
                 year=data.year,
                 period_start=data.period_start,
                 period_end=data.period_end,
-                premium=parse_yuan(data.premium, field="premium", required=True, label="互助金"),
+                premium=parse_amount(data.premium, "premium", required=True, label="互助金"),
                 eligibility=data.eligibility,
-                deductible=parse_yuan(data.deductible, field="deductible", required=True, label="起付线"),
+                deductible=parse_amount(data.deductible, "deductible", required=True, label="起付线"),
                 bands=parse_bands(data.bands),
-                minimum_payout=parse_yuan(data.minimum_payout, field="minimum_payout", label="保底金额"),
-                allowance_per_day=parse_yuan(
-                    data.allowance_per_day, field="allowance_per_day", label="住院津贴"
-                ),
+                minimum_payout=parse_amount(data.minimum_payout, "minimum_payout", label="保底金额"),
+                allowance_per_day=parse_amount(data.allowance_per_day, "allowance_per_day", label="住院津贴"),
                 allowance_max_days=int(data.allowance_max_days),
-                yearly_cap=parse_yuan(data.yearly_cap, field="yearly_cap", required=True, label="年度封顶"),
+                yearly_cap=parse_amount(data.yearly_cap, "yearly_cap", required=True, label="年度封顶"),
                 covers_accident=data.covers_accident,
             )
         except IntegrityError:
@@ -262,14 +260,14 @@ def _clean_claim(data: ClaimInput) -> CleanClaim:
         )
     if (data.discharged_on - data.admitted_on).days > MAX_STAY_DAYS:
         raise DomainError("一次住院超过一年，请按年度分开申请", code="stay_too_long", field="discharged_on")
-    total = parse_yuan(data.total_cost, field="total_cost", required=True, label="医疗总费用")
-    insured = parse_yuan(data.insured_part, field="insured_part", label="医保统筹支付")
+    total = parse_amount(data.total_cost, "total_cost", required=True, label="医疗总费用")
+    insured = parse_amount(data.insured_part, "insured_part", label="医保统筹支付")
     if insured > total:
         raise DomainError("医保统筹支付不能超过医疗总费用", code="insured_over_total", field="insured_part")
     if data.self_paid is None or str(data.self_paid).strip() == "":
         self_paid = total - insured
     else:
-        self_paid = parse_yuan(data.self_paid, field="self_paid", label="个人自付")
+        self_paid = parse_amount(data.self_paid, "self_paid", label="个人自付")
         if self_paid > total - insured:
             raise DomainError(
                 f"个人自付不能超过总费用减医保统筹支付（{total - insured:,.2f} 元）",
@@ -631,7 +629,7 @@ def claim_pii_read(*, actor, claim: MutualAidClaim, where: str) -> None:
 
 def quote(*, product: MutualAidProduct, self_paid, days: int, before: calculator.YearSoFar | None = None):
     """The same calculation as a claim, without filing (the member's year so far may be given)."""
-    amount = parse_yuan(self_paid, field="self_paid", required=True, label="个人自付")
+    amount = parse_amount(self_paid, "self_paid", required=True, label="个人自付")
     if not 0 <= int(days) <= MAX_STAY_DAYS:
         raise DomainError("住院天数应在 0–366 天之间", code="days", field="days")
     return calculator.compute(product.rules, calculator.Stay(to_fen(amount), int(days)), before)
