@@ -40,7 +40,8 @@ def product_input(year: int, **overrides) -> services.ProductInput:
 @pytest.fixture
 def clock():
     """Late December 2025: every stay of the 2025 product year is in the past."""
-    with time_machine.travel(dt.datetime(2025, 12, 20, 10, 0, tzinfo=SHANGHAI), tick=False) as traveller:
+    # tick=True: a frozen clock also freezes time.monotonic, and thread barriers would never time out.
+    with time_machine.travel(dt.datetime(2025, 12, 20, 10, 0, tzinfo=SHANGHAI), tick=True) as traveller:
         yield traveller
 
 

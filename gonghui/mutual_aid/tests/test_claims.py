@@ -85,7 +85,7 @@ def test_the_yearly_cap_is_reached_on_the_second_claim_the_seed_case(personas, e
 
 def test_last_years_claims_keep_last_years_rules(personas, province_admin, media):
     """A product change between years: 2024 had no minimum and no allowance, 2025 has both."""
-    with time_machine.travel(dt.datetime(2025, 12, 20, 10, tzinfo=SHANGHAI), tick=False):
+    with time_machine.travel(dt.datetime(2025, 12, 20, 10, tzinfo=SHANGHAI), tick=True):
         old = services.product_create(
             actor=province_admin,
             org=personas.tree.province,
