@@ -307,6 +307,7 @@ ERROR_CODES: frozenset[str] = frozenset(
         "eligibility",
         "hospital_required",
         "hospital_too_long",
+        "import_header",
         "insured_over_total",
         "item",
         "kind",

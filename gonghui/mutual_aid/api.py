@@ -92,6 +92,13 @@ def enrol(request, payload: EnrolIn):
     return 201, {"enrolled": created, "problems": problems}
 
 
+@router.post("/enrolments/import", summary="从 xlsx 导入参保名单（会员编号、缴费方式、赠送对象；multipart）")
+def enrol_import(request, product_id: Form[int], file: File[UploadedFile]):
+    product = selectors.product_get(actor=request.user, product_id=product_id)
+    enrolled, problems = services.enrolment_import(actor=request.user, product=product, data=file.read())
+    return {"enrolled": enrolled, "problems": problems}
+
+
 @router.get("/enrolments", response=list[EnrolmentOut], summary="参保名单（管辖范围内）")
 def enrolments(request, product_id: int | None = None, limit: int = 50, offset: int = 0):
     return window(

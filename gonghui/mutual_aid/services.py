@@ -20,7 +20,8 @@ from gonghui.core.errors import Conflict, DomainError, Forbidden, NotFound
 from gonghui.core.money import parse_amount, to_fen
 from gonghui.core.notifications import notify
 from gonghui.core.uploads import check_uploads
-from gonghui.members.selectors import member_get
+from gonghui.core.xlsx import XlsxWriter, read_first_sheet
+from gonghui.members.selectors import member_get, members_in_scope
 from gonghui.orgs.scope import in_scope
 from gonghui.orgs.selectors import staff_for_org
 
@@ -211,6 +212,81 @@ def enrolment_create(
             },
         )
     return created, problems
+
+
+IMPORT_HEADER = ["会员编号", "缴费方式", "赠送对象"]
+IMPORT_MAX_ROWS = 50_000
+PAID_BY_LABELS = {
+    "工会统一缴纳": "union",
+    "工会": "union",
+    "个人缴纳": "member",
+    "个人": "member",
+    "赠送": "donated",
+}
+DONATED_LABELS = {
+    "劳动模范": "model_worker",
+    "劳模": "model_worker",
+    "工匠": "craftsman",
+    "困难职工": "hardship",
+}
+
+
+def enrolment_template() -> bytes:
+    book = XlsxWriter()
+    sheet = book.sheet("参保名单", header=IMPORT_HEADER)
+    sheet.append(["450323160001", "工会统一缴纳", ""])
+    sheet.append(["450323160007", "赠送", "劳动模范"])
+    sheet.widths([18, 14, 12])
+    return book.to_bytes()
+
+
+def enrolment_import(*, actor, product: MutualAidProduct, data: bytes) -> tuple[int, list[str]]:
+    """Enrol from an xlsx (会员编号, 缴费方式, 赠送对象): rows are checked, then enrolled in groups through
+    enrolment_create. Returns (enrolled, problems by row); a member already enrolled is reported, not doubled."""
+    rows = read_first_sheet(data, max_rows=IMPORT_MAX_ROWS)
+    if not rows or [str(c or "").strip() for c in rows[0][:3]] != IMPORT_HEADER:
+        raise DomainError(
+            "表头应为：会员编号、缴费方式、赠送对象（可先下载模板）", code="import_header", field="file"
+        )
+    problems: list[str] = []
+    wanted: dict[str, tuple[int, str, str]] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        cells = [str(c if c is not None else "").strip() for c in [*row, "", "", ""][:3]]
+        member_no, paid_label, donated_label = cells
+        if not any(cells):
+            continue
+        if member_no.endswith(".0"):  # a number column read back as a float
+            member_no = member_no[:-2]
+        paid_by = PAID_BY_LABELS.get(paid_label or "工会统一缴纳")
+        donated_as = DONATED_LABELS.get(donated_label) if donated_label else ""
+        if not member_no:
+            problems.append(f"第 {number} 行：请填写会员编号")
+        elif paid_by is None:
+            problems.append(f"第 {number} 行：缴费方式应为 工会统一缴纳、个人缴纳 或 赠送")
+        elif donated_as is None or (paid_by == "donated") != bool(donated_as):
+            problems.append(f"第 {number} 行：赠送时请填写赠送对象（劳动模范、工匠、困难职工），其他情况留空")
+        elif member_no in wanted:
+            problems.append(f"第 {number} 行：会员编号 {member_no} 与第 {wanted[member_no][0]} 行重复")
+        else:
+            wanted[member_no] = (number, paid_by, donated_as)
+    found = dict(
+        members_in_scope(actor=actor).filter(member_no__in=list(wanted)).values_list("member_no", "pk")
+    )
+    groups: dict[tuple[str, str], list[int]] = {}
+    for member_no, (number, paid_by, donated_as) in wanted.items():
+        if member_no not in found:
+            problems.append(f"第 {number} 行：会员编号 {member_no} 不存在或不在您的管辖范围内")
+        else:
+            groups.setdefault((paid_by, donated_as), []).append(found[member_no])
+    enrolled = 0
+    with transaction.atomic():
+        for (paid_by, donated_as), ids in groups.items():
+            created, skipped = enrolment_create(
+                actor=actor, product=product, member_ids=ids, paid_by=paid_by, donated_as=donated_as
+            )
+            enrolled += len(created)
+            problems.extend(skipped)
+    return enrolled, problems
 
 
 # --- claims ---------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from gonghui.core.errors import DomainError
+from gonghui.core.xlsx import xlsx_response
 from gonghui.members.selectors import members_in_scope
 from gonghui.orgs.decorators import workbench_view
 
@@ -113,7 +114,18 @@ def enrol(request):
     )
     product = selectors.product_get(actor=request.user, product_id=product_id) if product_id else None
     errors, problems, status = {}, [], 200
-    if request.method == "POST" and product is not None:
+    if request.method == "POST" and product is not None and request.FILES.get("file"):
+        try:
+            count, problems = services.enrolment_import(
+                actor=request.user, product=product, data=request.FILES["file"].read()
+            )
+        except DomainError as exc:
+            errors, status = {exc.field or "general": exc.message}, exc.status
+        else:
+            messages.success(request, f"已从表格为 {count} 名会员办理参保")
+            if not problems:
+                return redirect(f"{request.path}?product={product.pk}")
+    elif request.method == "POST" and product is not None:
         try:
             created, problems = services.enrolment_create(
                 actor=request.user,
@@ -181,3 +193,8 @@ def report(request):
     year = request.GET.get("year", "")
     data = selectors.report(actor=request.user, year=int(year) if year.isdigit() else None)
     return render(request, "mutual_aid/bench_report.html", {**data, "year": year, "nav": "mutual_aid"})
+
+
+@workbench_view
+def enrol_template(request):
+    return xlsx_response(services.enrolment_template(), "医疗互助参保名单模板.xlsx")
