@@ -709,3 +709,10 @@ def quote(*, product: MutualAidProduct, self_paid, days: int, before: calculator
     if not 0 <= int(days) <= MAX_STAY_DAYS:
         raise DomainError("住院天数应在 0–366 天之间", code="days", field="days")
     return calculator.compute(product.rules, calculator.Stay(to_fen(amount), int(days)), before)
+
+
+def year_so_far(enrolment: Enrolment) -> calculator.YearSoFar:
+    """What the member's counted stays of the year have used so far (for a quote of a next stay)."""
+    stays = [calculator.Stay(c.self_paid, c.days) for c in year_claims(enrolment)]
+    results = calculator.compute_year(enrolment.product.rules, stays)
+    return results[-1].after if results else calculator.YearSoFar()

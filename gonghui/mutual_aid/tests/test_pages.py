@@ -107,3 +107,13 @@ def test_enrol_by_picking_members_and_the_report(personas, product, media):
     assert enrolment.paid_by == "donated" and enrolment.donated_as == "model_worker"
     assert "100.0%" in staff.get("/workbench/mutual-aid/report/").content.decode()
     assert "年度起付线" in staff.get("/workbench/mutual-aid/products/").content.decode()
+
+
+def test_the_quote_page_continues_the_members_year(personas, enrolment, media):
+    services.claim_file(actor=personas.worker, data=stay(dt.date(2025, 2, 1), 4, "600"), files=[bill()])
+    page = _client(personas.worker).get("/mutual-aid/quote/", {"self_paid": "3400", "days": "6"})
+    html = page.content.decode()
+    # 600 元 of the deductible already used this year: 400 taken now, 3,000 × 30 % = 900.
+    assert page.status_code == 200 and "本次抵扣 400.00 元" in html and "900.00 元" in html
+    bad = _client(personas.worker).get("/mutual-aid/quote/", {"self_paid": "abc", "days": "6"})
+    assert bad.status_code == 400 and "个人自付应为数字" in bad.content.decode()

@@ -109,3 +109,40 @@ def send_photo(photo):
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def quote(request):
+    """试算: what a next stay would pay, against the member's year so far (the same calculation as a claim)."""
+    enrolments = [e for e in selectors.my_enrolments(actor=request.user) if e.status == e.Status.ACTIVE]
+    enrolment = next(
+        (e for e in enrolments if str(e.pk) == request.GET.get("cover")),
+        enrolments[0] if enrolments else None,
+    )
+    result, errors = None, {}
+    if enrolment is not None and request.GET.get("self_paid"):
+        days = request.GET.get("days", "")
+        try:
+            if not days.isdigit():
+                raise DomainError("住院天数应为 0–366 的整数", code="days", field="days")
+            result = services.quote(
+                product=enrolment.product,
+                self_paid=request.GET["self_paid"],
+                days=int(days),
+                before=services.year_so_far(enrolment),
+            )
+        except DomainError as exc:
+            errors = {exc.field or "general": exc.message}
+    return render(
+        request,
+        "mutual_aid/quote.html",
+        {
+            "enrolments": enrolments,
+            "enrolment": enrolment,
+            "claim": {"breakdown": result.as_dict()} if result else None,
+            "values": request.GET,
+            "errors": errors,
+            "tab": "services",
+        },
+        status=400 if errors else 200,
+    )
