@@ -22,6 +22,7 @@ from gonghui.core.notifications import notify
 from gonghui.core.uploads import check_uploads
 from gonghui.core.xlsx import XlsxWriter, read_first_sheet
 from gonghui.members.selectors import member_get, members_in_scope
+from gonghui.orgs.models import Staff
 from gonghui.orgs.scope import in_scope
 from gonghui.orgs.selectors import staff_for_org
 
@@ -30,6 +31,17 @@ from .models import ClaimPhoto, Enrolment, FollowUp, MutualAidClaim, MutualAidPr
 
 Status = MutualAidClaim.Status
 MAX_STAY_DAYS = 366
+# Who may enrol, file for a member, review, pay and tick the 五个一 (observers and auditors only read).
+WRITE_ROLES = (Staff.Role.ADMIN, Staff.Role.HANDLER, Staff.Role.APPROVER)
+
+
+def _require_writer(actor, org) -> None:
+    if not in_scope(actor, org):
+        raise NotFound()
+    if not in_scope(actor, org, roles=WRITE_ROLES):
+        raise Forbidden(
+            "只有工会管理员、经办人或审批员可以办理医疗互助；观察员、审计员只能查看", code="forbidden"
+        )
 
 
 # --- products -------------------------------------------------------------------------------------
@@ -90,8 +102,7 @@ class ProductInput:
 
 
 def product_create(*, actor, org, data: ProductInput) -> MutualAidProduct:
-    if not in_scope(actor, org):
-        raise NotFound()
+    _require_writer(actor, org)
     if org.kind not in ("national", "province", "city"):
         raise DomainError("医疗互助产品由省、市总工会主办", code="product_org", field="org_id")
     if not (data.code or "").strip() or not (data.name or "").strip():
@@ -170,6 +181,7 @@ def enrolment_create(
     with transaction.atomic():
         for member_id in ids:
             member = member_get(actor=actor, member_id=member_id)
+            _require_writer(actor, member.org)
             if not _covers(product, member.org):
                 problems.append(f"{member.name_masked}：所在工会不在「{product.org.name}」的保障范围内")
                 continue
@@ -443,6 +455,7 @@ def claim_file(*, actor, data: ClaimInput, files=(), member_id: int | None = Non
         channel = MutualAidClaim.Channel.WORKER
     else:
         member = member_get(actor=actor, member_id=member_id)
+        _require_writer(actor, member.org)
         channel = MutualAidClaim.Channel.UNION
     enrolment = _enrolment_for_stay(member, clean.admitted_on)
     _check_kind(enrolment.product, clean.kind)
@@ -510,8 +523,16 @@ def _tell_member(claim: MutualAidClaim, title: str, body: str = "", sms: bool = 
 
 
 def _lock_claim(
-    claim: MutualAidClaim, allowed: tuple[str, ...], verb: str
+    claim: MutualAidClaim, allowed: tuple[str, ...], verb: str, actor
 ) -> tuple[MutualAidClaim, Enrolment]:
+    """Checks who acts (union staff with a writing role; the member only to withdraw their own claim before
+    review), locks the year and re-reads the claim in it."""
+    own = verb == "撤回" and claim.enrolment.member.user_id is not None
+    own = own and claim.enrolment.member.user_id == getattr(actor, "pk", None)
+    if own:
+        allowed = (Status.SUBMITTED,)
+    else:
+        _require_writer(actor, claim.org)
     enrolment = _lock(claim.enrolment)
     claim = MutualAidClaim.objects.select_related("enrolment__product", "enrolment__member", "org").get(
         pk=claim.pk
@@ -528,7 +549,7 @@ def claim_update(*, actor, claim: MutualAidClaim, data: ClaimInput, reason: str)
         raise DomainError("请填写更正原因", code="reason_required", field="reason")
     clean = _clean_claim(data)
     with transaction.atomic():
-        claim, enrolment = _lock_claim(claim, (Status.SUBMITTED, Status.APPROVED), "更正")
+        claim, enrolment = _lock_claim(claim, (Status.SUBMITTED, Status.APPROVED), "更正", actor)
         product = enrolment.product
         if not (product.period_start <= clean.admitted_on <= product.period_end):
             raise DomainError(
@@ -561,7 +582,7 @@ def claim_update(*, actor, claim: MutualAidClaim, data: ClaimInput, reason: str)
 def claim_withdraw(*, actor, claim: MutualAidClaim, reason: str = "") -> MutualAidClaim:
     """The member (own claim) or staff withdraw a stay before payment; later stays of the year are recomputed."""
     with transaction.atomic():
-        claim, enrolment = _lock_claim(claim, (Status.SUBMITTED, Status.APPROVED), "撤回")
+        claim, enrolment = _lock_claim(claim, (Status.SUBMITTED, Status.APPROVED), "撤回", actor)
         claim.status = Status.WITHDRAWN
         claim.decision_note = (reason or "").strip()[:200]
         claim.payout = Decimal("0.00")
@@ -579,7 +600,7 @@ def claim_withdraw(*, actor, claim: MutualAidClaim, reason: str = "") -> MutualA
 
 def claim_approve(*, actor, claim: MutualAidClaim, note: str = "") -> MutualAidClaim:
     with transaction.atomic():
-        claim, enrolment = _lock_claim(claim, (Status.SUBMITTED,), "审核通过")
+        claim, enrolment = _lock_claim(claim, (Status.SUBMITTED,), "审核通过", actor)
         year_recompute(enrolment)
         claim.refresh_from_db()
         claim.status = Status.APPROVED
@@ -604,7 +625,7 @@ def claim_reject(*, actor, claim: MutualAidClaim, reason: str) -> MutualAidClaim
     if not reason:
         raise DomainError("请填写不予给付的原因，职工会看到", code="reason_required", field="reason")
     with transaction.atomic():
-        claim, enrolment = _lock_claim(claim, (Status.SUBMITTED, Status.APPROVED), "不予给付")
+        claim, enrolment = _lock_claim(claim, (Status.SUBMITTED, Status.APPROVED), "不予给付", actor)
         claim.status = Status.REJECTED
         claim.payout = Decimal("0.00")
         claim.reviewed_by, claim.reviewed_at, claim.decision_note = actor, timezone.now(), reason[:200]
@@ -626,7 +647,7 @@ def claim_reject(*, actor, claim: MutualAidClaim, reason: str) -> MutualAidClaim
 def claim_pay(*, actor, claim: MutualAidClaim) -> MutualAidClaim:
     """Record the payment of the computed amount; the 补助短信 of the 五个一 leaves after commit."""
     with transaction.atomic():
-        claim, enrolment = _lock_claim(claim, (Status.APPROVED,), "支付")
+        claim, enrolment = _lock_claim(claim, (Status.APPROVED,), "支付", actor)
         year_recompute(enrolment)
         claim.refresh_from_db()
         claim.status = Status.PAID
@@ -665,6 +686,7 @@ def follow_up_tick(
     *, actor, claim: MutualAidClaim, item: str, note: str = "", done_on: dt.date | None = None
 ) -> FollowUp:
     """Tick one of the 五个一 with who and when (the call, the gift, the money, the policy talk)."""
+    _require_writer(actor, claim.org)
     if item not in FollowUp.Item.values or item == FollowUp.Item.SMS:
         raise DomainError("请选择问候电话、慰问品、慰问金或政策宣传", code="item", field="item")
     with transaction.atomic():

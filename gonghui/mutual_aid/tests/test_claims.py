@@ -221,3 +221,21 @@ def test_a_new_year_is_a_new_product_not_an_edit(personas, province_admin, produ
             ),
         )
     assert exc.value.code == "band_gap" and "10,000" in exc.value.message
+
+
+def test_an_auditor_reads_but_does_not_approve_and_a_member_withdraws_only_before_review(
+    personas, enrolment, media
+):
+    claim = _file(personas, stay(dt.date(2025, 3, 2), 10, "81000"))
+    with pytest.raises(DomainError) as exc:
+        services.claim_approve(actor=personas.county_auditor, claim=claim)
+    assert exc.value.status == 403
+    with pytest.raises(DomainError) as exc:
+        services.claim_approve(actor=personas.sibling_staffer, claim=claim)
+    assert exc.value.status == 404
+    services.claim_approve(actor=personas.grassroots_admin, claim=claim)
+    with pytest.raises(DomainError) as exc:
+        services.claim_withdraw(actor=personas.worker, claim=claim)
+    assert exc.value.code == "status"
+    claim.refresh_from_db()
+    assert claim.status == "approved"
