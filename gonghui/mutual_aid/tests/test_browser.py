@@ -123,3 +123,19 @@ def test_claim_filed_on_the_phone_with_a_photo_and_approved_on_the_workbench(
     page.reload()
     assert "已支付" in page.inner_text(".w-main")
     screenshot(page, "mutual_aid/6-phone-paid")
+
+    # The next stay, quoted against the year so far: the deductible is used up, the bands continue at 80,000.
+    page.goto(f"{live_server.url}/mutual-aid/quote/")
+    page.fill("input[name=self_paid]", "30000")
+    page.fill("input[name=days]", "8")
+    page.get_by_role("button", name="试算").click()
+    page.wait_for_selector("text=计算过程")
+    assert "本年此前已累计 80,000.00 元" in page.inner_text(".w-main")
+    assert_fits_width(page)
+    screenshot(page, "mutual_aid/7-phone-quote")
+
+    desk.goto(f"{live_server.url}/workbench/mutual-aid/report/")
+    assert "100.0%" in desk.inner_text(".bench-main")
+    screenshot(desk, "mutual_aid/8-bench-report")
+    desk.goto(f"{live_server.url}/workbench/mutual-aid/enrol/")
+    screenshot(desk, "mutual_aid/9-bench-enrol")
