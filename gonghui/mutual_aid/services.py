@@ -585,8 +585,8 @@ def claim_withdraw(*, actor, claim: MutualAidClaim, reason: str = "") -> MutualA
         claim, enrolment = _lock_claim(claim, (Status.SUBMITTED, Status.APPROVED), "撤回", actor)
         claim.status = Status.WITHDRAWN
         claim.decision_note = (reason or "").strip()[:200]
-        claim.payout = Decimal("0.00")
-        claim.save(update_fields=["status", "decision_note", "payout", "updated_at"])
+        claim.payout, claim.breakdown = Decimal("0.00"), {}
+        claim.save(update_fields=["status", "decision_note", "payout", "breakdown", "updated_at"])
         year_recompute(enrolment)
         audit_record(
             actor=actor,
@@ -627,10 +627,18 @@ def claim_reject(*, actor, claim: MutualAidClaim, reason: str) -> MutualAidClaim
     with transaction.atomic():
         claim, enrolment = _lock_claim(claim, (Status.SUBMITTED, Status.APPROVED), "不予给付", actor)
         claim.status = Status.REJECTED
-        claim.payout = Decimal("0.00")
+        claim.payout, claim.breakdown = Decimal("0.00"), {}
         claim.reviewed_by, claim.reviewed_at, claim.decision_note = actor, timezone.now(), reason[:200]
         claim.save(
-            update_fields=["status", "payout", "reviewed_by", "reviewed_at", "decision_note", "updated_at"]
+            update_fields=[
+                "status",
+                "payout",
+                "breakdown",
+                "reviewed_by",
+                "reviewed_at",
+                "decision_note",
+                "updated_at",
+            ]
         )
         year_recompute(enrolment)
         audit_record(

@@ -56,6 +56,8 @@ def test_an_earlier_claim_withdrawn_and_the_later_one_recomputed(personas, enrol
     assert second.payout == D("900.00") and second.breakdown["deductible_taken"] == "0.00"
 
     services.claim_withdraw(actor=personas.worker, claim=first, reason="重复提交")
+    first.refresh_from_db()
+    assert first.payout == D("0.00") and first.breakdown == {}  # the page says 未计入本年度
     second.refresh_from_db()
     assert second.breakdown["deductible_taken"] == "1000.00"
     assert second.payout == D("600.00")
