@@ -17,6 +17,7 @@ from gonghui.core.errors import ERROR_CODES, DomainError, http_status_error
 from gonghui.core.schemas import add_error_responses
 from gonghui.members.api import cards_router, enrollments_router
 from gonghui.members.api import router as members_router
+from gonghui.mutual_aid.api import router as mutual_aid_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.proposals.api import router as proposals_router
 from gonghui.service_orders.api import router as service_orders_router
@@ -133,4 +134,5 @@ api.add_router("/stations", stations_router)
 api.add_router("/cases", cases_router)
 api.add_router("/enrollments", enrollments_router)
 api.add_router("/cards", cards_router)
+api.add_router("/mutual-aid", mutual_aid_router)
 api.add_router("/proposals", proposals_router)

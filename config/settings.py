@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "gonghui.stations",
     "gonghui.cases",
     "gonghui.campaigns",
+    "gonghui.mutual_aid",
     "gonghui.proposals",
     "gonghui.site",
     "gonghui.demo",
@@ -365,6 +366,8 @@ GONGHUI_CASES_LARGE_AMOUNT = os.environ.get("GONGHUI_CASES_LARGE_AMOUNT", "50000
 GONGHUI_CASES_REOPEN_DAYS = env_int("GONGHUI_CASES_REOPEN_DAYS", 15)
 GONGHUI_CASES_ATTACHMENT_MAX_BYTES = env_int("GONGHUI_CASES_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 GONGHUI_CASES_ATTACHMENTS_PER_UPLOAD = 9
+# 医疗互助: photos of the bills per claim (each within GONGHUI_CASES_ATTACHMENT_MAX_BYTES).
+GONGHUI_MUTUAL_AID_PHOTOS_PER_CLAIM = 9
 # Online filings per worker per 24 hours (phone and walk-in entries by staff are not limited).
 GONGHUI_CASES_MAX_PER_DAY = env_int("GONGHUI_CASES_MAX_PER_DAY", 10)
 # --- 公示 (core.notices) -------------------------------------------------------------------------

@@ -16,6 +16,8 @@ urlpatterns = [
     path("workbench/orgs/", include("gonghui.orgs.urls")),
     path("workbench/members/", include("gonghui.members.urls")),
     path("workbench/service-orders/", include("gonghui.service_orders.urls")),
+    path("workbench/mutual-aid/", include("gonghui.mutual_aid.urls.bench")),
+    path("mutual-aid/", include("gonghui.mutual_aid.urls.worker")),
     path("", include("gonghui.stations.urls")),
     path("", include("gonghui.cases.urls")),
     path("", include("gonghui.members.worker_urls")),
