@@ -99,3 +99,17 @@ def staff_in_scope(*, actor) -> QuerySet[Staff]:
     return Staff.objects.filter(path_q(scope_paths(actor), "org__path"), is_active=True).select_related(
         "user", "org"
     )
+
+
+# Staff titles of part-time union chairs (兼职主席/副主席): what chair subsidies count.
+PART_TIME_CHAIR_TITLES = ("兼职主席", "兼职副主席")
+
+
+def part_time_chairs(*, org: Org) -> int:
+    """Active part-time chairs and vice-chairs on the union's staff positions (one per person)."""
+    return (
+        Staff.objects.filter(org=org, is_active=True, title__in=PART_TIME_CHAIR_TITLES)
+        .values("user_id")
+        .distinct()
+        .count()
+    )
