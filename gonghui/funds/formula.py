@@ -74,7 +74,7 @@ class Quote:
         }
 
 
-def _pct(rate) -> str:
+def percent(rate) -> str:
     return f"{(Decimal(rate) * 100).normalize():f}"
 
 
@@ -84,11 +84,15 @@ def _pct(rate) -> str:
 def _money(spec: dict, key: str, where: str, *, allow_zero: bool = False) -> str:
     raw = spec.get(key)
     if isinstance(raw, bool) or raw is None or isinstance(raw, float | list | dict):
-        raise FormulaError(f"公式 {where}.{key} 应为金额（如 \"2000\" 或 \"2000.50\"）", field=f"formula.{where}.{key}")
+        raise FormulaError(
+            f'公式 {where}.{key} 应为金额（如 "2000" 或 "2000.50"）', field=f"formula.{where}.{key}"
+        )
     try:
         value = to_fen(str(raw))
     except (ValueError, TypeError):
-        raise FormulaError(f"公式 {where}.{key} 不是有效金额：{raw}", field=f"formula.{where}.{key}") from None
+        raise FormulaError(
+            f"公式 {where}.{key} 不是有效金额：{raw}", field=f"formula.{where}.{key}"
+        ) from None
     if value < 0 or (value == 0 and not allow_zero) or value > MAX_AMOUNT:
         raise FormulaError(
             f"公式 {where}.{key} 应大于 0 且不超过 10 亿元，现为 {raw}", field=f"formula.{where}.{key}"
@@ -113,7 +117,7 @@ def _rate(spec: dict, key: str, where: str) -> str:
         value = None
     if value is None or not value.is_finite() or not (0 < value <= 1):
         raise FormulaError(
-            f"公式 {where}.{key} 应为 0 到 1 之间的比例（如 \"0.60\" 表示 60%）", field=f"formula.{where}.{key}"
+            f'公式 {where}.{key} 应为 0 到 1 之间的比例（如 "0.60" 表示 60%）', field=f"formula.{where}.{key}"
         )
     return str(value)
 
@@ -123,11 +127,12 @@ def validate(spec, where: str = "") -> dict:
     where = where or "formula"
     label = where.removeprefix("formula").lstrip(".") or "type"
     if not isinstance(spec, dict):
-        raise FormulaError("公式应为 JSON 对象，如 {\"type\": \"fixed\", \"amount\": \"2000\"}", field=where)
+        raise FormulaError('公式应为 JSON 对象，如 {"type": "fixed", "amount": "2000"}', field=where)
     kind = spec.get("type")
     if kind not in TYPES:
         raise FormulaError(
-            f"公式类型 {kind!r} 无效，可选：{'、'.join(TYPES)}", field=f"{where}.type" if label else "formula.type"
+            f"公式类型 {kind!r} 无效，可选：{'、'.join(TYPES)}",
+            field=f"{where}.type" if label else "formula.type",
         )
     w = where.removeprefix("formula").lstrip(".") or kind
     if kind == "fixed":
@@ -152,7 +157,8 @@ def validate(spec, where: str = "") -> dict:
         if source is not None:
             if source not in PERSON_SOURCES:
                 raise FormulaError(
-                    f"公式 {w}.persons_from 可选：{'、'.join(PERSON_SOURCES)}", field=f"formula.{w}.persons_from"
+                    f"公式 {w}.persons_from 可选：{'、'.join(PERSON_SOURCES)}",
+                    field=f"formula.{w}.persons_from",
                 )
             clean["persons_from"] = source
         months = _count(spec, "max_months", w, required=False)
@@ -196,7 +202,9 @@ def validate(spec, where: str = "") -> dict:
         inner = part.get("formula")
         if isinstance(inner, dict) and inner.get("type") == "sum":
             raise FormulaError(f"公式 {pw} 不能再嵌套合计", field=f"formula.{pw}.formula")
-        clean_parts.append({"label": part["label"].strip(), "formula": validate(inner, f"formula.{pw}.formula")})
+        clean_parts.append(
+            {"label": part["label"].strip(), "formula": validate(inner, f"formula.{pw}.formula")}
+        )
     return {"type": kind, "parts": clean_parts}
 
 
@@ -242,7 +250,7 @@ def describe(spec: dict) -> str:
         )
         return text + (f"，最高 {yuan(spec['cap'])} 元" if "cap" in spec else "")
     if kind == "cost_share":
-        return f"不超过项目费用的 {_pct(spec['rate'])}%，最高 {yuan(spec['cap'])} 元"
+        return f"不超过项目费用的 {percent(spec['rate'])}%，最高 {yuan(spec['cap'])} 元"
     if kind == "per_person_month":
         text = f"每人每月 {yuan(spec['rate'])} 元"
         return text + (f"，最多 {spec['max_months']} 个月" if "max_months" in spec else "")
@@ -326,7 +334,7 @@ def _eval(spec: dict, inputs: dict) -> tuple[Decimal, Decimal, list[str]]:
     if kind == "cost_share":
         cost, rate, cap = to_fen(inputs["cost"]), Decimal(spec["rate"]), to_fen(spec["cap"])
         share = to_fen(cost * rate)
-        lines = [f"项目费用 {yuan(cost)} 元 × {_pct(rate)}% = {yuan(share)} 元"]
+        lines = [f"项目费用 {yuan(cost)} 元 × {percent(rate)}% = {yuan(share)} 元"]
         amount = share
         if share > cap:
             amount = cap
@@ -337,7 +345,9 @@ def _eval(spec: dict, inputs: dict) -> tuple[Decimal, Decimal, list[str]]:
         persons, months, rate = inputs["persons"], inputs["months"], to_fen(spec["rate"])
         lines = []
         if "max_months" in spec and months > spec["max_months"]:
-            lines.append(f"申请 {months} 个月，超过最多 {spec['max_months']} 个月，按 {spec['max_months']} 个月计")
+            lines.append(
+                f"申请 {months} 个月，超过最多 {spec['max_months']} 个月，按 {spec['max_months']} 个月计"
+            )
             months = spec["max_months"]
         amount = to_fen(rate * persons * months)
         lines.append(f"{persons} 人 × {months} 个月 × {yuan(rate)} 元 = {yuan(amount)} 元")

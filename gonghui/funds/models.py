@@ -29,7 +29,9 @@ class Scheme(models.Model):
         ORG = "org", "工会组织"
         PERSON = "person", "个人"
 
-    org = models.ForeignKey(Org, verbose_name="出资工会", on_delete=models.PROTECT, related_name="fund_schemes")
+    org = models.ForeignKey(
+        Org, verbose_name="出资工会", on_delete=models.PROTECT, related_name="fund_schemes"
+    )
     org_path = models.CharField(max_length=255, db_index=True, editable=False)
     code = models.CharField("编号", max_length=32)
     name = models.CharField("名称", max_length=120)
@@ -74,7 +76,9 @@ class SchemeVersion(models.Model):
     once_per = models.CharField("申请次数", max_length=8, choices=Period.choices, default=Period.YEAR)
     note = models.TextField("说明", blank=True)
     change_reason = models.CharField("修订原因", max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -102,7 +106,9 @@ class Budget(models.Model):
     """A budget line: one scheme, one year. committed + paid never pass amount (decided in the database)."""
 
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="budgets")
-    org = models.ForeignKey(Org, verbose_name="出资工会", on_delete=models.PROTECT, related_name="fund_budgets")
+    org = models.ForeignKey(
+        Org, verbose_name="出资工会", on_delete=models.PROTECT, related_name="fund_budgets"
+    )
     org_path = models.CharField(max_length=255, db_index=True, editable=False)
     year = models.PositiveSmallIntegerField("年度")
     amount = models.DecimalField("预算", max_digits=14, decimal_places=2)
@@ -135,17 +141,23 @@ class PaymentBatch(models.Model):
         OPEN = "open", "待支付"
         PAID = "paid", "已支付"
 
-    org = models.ForeignKey(Org, verbose_name="出资工会", on_delete=models.PROTECT, related_name="fund_batches")
+    org = models.ForeignKey(
+        Org, verbose_name="出资工会", on_delete=models.PROTECT, related_name="fund_batches"
+    )
     org_path = models.CharField(max_length=255, db_index=True, editable=False)
     number = models.CharField("批次号", max_length=32, unique=True)
     status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.OPEN)
     count = models.PositiveIntegerField("笔数", default=0)
     total = models.DecimalField("控制总额", max_digits=14, decimal_places=2, default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     exported_at = models.DateTimeField("导出时间", null=True, blank=True)
     paid_at = models.DateTimeField("支付时间", null=True, blank=True)
-    paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "支付批次"
@@ -167,10 +179,16 @@ class FundApplication(models.Model):
     payer = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
     payer_path = models.CharField(max_length=255, db_index=True)
     # The applying union, or the union of the person applying: whoever's subtree may see it.
-    org = models.ForeignKey(Org, verbose_name="申请单位", on_delete=models.PROTECT, related_name="fund_applications")
+    org = models.ForeignKey(
+        Org, verbose_name="申请单位", on_delete=models.PROTECT, related_name="fund_applications"
+    )
     org_path = models.CharField(max_length=255, db_index=True)
     applicant_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="fund_applications"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="fund_applications",
     )
     applicant_name = models.CharField("申请人/单位", max_length=120)
     payee = models.CharField("收款方", max_length=120, blank=True)
@@ -189,13 +207,19 @@ class FundApplication(models.Model):
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.SUBMITTED)
     approved_amount = models.DecimalField("核定金额", max_digits=14, decimal_places=2, null=True, blank=True)
     review_reason = models.CharField("审核意见", max_length=500, blank=True)
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    budget = models.ForeignKey(Budget, null=True, blank=True, on_delete=models.PROTECT, related_name="applications")
+    budget = models.ForeignKey(
+        Budget, null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
+    )
     batch = models.ForeignKey(
         PaymentBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="applications"
     )
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     submitted_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)
 
@@ -220,7 +244,9 @@ class LedgerEntry(models.Model):
 
     budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="entries")
     application = models.ForeignKey(FundApplication, on_delete=models.PROTECT, related_name="entries")
-    batch = models.ForeignKey(PaymentBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
+    batch = models.ForeignKey(
+        PaymentBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
     kind = models.CharField("类型", max_length=8, choices=Kind.choices)
     amount = models.DecimalField("金额", max_digits=14, decimal_places=2)
     payer_path = models.CharField(max_length=255, db_index=True)
@@ -261,7 +287,9 @@ class SplitRule(models.Model):
 class Contribution(models.Model):
     """工会经费 for one unit and one month: 2 % of payroll, split between the union and the level above."""
 
-    org = models.ForeignKey(Org, verbose_name="基层工会", on_delete=models.PROTECT, related_name="fund_contributions")
+    org = models.ForeignKey(
+        Org, verbose_name="基层工会", on_delete=models.PROTECT, related_name="fund_contributions"
+    )
     org_path = models.CharField(max_length=255, db_index=True)
     month = models.DateField("所属月份")  # the first day of the month
     payroll = models.DecimalField("工资总额", max_digits=14, decimal_places=2)
@@ -273,7 +301,9 @@ class Contribution(models.Model):
     sent_up = models.DecimalField("上解", max_digits=14, decimal_places=2)
     rule_label = models.CharField("分成依据", max_length=120, blank=True)
     paid_on = models.DateField("缴纳日期", null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

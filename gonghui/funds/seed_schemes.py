@@ -46,7 +46,12 @@ SHENYANG = [
         "period_start": dt.date(2021, 8, 1),
         "period_end": dt.date(2022, 10, 31),
         "eligible_kinds": ["grassroots", "joint"],
-        "formula": {"type": "per_person_month", "rate": "300", "persons_from": "part_time_chairs", "max_months": 12},
+        "formula": {
+            "type": "per_person_month",
+            "rate": "300",
+            "persons_from": "part_time_chairs",
+            "max_months": 12,
+        },
         "documents": ["优秀兼职主席、副主席考核结果"],
         "once_per": "year",
         "note": "平台企业工会优秀兼职主席、副主席每人每月 300 元。",

@@ -48,9 +48,9 @@ def _ancestor_paths(roots: list[str]) -> list[str]:
 def schemes_visible(*, actor) -> QuerySet[Scheme]:
     """Schemes the actor's unions pay (their subtree) or may apply to (paid by a union above them)."""
     roots = scope_paths(actor)
-    return Scheme.objects.filter(path_q(roots, "org_path") | Q(org_path__in=_ancestor_paths(roots))).select_related(
-        "org"
-    )
+    return Scheme.objects.filter(
+        path_q(roots, "org_path") | Q(org_path__in=_ancestor_paths(roots))
+    ).select_related("org")
 
 
 def scheme_get(*, actor, scheme_id) -> Scheme:
@@ -197,7 +197,9 @@ def report(*, actor, org: Org, year: int | None = None) -> dict:
             "committed": row["c"] or Decimal("0"),
             "paid": row["p"] or Decimal("0"),
         }
-        for row in budgets.values("year").annotate(b=Sum("amount"), c=Sum("committed"), p=Sum("paid")).order_by("year")
+        for row in budgets.values("year")
+        .annotate(b=Sum("amount"), c=Sum("committed"), p=Sum("paid"))
+        .order_by("year")
     ]
     if year:
         budgets, entries = budgets.filter(year=year), entries.filter(year=year)

@@ -108,13 +108,17 @@ def scheme_create(
     require_scope(actor, org, FUND_ROLES)
     code, name = (code or "").strip(), (name or "").strip()
     if not code or not name:
-        raise DomainError("请填写项目编号和名称", code="scheme_name_missing", field="name" if code else "code")
+        raise DomainError(
+            "请填写项目编号和名称", code="scheme_name_missing", field="name" if code else "code"
+        )
     if category not in Category.values:
         raise DomainError("类别无效", code="category_invalid", field="category")
     if applicant not in Scheme.Applicant.values:
         raise DomainError("申请主体应为 org 或 person", code="applicant_invalid", field="applicant")
     if Scheme.objects.filter(org=org, code=code).exists():
-        raise Conflict(f"编号 {code} 已被本工会的其他项目使用，请换一个编号", code="scheme_code_taken", field="code")
+        raise Conflict(
+            f"编号 {code} 已被本工会的其他项目使用，请换一个编号", code="scheme_code_taken", field="code"
+        )
     clean = _clean_version(version)
     scheme = Scheme.objects.create(
         org=org, org_path=org.path, code=code, name=name, category=category, applicant=applicant
@@ -322,7 +326,11 @@ def _reviewable(actor, application_id) -> FundApplication:
     app = application_get(actor=actor, application_id=application_id)
     if not in_scope(actor, app.payer, FUND_ROLES):
         raise Forbidden(f"只有{app.payer.display_name}的经办人可以审核", code="not_reviewer")
-    app = FundApplication.objects.select_for_update().select_related("scheme", "payer", "org").get(pk=app.pk)
+    app = (
+        FundApplication.objects.select_for_update(of=("self",))
+        .select_related("scheme", "payer", "org")
+        .get(pk=app.pk)
+    )
     if app.status != FundApplication.Status.SUBMITTED:
         raise Conflict(f"该申请已{app.get_status_display()}，不能再审核", code="already_reviewed")
     return app
@@ -358,10 +366,16 @@ def application_approve(*, actor, application_id, amount, reason: str) -> FundAp
     now = timezone.now()
     app.status, app.approved_amount, app.review_reason = FundApplication.Status.APPROVED, amount, reason[:500]
     app.reviewer, app.reviewed_at, app.budget = actor, now, budget
-    app.save(update_fields=["status", "approved_amount", "review_reason", "reviewer", "reviewed_at", "budget"])
+    app.save(
+        update_fields=["status", "approved_amount", "review_reason", "reviewer", "reviewed_at", "budget"]
+    )
     _ledger(app, LedgerEntry.Kind.COMMIT, amount, actor)
     audit_record(
-        actor=actor, action="funds.application.approve", obj=app, org=app.payer, detail={"amount": str(amount)}
+        actor=actor,
+        action="funds.application.approve",
+        obj=app,
+        org=app.payer,
+        detail={"amount": str(amount)},
     )
     _tell_applicant(app, f"补贴申请 {app.number} 已批准，核定 {yuan(amount)} 元")
     return app
@@ -440,7 +454,9 @@ def batch_create(*, actor, org: Org, application_ids: list[int] | None = None) -
 @transaction.atomic
 def batch_mark_exported(*, actor, batch: PaymentBatch) -> None:
     PaymentBatch.objects.filter(pk=batch.pk).update(exported_at=timezone.now())
-    audit_record(actor=actor, action="funds.batch.export", obj=batch, org=batch.org, detail={"count": batch.count})
+    audit_record(
+        actor=actor, action="funds.batch.export", obj=batch, org=batch.org, detail={"count": batch.count}
+    )
 
 
 @transaction.atomic
@@ -502,7 +518,10 @@ def split_rule_for(org: Org) -> tuple[Decimal, str]:
     for key in ((province, org.kind), (province, ""), ("", org.kind), ("", "")):
         rule = rules.get(key)
         if rule is not None and (key[0] == province or not key[0]):
-            label = rule.note or f"{'本省' if key[0] else '全国'}规则：基层留成 {rule.kept_rate * 100:g}%"
+            label = (
+                rule.note
+                or f"{'本省' if key[0] else '全国'}规则：基层留成 {formulas.percent(rule.kept_rate)}%"
+            )
             return rule.kept_rate, label
     return DEFAULT_KEPT_RATE, "通行规则：基层留成 60%，上解 40%"
 

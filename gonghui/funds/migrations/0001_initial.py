@@ -7,245 +7,601 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Budget',
+            name="Budget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='预算')),
-                ('committed', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='已承诺未支付')),
-                ('paid', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='已支付')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fund_budgets', to='orgs.org', verbose_name='出资工会')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_path", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="预算")),
+                (
+                    "committed",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=14, verbose_name="已承诺未支付"
+                    ),
+                ),
+                (
+                    "paid",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name="已支付"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fund_budgets",
+                        to="orgs.org",
+                        verbose_name="出资工会",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '预算',
-                'verbose_name_plural': '预算',
-                'ordering': ['-year', 'scheme'],
+                "verbose_name": "预算",
+                "verbose_name_plural": "预算",
+                "ordering": ["-year", "scheme"],
             },
         ),
         migrations.CreateModel(
-            name='FundApplication',
+            name="FundApplication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('payer_path', models.CharField(db_index=True, max_length=255)),
-                ('org_path', models.CharField(db_index=True, max_length=255)),
-                ('applicant_name', models.CharField(max_length=120, verbose_name='申请人/单位')),
-                ('payee', models.CharField(blank=True, max_length=120, verbose_name='收款方')),
-                ('number', models.CharField(max_length=32, unique=True, verbose_name='申请编号')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='预算年度')),
-                ('period_key', models.CharField(max_length=16, verbose_name='申请期')),
-                ('once_key', models.CharField(blank=True, editable=False, max_length=120, null=True, unique=True)),
-                ('inputs', models.JSONField(default=dict, verbose_name='计算依据')),
-                ('input_sources', models.JSONField(default=dict, verbose_name='依据来源')),
-                ('working', models.JSONField(default=list, verbose_name='计算过程')),
-                ('minimum', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='可批下限')),
-                ('maximum', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='可批上限')),
-                ('documents', models.JSONField(default=list, verbose_name='提交材料')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='申请说明')),
-                ('status', models.CharField(choices=[('submitted', '待审核'), ('approved', '已批准'), ('rejected', '未通过'), ('paid', '已支付')], default='submitted', max_length=12, verbose_name='状态')),
-                ('approved_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='核定金额')),
-                ('review_reason', models.CharField(blank=True, max_length=500, verbose_name='审核意见')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField(auto_now_add=True)),
-                ('paid_at', models.DateTimeField(blank=True, null=True)),
-                ('applicant_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='fund_applications', to=settings.AUTH_USER_MODEL)),
-                ('budget', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='funds.budget')),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fund_applications', to='orgs.org', verbose_name='申请单位')),
-                ('payer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.org')),
-                ('reviewer', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submitted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("payer_path", models.CharField(db_index=True, max_length=255)),
+                ("org_path", models.CharField(db_index=True, max_length=255)),
+                ("applicant_name", models.CharField(max_length=120, verbose_name="申请人/单位")),
+                ("payee", models.CharField(blank=True, max_length=120, verbose_name="收款方")),
+                ("number", models.CharField(max_length=32, unique=True, verbose_name="申请编号")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="预算年度")),
+                ("period_key", models.CharField(max_length=16, verbose_name="申请期")),
+                (
+                    "once_key",
+                    models.CharField(blank=True, editable=False, max_length=120, null=True, unique=True),
+                ),
+                ("inputs", models.JSONField(default=dict, verbose_name="计算依据")),
+                ("input_sources", models.JSONField(default=dict, verbose_name="依据来源")),
+                ("working", models.JSONField(default=list, verbose_name="计算过程")),
+                ("minimum", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="可批下限")),
+                ("maximum", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="可批上限")),
+                ("documents", models.JSONField(default=list, verbose_name="提交材料")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="申请说明")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "待审核"),
+                            ("approved", "已批准"),
+                            ("rejected", "未通过"),
+                            ("paid", "已支付"),
+                        ],
+                        default="submitted",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "approved_amount",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=14, null=True, verbose_name="核定金额"
+                    ),
+                ),
+                ("review_reason", models.CharField(blank=True, max_length=500, verbose_name="审核意见")),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("submitted_at", models.DateTimeField(auto_now_add=True)),
+                ("paid_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "applicant_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fund_applications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "budget",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="funds.budget",
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fund_applications",
+                        to="orgs.org",
+                        verbose_name="申请单位",
+                    ),
+                ),
+                (
+                    "payer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.org"
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '补贴申请',
-                'verbose_name_plural': '补贴申请',
-                'ordering': ['-submitted_at', '-id'],
+                "verbose_name": "补贴申请",
+                "verbose_name_plural": "补贴申请",
+                "ordering": ["-submitted_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PaymentBatch',
+            name="PaymentBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('number', models.CharField(max_length=32, unique=True, verbose_name='批次号')),
-                ('status', models.CharField(choices=[('open', '待支付'), ('paid', '已支付')], default='open', max_length=8, verbose_name='状态')),
-                ('count', models.PositiveIntegerField(default=0, verbose_name='笔数')),
-                ('total', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='控制总额')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('exported_at', models.DateTimeField(blank=True, null=True, verbose_name='导出时间')),
-                ('paid_at', models.DateTimeField(blank=True, null=True, verbose_name='支付时间')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fund_batches', to='orgs.org', verbose_name='出资工会')),
-                ('paid_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_path", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("number", models.CharField(max_length=32, unique=True, verbose_name="批次号")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "待支付"), ("paid", "已支付")],
+                        default="open",
+                        max_length=8,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("count", models.PositiveIntegerField(default=0, verbose_name="笔数")),
+                (
+                    "total",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name="控制总额"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("exported_at", models.DateTimeField(blank=True, null=True, verbose_name="导出时间")),
+                ("paid_at", models.DateTimeField(blank=True, null=True, verbose_name="支付时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fund_batches",
+                        to="orgs.org",
+                        verbose_name="出资工会",
+                    ),
+                ),
+                (
+                    "paid_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '支付批次',
-                'verbose_name_plural': '支付批次',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "支付批次",
+                "verbose_name_plural": "支付批次",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='LedgerEntry',
+            name="LedgerEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('commit', '承诺'), ('pay', '支付')], max_length=8, verbose_name='类型')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='金额')),
-                ('payer_path', models.CharField(db_index=True, max_length=255)),
-                ('recipient_path', models.CharField(db_index=True, max_length=255)),
-                ('category', models.CharField(choices=[('new_form', '新就业形态'), ('station', '服务站点/驿站'), ('social_worker', '社会化工会工作者'), ('grassroots', '基层工会建设'), ('project', '服务项目'), ('training', '技能培训'), ('award', '奖励/工作室'), ('other', '其他')], max_length=16, verbose_name='类别')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('actor_label', models.CharField(blank=True, max_length=80)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='funds.fundapplication')),
-                ('budget', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='funds.budget')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.org', verbose_name='受款单位')),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='funds.paymentbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("commit", "承诺"), ("pay", "支付")], max_length=8, verbose_name="类型"
+                    ),
+                ),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="金额")),
+                ("payer_path", models.CharField(db_index=True, max_length=255)),
+                ("recipient_path", models.CharField(db_index=True, max_length=255)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("new_form", "新就业形态"),
+                            ("station", "服务站点/驿站"),
+                            ("social_worker", "社会化工会工作者"),
+                            ("grassroots", "基层工会建设"),
+                            ("project", "服务项目"),
+                            ("training", "技能培训"),
+                            ("award", "奖励/工作室"),
+                            ("other", "其他"),
+                        ],
+                        max_length=16,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("actor_label", models.CharField(blank=True, max_length=80)),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="funds.fundapplication",
+                    ),
+                ),
+                (
+                    "budget",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="entries", to="funds.budget"
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.org",
+                        verbose_name="受款单位",
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="funds.paymentbatch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '经费台账',
-                'verbose_name_plural': '经费台账',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "经费台账",
+                "verbose_name_plural": "经费台账",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='fundapplication',
-            name='batch',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='applications', to='funds.paymentbatch'),
+            model_name="fundapplication",
+            name="batch",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="applications",
+                to="funds.paymentbatch",
+            ),
         ),
         migrations.CreateModel(
-            name='Scheme',
+            name="Scheme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('code', models.CharField(max_length=32, verbose_name='编号')),
-                ('name', models.CharField(max_length=120, verbose_name='名称')),
-                ('category', models.CharField(choices=[('new_form', '新就业形态'), ('station', '服务站点/驿站'), ('social_worker', '社会化工会工作者'), ('grassroots', '基层工会建设'), ('project', '服务项目'), ('training', '技能培训'), ('award', '奖励/工作室'), ('other', '其他')], default='other', max_length=16, verbose_name='类别')),
-                ('applicant', models.CharField(choices=[('org', '工会组织'), ('person', '个人')], default='org', max_length=8, verbose_name='申请主体')),
-                ('current_version', models.PositiveIntegerField(default=1, verbose_name='当前版本')),
-                ('is_active', models.BooleanField(default=True, verbose_name='有效')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fund_schemes', to='orgs.org', verbose_name='出资工会')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_path", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("code", models.CharField(max_length=32, verbose_name="编号")),
+                ("name", models.CharField(max_length=120, verbose_name="名称")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("new_form", "新就业形态"),
+                            ("station", "服务站点/驿站"),
+                            ("social_worker", "社会化工会工作者"),
+                            ("grassroots", "基层工会建设"),
+                            ("project", "服务项目"),
+                            ("training", "技能培训"),
+                            ("award", "奖励/工作室"),
+                            ("other", "其他"),
+                        ],
+                        default="other",
+                        max_length=16,
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "applicant",
+                    models.CharField(
+                        choices=[("org", "工会组织"), ("person", "个人")],
+                        default="org",
+                        max_length=8,
+                        verbose_name="申请主体",
+                    ),
+                ),
+                ("current_version", models.PositiveIntegerField(default=1, verbose_name="当前版本")),
+                ("is_active", models.BooleanField(default=True, verbose_name="有效")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fund_schemes",
+                        to="orgs.org",
+                        verbose_name="出资工会",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '补贴项目',
-                'verbose_name_plural': '补贴项目',
-                'ordering': ['org_path', 'code'],
+                "verbose_name": "补贴项目",
+                "verbose_name_plural": "补贴项目",
+                "ordering": ["org_path", "code"],
             },
         ),
         migrations.AddField(
-            model_name='fundapplication',
-            name='scheme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='funds.scheme'),
+            model_name="fundapplication",
+            name="scheme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="applications", to="funds.scheme"
+            ),
         ),
         migrations.AddField(
-            model_name='budget',
-            name='scheme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='budgets', to='funds.scheme'),
+            model_name="budget",
+            name="scheme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="budgets", to="funds.scheme"
+            ),
         ),
         migrations.CreateModel(
-            name='SchemeVersion',
+            name="SchemeVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='版本')),
-                ('period_start', models.DateField(verbose_name='开始日期')),
-                ('period_end', models.DateField(verbose_name='结束日期')),
-                ('reference_date', models.DateField(blank=True, null=True, verbose_name='人数统计基准日')),
-                ('eligible_kinds', models.JSONField(blank=True, default=list, verbose_name='可申请的工会类型')),
-                ('pilot_org_ids', models.JSONField(blank=True, default=list, verbose_name='试点名单（工会ID）')),
-                ('occupations', models.JSONField(blank=True, default=list, verbose_name='新就业形态群体')),
-                ('formula', models.JSONField(verbose_name='计算公式')),
-                ('documents', models.JSONField(blank=True, default=list, verbose_name='所需材料')),
-                ('once_per', models.CharField(choices=[('year', '每年一次'), ('month', '每月一次'), ('scheme', '项目期内一次'), ('none', '不限次数')], default='year', max_length=8, verbose_name='申请次数')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('change_reason', models.CharField(blank=True, max_length=200, verbose_name='修订原因')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('scheme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='funds.scheme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="版本")),
+                ("period_start", models.DateField(verbose_name="开始日期")),
+                ("period_end", models.DateField(verbose_name="结束日期")),
+                ("reference_date", models.DateField(blank=True, null=True, verbose_name="人数统计基准日")),
+                (
+                    "eligible_kinds",
+                    models.JSONField(blank=True, default=list, verbose_name="可申请的工会类型"),
+                ),
+                (
+                    "pilot_org_ids",
+                    models.JSONField(blank=True, default=list, verbose_name="试点名单（工会ID）"),
+                ),
+                ("occupations", models.JSONField(blank=True, default=list, verbose_name="新就业形态群体")),
+                ("formula", models.JSONField(verbose_name="计算公式")),
+                ("documents", models.JSONField(blank=True, default=list, verbose_name="所需材料")),
+                (
+                    "once_per",
+                    models.CharField(
+                        choices=[
+                            ("year", "每年一次"),
+                            ("month", "每月一次"),
+                            ("scheme", "项目期内一次"),
+                            ("none", "不限次数"),
+                        ],
+                        default="year",
+                        max_length=8,
+                        verbose_name="申请次数",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                ("change_reason", models.CharField(blank=True, max_length=200, verbose_name="修订原因")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="funds.scheme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '补贴项目版本',
-                'verbose_name_plural': '补贴项目版本',
-                'ordering': ['scheme', '-number'],
+                "verbose_name": "补贴项目版本",
+                "verbose_name_plural": "补贴项目版本",
+                "ordering": ["scheme", "-number"],
             },
         ),
         migrations.AddField(
-            model_name='fundapplication',
-            name='version',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='funds.schemeversion'),
+            model_name="fundapplication",
+            name="version",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="applications",
+                to="funds.schemeversion",
+            ),
         ),
         migrations.CreateModel(
-            name='SplitRule',
+            name="SplitRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('province_code', models.CharField(blank=True, help_text='留空表示全国默认', max_length=2, verbose_name='省份代码')),
-                ('org_kind', models.CharField(blank=True, choices=[('national', '全国总工会'), ('province', '省总工会'), ('city', '市总工会'), ('county', '县(区)总工会'), ('township', '乡镇(街道)工会'), ('grassroots', '基层工会'), ('industry', '行业工会联合会'), ('joint', '联合工会')], max_length=16, verbose_name='工会类型')),
-                ('kept_rate', models.DecimalField(decimal_places=4, max_digits=5, verbose_name='基层留成比例')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='依据')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "province_code",
+                    models.CharField(
+                        blank=True, help_text="留空表示全国默认", max_length=2, verbose_name="省份代码"
+                    ),
+                ),
+                (
+                    "org_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("national", "全国总工会"),
+                            ("province", "省总工会"),
+                            ("city", "市总工会"),
+                            ("county", "县(区)总工会"),
+                            ("township", "乡镇(街道)工会"),
+                            ("grassroots", "基层工会"),
+                            ("industry", "行业工会联合会"),
+                            ("joint", "联合工会"),
+                        ],
+                        max_length=16,
+                        verbose_name="工会类型",
+                    ),
+                ),
+                (
+                    "kept_rate",
+                    models.DecimalField(decimal_places=4, max_digits=5, verbose_name="基层留成比例"),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="依据")),
             ],
             options={
-                'verbose_name': '经费分成规则',
-                'verbose_name_plural': '经费分成规则',
-                'constraints': [models.UniqueConstraint(fields=('province_code', 'org_kind'), name='funds_split_unique'), models.CheckConstraint(condition=models.Q(('kept_rate__gte', 0), ('kept_rate__lte', 1)), name='funds_split_rate')],
+                "verbose_name": "经费分成规则",
+                "verbose_name_plural": "经费分成规则",
+                "constraints": [
+                    models.UniqueConstraint(fields=("province_code", "org_kind"), name="funds_split_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(("kept_rate__gte", 0), ("kept_rate__lte", 1)),
+                        name="funds_split_rate",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Contribution',
+            name="Contribution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(db_index=True, max_length=255)),
-                ('month', models.DateField(verbose_name='所属月份')),
-                ('payroll', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='工资总额')),
-                ('rate', models.DecimalField(decimal_places=4, max_digits=5, verbose_name='计提比例')),
-                ('due', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='应缴经费')),
-                ('paid', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='实缴经费')),
-                ('kept_rate', models.DecimalField(decimal_places=4, max_digits=5, verbose_name='基层留成比例')),
-                ('kept', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='基层留成')),
-                ('sent_up', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='上解')),
-                ('rule_label', models.CharField(blank=True, max_length=120, verbose_name='分成依据')),
-                ('paid_on', models.DateField(blank=True, null=True, verbose_name='缴纳日期')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fund_contributions', to='orgs.org', verbose_name='基层工会')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_path", models.CharField(db_index=True, max_length=255)),
+                ("month", models.DateField(verbose_name="所属月份")),
+                ("payroll", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="工资总额")),
+                ("rate", models.DecimalField(decimal_places=4, max_digits=5, verbose_name="计提比例")),
+                ("due", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="应缴经费")),
+                (
+                    "paid",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name="实缴经费"),
+                ),
+                (
+                    "kept_rate",
+                    models.DecimalField(decimal_places=4, max_digits=5, verbose_name="基层留成比例"),
+                ),
+                ("kept", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="基层留成")),
+                ("sent_up", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="上解")),
+                ("rule_label", models.CharField(blank=True, max_length=120, verbose_name="分成依据")),
+                ("paid_on", models.DateField(blank=True, null=True, verbose_name="缴纳日期")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fund_contributions",
+                        to="orgs.org",
+                        verbose_name="基层工会",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工会经费',
-                'verbose_name_plural': '工会经费',
-                'ordering': ['-month', 'org_path'],
-                'constraints': [models.UniqueConstraint(fields=('org', 'month'), name='funds_contribution_unique')],
+                "verbose_name": "工会经费",
+                "verbose_name_plural": "工会经费",
+                "ordering": ["-month", "org_path"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("org", "month"), name="funds_contribution_unique")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='scheme',
-            constraint=models.UniqueConstraint(fields=('org', 'code'), name='funds_scheme_code_unique'),
+            model_name="scheme",
+            constraint=models.UniqueConstraint(fields=("org", "code"), name="funds_scheme_code_unique"),
         ),
         migrations.AddConstraint(
-            model_name='budget',
-            constraint=models.UniqueConstraint(fields=('scheme', 'year'), name='funds_budget_unique'),
+            model_name="budget",
+            constraint=models.UniqueConstraint(fields=("scheme", "year"), name="funds_budget_unique"),
         ),
         migrations.AddConstraint(
-            model_name='budget',
-            constraint=models.CheckConstraint(condition=models.Q(('committed__gte', 0), ('paid__gte', 0), ('amount__gte', django.db.models.expressions.CombinedExpression(models.F('committed'), '+', models.F('paid')))), name='funds_budget_not_overspent'),
+            model_name="budget",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("committed__gte", 0),
+                    ("paid__gte", 0),
+                    (
+                        "amount__gte",
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("committed"), "+", models.F("paid")
+                        ),
+                    ),
+                ),
+                name="funds_budget_not_overspent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='schemeversion',
-            constraint=models.UniqueConstraint(fields=('scheme', 'number'), name='funds_version_unique'),
+            model_name="schemeversion",
+            constraint=models.UniqueConstraint(fields=("scheme", "number"), name="funds_version_unique"),
         ),
         migrations.AddIndex(
-            model_name='fundapplication',
-            index=models.Index(fields=['payer_path', 'status'], name='funds_app_payer_status'),
+            model_name="fundapplication",
+            index=models.Index(fields=["payer_path", "status"], name="funds_app_payer_status"),
         ),
         migrations.AddIndex(
-            model_name='fundapplication',
-            index=models.Index(fields=['org_path', 'status'], name='funds_app_org_status'),
+            model_name="fundapplication",
+            index=models.Index(fields=["org_path", "status"], name="funds_app_org_status"),
         ),
     ]

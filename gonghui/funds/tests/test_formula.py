@@ -60,7 +60,11 @@ def test_shenyang_chairs_per_person_month_and_month_cap():
 
 @pytest.mark.parametrize(
     ("level", "low", "high"),
-    [("senior", "1600.00", "2000.00"), ("technician", "3000.00", "4000.00"), ("senior_technician", "3000.00", "4000.00")],
+    [
+        ("senior", "1600.00", "2000.00"),
+        ("technician", "3000.00", "4000.00"),
+        ("senior_technician", "3000.00", "4000.00"),
+    ],
 )
 def test_huaian_training_bands_both_ends(level, low, high):
     q = quote("HA-PX", level=level)
@@ -78,7 +82,11 @@ def test_huaian_awards():
     assert quote("HA-GJ").maximum == Decimal("10000.00")
     master = quote("HA-DS")
     assert master.minimum == master.maximum == Decimal("50000.00")
-    assert master.lines == ["津贴：固定金额 10,000.00 元", "建设经费：固定金额 40,000.00 元", "合计 50,000.00 元"]
+    assert master.lines == [
+        "津贴：固定金额 10,000.00 元",
+        "建设经费：固定金额 40,000.00 元",
+        "合计 50,000.00 元",
+    ]
     assert quote("HA-LM").maximum == Decimal("20000.00")
 
 
@@ -108,14 +116,29 @@ def test_bad_inputs_name_the_field(inputs, field):
         ({"type": "fixed", "amount": "-1"}, "formula.fixed.amount"),
         ({"type": "cost_share", "rate": "60", "cap": "100000"}, "formula.cost_share.rate"),
         ({"type": "range", "min": "5", "max": "1"}, "formula.range.min"),
-        ({"type": "per_member_above", "base": "2000", "threshold": 0, "per_member": "20"}, "formula.per_member_above.threshold"),
+        (
+            {"type": "per_member_above", "base": "2000", "threshold": 0, "per_member": "20"},
+            "formula.per_member_above.threshold",
+        ),
         ({"type": "banded", "bands": []}, "formula.bands"),
         (
-            {"type": "banded", "bands": [{"key": "a", "label": "甲", "min": "1", "max": "2"}, {"key": "a", "label": "乙", "min": "1", "max": "2"}]},
+            {
+                "type": "banded",
+                "bands": [
+                    {"key": "a", "label": "甲", "min": "1", "max": "2"},
+                    {"key": "a", "label": "乙", "min": "1", "max": "2"},
+                ],
+            },
             "formula.bands[1].key",
         ),
-        ({"type": "sum", "parts": [{"label": "x", "formula": {"type": "fixed", "amount": "1"}}]}, "formula.parts"),
-        ({"type": "per_person_month", "rate": "300", "persons_from": "everyone"}, "formula.per_person_month.persons_from"),
+        (
+            {"type": "sum", "parts": [{"label": "x", "formula": {"type": "fixed", "amount": "1"}}]},
+            "formula.parts",
+        ),
+        (
+            {"type": "per_person_month", "rate": "300", "persons_from": "everyone"},
+            "formula.per_person_month.persons_from",
+        ),
     ],
 )
 def test_invalid_specs_are_refused_naming_the_field(spec, field):
@@ -128,4 +151,7 @@ def test_invalid_specs_are_refused_naming_the_field(spec, field):
 def test_describe_reads_like_the_notice():
     spec = formula.validate(seed("SY-SD")["formula"])
     assert formula.describe(spec) == "会员 25 人及以下 2,000.00 元，超过 25 人的每人增加 20.00 元"
-    assert formula.describe(formula.validate(seed("SY-XM")["formula"])) == "不超过项目费用的 60%，最高 100,000.00 元"
+    assert (
+        formula.describe(formula.validate(seed("SY-XM")["formula"]))
+        == "不超过项目费用的 60%，最高 100,000.00 元"
+    )
