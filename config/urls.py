@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("gonghui.members.worker_urls")),
     path("workbench/campaigns/", include("gonghui.campaigns.urls_workbench")),
     path("campaigns/", include("gonghui.campaigns.urls")),
+    path("workbench/funds/", include("gonghui.funds.urls.bench")),
+    path("funds/", include("gonghui.funds.urls.worker")),
     path("notices/", include("gonghui.core.urls_notices")),
     path("", include("gonghui.site.urls")),
     # The shell's URLs were `core:…` before the site app; the alias keeps in-flight templates working

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from gonghui.core.errors import NotFound
-from gonghui.members.selectors import member_count_on, member_counts_by_branch
+from gonghui.members.selectors import member_count_on, member_counts_by_branch, member_of_user
 from gonghui.orgs.models import STEP, Org
 from gonghui.orgs.scope import path_q, scope_paths
 from gonghui.orgs.selectors import org_get, part_time_chairs
@@ -73,6 +73,16 @@ def schemes_for_member(*, member) -> QuerySet[Scheme]:
 
 def scheme_public_get(*, member, scheme_id) -> Scheme:
     scheme = schemes_for_member(member=member).filter(pk=_int(scheme_id)).first()
+    if scheme is None:
+        raise NotFound()
+    return scheme
+
+
+def scheme_for_applicant(*, actor, scheme_id) -> Scheme:
+    """Staff find the schemes of their unions' payers; a worker the person schemes above their union."""
+    scheme = schemes_visible(actor=actor).filter(pk=_int(scheme_id)).first()
+    if scheme is None:
+        scheme = schemes_for_member(member=member_of_user(actor)).filter(pk=_int(scheme_id)).first()
     if scheme is None:
         raise NotFound()
     return scheme
@@ -167,7 +177,7 @@ def batch_get(*, actor, batch_id) -> PaymentBatch:
 
 
 def batch_rows(*, batch: PaymentBatch) -> QuerySet[FundApplication]:
-    return batch.applications.select_related("scheme", "org").order_by("id")
+    return batch.applications.select_related("scheme", "org", "version").order_by("id")
 
 
 def ledger_in_scope(*, actor, year: int | None = None) -> QuerySet[LedgerEntry]:
@@ -305,4 +315,6 @@ def contribution_arrears(*, actor) -> QuerySet[Contribution]:
 
 def contribution_totals(qs: QuerySet[Contribution]) -> dict:
     agg = qs.aggregate(due=Sum("due"), paid=Sum("paid"), kept=Sum("kept"), sent_up=Sum("sent_up"))
-    return {k: v or Decimal("0.00") for k, v in agg.items()}
+    totals = {k: v or Decimal("0.00") for k, v in agg.items()}
+    totals["arrears"] = totals["due"] - totals["paid"]
+    return totals

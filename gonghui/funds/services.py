@@ -20,6 +20,7 @@ from gonghui.core.audit import audit_record
 from gonghui.core.errors import Conflict, DomainError, Forbidden
 from gonghui.core.money import to_fen, yuan
 from gonghui.core.notifications import notify
+from gonghui.core.xlsx import export_audit
 from gonghui.members.selectors import member_of_user
 from gonghui.orgs.models import Org, Staff
 from gonghui.orgs.scope import in_scope, require_scope
@@ -452,11 +453,22 @@ def batch_create(*, actor, org: Org, application_ids: list[int] | None = None) -
 
 
 @transaction.atomic
-def batch_mark_exported(*, actor, batch: PaymentBatch) -> None:
+def batch_export(*, actor, batch: PaymentBatch) -> bytes:
+    """The batch's xlsx for the bank or finance office; the export is audited with the payer."""
+    from .exports import batch_xlsx
+    from .selectors import batch_rows
+
+    require_scope(actor, batch.org, FUND_ROLES)
+    content = batch_xlsx(batch, list(batch_rows(batch=batch)))
     PaymentBatch.objects.filter(pk=batch.pk).update(exported_at=timezone.now())
-    audit_record(
-        actor=actor, action="funds.batch.export", obj=batch, org=batch.org, detail={"count": batch.count}
+    export_audit(
+        actor=actor,
+        action="funds.batch.export",
+        orgs=[batch.org],
+        obj=batch,
+        detail={"count": batch.count, "total": str(batch.total)},
     )
+    return content
 
 
 @transaction.atomic
