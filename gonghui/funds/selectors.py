@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from gonghui.core.errors import NotFound
+from gonghui.core.money import to_fen
 from gonghui.members.selectors import member_count_on, member_counts_by_branch, member_of_user
 from gonghui.orgs.models import STEP, Org
 from gonghui.orgs.scope import path_q, scope_paths
@@ -193,7 +194,7 @@ def ledger_in_scope(*, actor, year: int | None = None) -> QuerySet[LedgerEntry]:
 
 
 def _sum(qs, field: str = "amount") -> Decimal:
-    return qs.aggregate(s=Sum(field))["s"] or Decimal("0.00")
+    return to_fen(qs.aggregate(s=Sum(field))["s"] or 0)
 
 
 def report(*, actor, org: Org, year: int | None = None) -> dict:
@@ -244,15 +245,15 @@ def report(*, actor, org: Org, year: int | None = None) -> dict:
         by_district.append(
             {
                 "name": child.display_name,
-                "approved": spent,
-                "paid": paid.get(child.path, Decimal("0")),
+                "approved": to_fen(spent),
+                "paid": to_fen(paid.get(child.path, 0)),
                 "new_form_members": members,
                 "per_new_form_member": (spent / members).quantize(Decimal("0.01")) if members else None,
             }
         )
     labels = dict(Category.choices)
     by_category = [
-        {"name": labels.get(row["category"], row["category"]), "value": row["s"] or Decimal("0")}
+        {"name": labels.get(row["category"], row["category"]), "value": to_fen(row["s"] or 0)}
         for row in entries.filter(kind=LedgerEntry.Kind.COMMIT)
         .values("category")
         .annotate(s=Sum("amount"))
@@ -315,6 +316,6 @@ def contribution_arrears(*, actor) -> QuerySet[Contribution]:
 
 def contribution_totals(qs: QuerySet[Contribution]) -> dict:
     agg = qs.aggregate(due=Sum("due"), paid=Sum("paid"), kept=Sum("kept"), sent_up=Sum("sent_up"))
-    totals = {k: v or Decimal("0.00") for k, v in agg.items()}
+    totals = {k: to_fen(v or 0) for k, v in agg.items()}
     totals["arrears"] = totals["due"] - totals["paid"]
     return totals
