@@ -26,6 +26,7 @@ APPS = [
     "cases",  # 阳江 wage arrears
     "members",  # 周转池, applications, cards, dues
     "campaigns",  # 宝鸡 courses, 宁波 coupons
+    "funds",  # 沈阳 三项补贴, 淮安 training subsidies and awards, 广西 county funding, 工会经费
 ]
 
 
