@@ -2,6 +2,7 @@
 paid, and both see the ledger. The worker's training-subsidy page fits a 360 px phone."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.test import Client
@@ -103,7 +104,8 @@ def test_quote_apply_approve_export_pay_and_both_see_the_ledger(live_server, bro
         cpage.get_by_role("button", name="生成批次").click()
     with cpage.expect_download() as download:
         cpage.locator("#batch-export").click()
-    book = load_workbook(download.value.path())
+    with open(download.value.path(), "rb") as fh:  # a temp file without the .xlsx name openpyxl wants
+        book = load_workbook(io.BytesIO(fh.read()))
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[1][1] == app.number and float(rows[1][6]) == 2020.0
     assert rows[-1][0] == "合计" and float(rows[-1][6]) == 2020.0
