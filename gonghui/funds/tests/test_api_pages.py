@@ -191,3 +191,21 @@ def test_worker_applies_for_a_training_subsidy(personas, scheme_factory, client)
     make_member(personas.tree.sibling_grassroots, user=stranger, name="吴师傅")
     client.force_login(stranger)
     assert client.get(f"/funds/schemes/{scheme.pk}/").status_code == 404
+
+
+def test_application_list_queries_do_not_grow_with_rows(
+    personas, scheme_factory, api, django_assert_max_num_queries
+):
+    from gonghui.orgs.models import Org
+    from gonghui.testing.factories import make_org
+
+    from .test_applications import DOCS_SD
+
+    scheme = scheme_factory("SY-SD")
+    city = api(personas.city_staffer)
+    for i in range(6):
+        org = make_org(personas.tree.township, Org.Kind.GRASSROOTS, f"柳林镇第{i}运输工会")
+        city.post(f"funds/schemes/{scheme.pk}/applications", {"org_id": org.pk, "documents": DOCS_SD})
+    with django_assert_max_num_queries(8):
+        rows = city.get("funds/applications").json()
+    assert len(rows) == 6
