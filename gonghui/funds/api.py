@@ -60,7 +60,7 @@ def scheme_create(request, payload: SchemeIn):
 
 @router.get("/schemes/{scheme_id}", response={200: SchemeOut, **ERRORS}, summary="补贴项目详情")
 def scheme_detail(request, scheme_id: int):
-    return selectors.scheme_get(actor=request.user, scheme_id=scheme_id)
+    return selectors.scheme_for_applicant(actor=request.user, scheme_id=scheme_id)
 
 
 @router.get("/schemes/{scheme_id}/versions", response={200: list[VersionOut], **ERRORS}, summary="历次版本")
@@ -86,7 +86,7 @@ def scheme_revise(request, scheme_id: int, payload: SchemeReviseIn):
     description="给出 org_id 时，会员人数取自会员名册（项目基准日在籍），兼职主席人数取自工会干部岗位。",
 )
 def scheme_quote(request, scheme_id: int, payload: QuoteIn):
-    scheme = selectors.scheme_get(actor=request.user, scheme_id=scheme_id)
+    scheme = selectors.scheme_for_applicant(actor=request.user, scheme_id=scheme_id)
     quote, sources = selectors.scheme_quote(
         actor=request.user, scheme=scheme, inputs=_inputs(payload), org_id=payload.org_id
     )

@@ -209,3 +209,16 @@ def test_application_list_queries_do_not_grow_with_rows(
     with django_assert_max_num_queries(8):
         rows = city.get("funds/applications").json()
     assert len(rows) == 6
+
+
+def test_worker_quotes_and_applies_over_the_api(personas, scheme_factory, api):
+    scheme = scheme_factory("HA-PX")
+    worker = api(personas.worker)
+    r = worker.post(f"funds/schemes/{scheme.pk}/quote", {"level": "senior"})
+    assert (r.json()["minimum"], r.json()["maximum"]) == ("1600.00", "2000.00")
+    r = worker.post(
+        f"funds/schemes/{scheme.pk}/applications",
+        {"level": "senior", "documents": [{"name": "职业技能等级证书"}, {"name": "培训合格证明"}]},
+    )
+    assert r.status_code == 201 and r.json()["applicant_name"] == "王建军"
+    assert api(personas.sibling_staffer).get(f"funds/schemes/{scheme.pk}").status_code == 404
