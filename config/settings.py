@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "gonghui.campaigns",
     "gonghui.mutual_aid",
     "gonghui.proposals",
+    "gonghui.funds",
     "gonghui.site",
     "gonghui.demo",
 ]

@@ -25,6 +25,8 @@ urlpatterns = [
     path("campaigns/", include("gonghui.campaigns.urls")),
     path("proposals/", include("gonghui.proposals.urls.worker")),
     path("workbench/proposals/", include("gonghui.proposals.urls.bench")),
+    path("workbench/funds/", include("gonghui.funds.urls.bench")),
+    path("funds/", include("gonghui.funds.urls.worker")),
     path("notices/", include("gonghui.core.urls_notices")),
     path("", include("gonghui.site.urls")),
     # The shell's URLs were `core:…` before the site app; the alias keeps in-flight templates working

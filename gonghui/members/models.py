@@ -97,6 +97,7 @@ class Member(models.Model):
 
     # Statuses that keep membership: applying again shows the current union instead.
     HOLDING = (Status.ACTIVE, Status.TRANSFERRING, Status.RETIRED, Status.UNEMPLOYED)
+    LEAVING = (Status.WITHDRAWN, Status.LAPSED, Status.DECEASED)
 
     def __str__(self):
         return f"{crypto.mask_name(self.name)} {self.member_no}"

@@ -438,3 +438,17 @@ def reassign_targets(*, q: str = "", near_region: str = "", exclude_id=None, lim
         return (named, closeness, org.depth, org.path)
 
     return sorted(rows, key=rank)[:limit]
+
+
+# Staff titles of part-time union chairs (兼职主席/副主席): what chair subsidies count.
+PART_TIME_CHAIR_TITLES = ("兼职主席", "兼职副主席")
+
+
+def part_time_chairs(*, org: Org) -> int:
+    """Active part-time chairs and vice-chairs on the union's staff positions (one per person)."""
+    return (
+        Staff.objects.filter(org=org, is_active=True, title__in=PART_TIME_CHAIR_TITLES)
+        .values("user_id")
+        .distinct()
+        .count()
+    )

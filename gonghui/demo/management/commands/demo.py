@@ -28,6 +28,7 @@ APPS = [
     "campaigns",  # 宝鸡 courses, 宁波 coupons
     "mutual_aid",  # 广西 职工医疗互助保障: the 100万 case, allowance, minimum, 五个一
     "proposals",  # 全员改善 (seed 001): 山钢莱芜分公司
+    "funds",  # 沈阳 三项补贴, 淮安 training subsidies and awards, 广西 county funding, 工会经费
 ]
 
 
