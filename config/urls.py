@@ -21,6 +21,8 @@ urlpatterns = [
     path("workbench/campaigns/", include("gonghui.campaigns.urls_workbench")),
     path("campaigns/", include("gonghui.campaigns.urls")),
     path("notices/", include("gonghui.core.urls_notices")),
+    path("aid/", include("gonghui.aid.urls.worker")),
+    path("workbench/aid/", include("gonghui.aid.urls.bench")),
     path("", include("gonghui.core.urls")),
 ]
 

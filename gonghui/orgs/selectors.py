@@ -99,3 +99,13 @@ def staff_in_scope(*, actor) -> QuerySet[Staff]:
     return Staff.objects.filter(path_q(scope_paths(actor), "org__path"), is_active=True).select_related(
         "user", "org"
     )
+
+
+def staff_users(org: Org, roles=None):
+    """Active users holding one of `roles` (any role when None) on exactly this node: whom to notify."""
+    from gonghui.accounts.models import User
+
+    qs = User.objects.filter(positions__org=org, positions__is_active=True, is_active=True)
+    if roles is not None:
+        qs = qs.filter(positions__role__in=list(roles))
+    return qs.distinct()
