@@ -80,7 +80,7 @@ def check_documents(files_by_kind: dict[str, list]) -> list[tuple[str, tuple]]:
     for kind, files in (files_by_kind or {}).items():
         if kind not in AidDocument.Kind.values:
             raise DomainError("未知的材料类型", code="document_kind", field="documents")
-        for item in check_uploads(files, field=f"doc_{kind}"):
+        for item in check_uploads(files, field="documents"):
             checked.append((kind, item))
         total += len(files)
     if total > MAX_DOCUMENTS:
