@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from gonghui.accounts.api import router as auth_router
 from gonghui.accounts.auth import api_auth
+from gonghui.aid.api import router as aid_router
 from gonghui.campaigns.api import router as campaigns_router
 from gonghui.cases.api import router as cases_router
 from gonghui.core.api import router as core_router
@@ -122,3 +123,4 @@ api.add_router("/stations", stations_router)
 api.add_router("/cases", cases_router)
 api.add_router("/enrollments", enrollments_router)
 api.add_router("/cards", cards_router)
+api.add_router("/aid", aid_router)

@@ -267,6 +267,10 @@ class AidApplication(models.Model):
         return crypto.mask_name(self.beneficiary_name)
 
     @property
+    def applicant_id_masked(self) -> str:
+        return crypto.mask_id_number(self.applicant_id_number)
+
+    @property
     def beneficiary_id_masked(self) -> str:
         return crypto.mask_id_number(self.beneficiary_id_number)
 

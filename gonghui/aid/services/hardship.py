@@ -130,6 +130,23 @@ def self_test(figures: HouseholdFigures) -> Assessment:
     return assess(figures)
 
 
+def figures_of(f: HardshipFile) -> HouseholdFigures:
+    """A file's stored figures, to show the working again."""
+    return HouseholdFigures(
+        region_code=f.region_code,
+        household_size=f.household_size,
+        annual_income=f.annual_income,
+        expense_medical=f.expense_medical or "0",
+        expense_education=f.expense_education or "0",
+        expense_housing=f.expense_housing or "0",
+        accident_costs=f.accident_costs or "0",
+        migrant=f.migrant,
+        urban_long_term=f.urban_long_term,
+        employed_months=f.employed_months,
+        dibao_monthly=f.dibao_monthly,
+    )
+
+
 def _clean_household(rows) -> list[dict]:
     members = []
     for i, row in enumerate(rows or [], start=1):

@@ -413,7 +413,7 @@ def file(request, file_id):
             errors, status = _errors(exc), exc.status
         else:
             return redirect("aid_bench:file", f.pk)
-    assessment = hardship.assess(_figures_of(f), on=f.assessed_on) if f.status == "active" else None
+    assessment = hardship.assess(hardship.figures_of(f), on=f.assessed_on) if f.status == "active" else None
     return render(
         request,
         "aid/bench_file.html",
@@ -429,22 +429,6 @@ def file(request, file_id):
             errors=errors,
         ),
         status=status,
-    )
-
-
-def _figures_of(f: HardshipFile) -> hardship.HouseholdFigures:
-    return hardship.HouseholdFigures(
-        region_code=f.region_code,
-        household_size=f.household_size,
-        annual_income=f.annual_income,
-        expense_medical=f.expense_medical or "0",
-        expense_education=f.expense_education or "0",
-        expense_housing=f.expense_housing or "0",
-        accident_costs=f.accident_costs or "0",
-        migrant=f.migrant,
-        urban_long_term=f.urban_long_term,
-        employed_months=f.employed_months,
-        dibao_monthly=f.dibao_monthly,
     )
 
 
