@@ -19,6 +19,7 @@ from gonghui.members.api import cards_router, enrollments_router
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.service_orders.api import router as service_orders_router
+from gonghui.site.api import router as site_router
 from gonghui.stations.api import router as stations_router
 
 logger = logging.getLogger("gonghui.api")
@@ -112,6 +113,7 @@ def on_unexpected(request, exc):
 
 
 api.add_router("", core_router)
+api.add_router("", site_router)
 # Django tries URL patterns in order and the grab is the one path hit 50,000 times in a minute:
 # resolving it among the first patterns instead of after ~90 others saves every request of a rush.
 api.add_router("/campaigns", campaigns_router)

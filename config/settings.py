@@ -109,6 +109,8 @@ INSTALLED_APPS = [
     "gonghui.cases",
     "gonghui.campaigns",
     "gonghui.aid",
+    "gonghui.site",
+    "gonghui.demo",
 ]
 
 MIDDLEWARE = [
@@ -235,6 +237,8 @@ GONGHUI_SHOW_LOGIN_CODE = env_bool("GONGHUI_SHOW_LOGIN_CODE", not PRODUCTION)
 GONGHUI_LOGIN_CODE_TTL_SECONDS = 300
 GONGHUI_API_TOKEN_TTL_HOURS = env_int("GONGHUI_API_TOKEN_TTL_HOURS", 12)
 GONGHUI_SMS_BACKEND = os.environ.get("GONGHUI_SMS_BACKEND", "gonghui.core.sms.LogSmsBackend")
+# accounts asks orgs "is this user union staff?" through this path, so accounts imports nothing above it.
+GONGHUI_STAFF_CHECK = "gonghui.orgs.scope.is_staff_member"
 
 # Idle timeout: the session expires after 30 idle minutes; every request renews it.
 SESSION_COOKIE_AGE = env_int("GONGHUI_IDLE_TIMEOUT_SECONDS", 30 * 60)

@@ -3,10 +3,9 @@
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
 
-from gonghui.orgs.scope import is_staff_member
-
 from .otp import session_second_factor_ok
 from .services import api_token_user
+from .staff import is_staff_member
 
 
 class BearerToken(HttpBearer):

@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema
 
 from gonghui.core.audit import audit_record
 from gonghui.core.context import client_ip
+from gonghui.core.pagination import window
 from gonghui.orgs.selectors import org_get
 
 from . import selectors, services
@@ -151,8 +152,7 @@ def campaign_list(request):
 @router.get("/manage", response=list[CampaignOut], summary="管辖范围内的活动（工会干部）")
 def campaign_manage_list(request, q: str = "", kind: str = "", limit: int = 50, offset: int = 0):
     qs = selectors.campaigns_managed(actor=request.user, q=q, kind=kind).prefetch_related("offers")
-    limit = max(1, min(limit, 200))
-    return list(qs[offset : offset + limit])
+    return window(qs, limit=limit, offset=offset, maximum=200)
 
 
 @router.post("", response={201: CampaignOut, **ERRORS}, summary="发布活动/课程/福利券（工会干部）")

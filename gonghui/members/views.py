@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.accounts.services import login_code_consume, user_get_or_create_by_phone
 from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.pagination import page_of
 from gonghui.core.validators import normalize_mobile
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.models import Org, Staff
@@ -265,7 +266,7 @@ def member_list(request):
             params = {k: v.strip() for k, v in filters.items() if k != "csrfmiddlewaretoken" and v.strip()}
             return redirect(f"{request.path}?{urlencode(params)}")
     qs = selectors.member_search(actor=request.user, **_registry_filters(request, filters))
-    page = CappedPaginator(qs, 30).get_page(request.GET.get("page"))
+    page = page_of(qs, request.GET.get("page"), per_page=30, paginator_class=CappedPaginator)
     return render(
         request,
         "members/list.html",
@@ -386,7 +387,7 @@ def member_action(request, member_id):
 def enrollment_list(request):
     status = request.GET.get("status", "open")
     qs = selectors.enrollment_list(actor=request.user, status=status, q=request.GET.get("q", ""))
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = page_of(qs, request.GET.get("page"), per_page=30)
     limit = services.overdue_limit()
     today = timezone.localdate()
     rows = list(zip(page, services.enrollment_ages(page, today), strict=True))
@@ -542,7 +543,7 @@ def dues(request):
         except DomainError as exc:
             context.update(error=exc.message, error_field=exc.field or "general")
     arrears = selectors.dues_arrears(actor=request.user, org_path=org.path if org else "")
-    page = Paginator(arrears, 30).get_page(request.GET.get("page"))
+    page = page_of(arrears, request.GET.get("page"), per_page=30)
     context.update(page=page, rows=[(m, selectors.months_owed(m)) for m in page], filters=request.GET)
     return render(request, "members/dues.html", context)
 
@@ -566,7 +567,7 @@ def lapse(request):
     org_id = request.GET.get("org") or ""
     org = org_get(actor=request.user, org_id=org_id) if org_id else None
     candidates = selectors.lapse_candidates(actor=request.user, org_path=org.path if org else "")
-    page = Paginator(candidates, 30).get_page(request.GET.get("page"))
+    page = page_of(candidates, request.GET.get("page"), per_page=30)
     context = {
         "orgs": orgs,
         "org": org,
