@@ -62,7 +62,7 @@ def test_worker_applies_with_documents_and_sees_the_status(client, personas, jin
     assert app.documents.count() == 4
     detail = client.get(page["Location"]).content.decode()
     assert "已提交，等待工会审核材料" in detail
-    assert "4000.00 元" in detail
+    assert "4,000.00 元" in detail
     again = client.post(f"/aid/programmes/{jinqiu.pk}/apply/", {**form})
     assert again.status_code == 409
     assert "同一需求一年只资助一次" in again.content.decode()
