@@ -26,6 +26,7 @@ APPS = [
     "cases",  # 阳江 wage arrears
     "members",  # 周转池, applications, cards, dues
     "campaigns",  # 宝鸡 courses, 宁波 coupons
+    "aid",  # 帮扶: 柳林 金秋助学 with 公示, drivers' hardship files, 两节 visits, donations
 ]
 
 
