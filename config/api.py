@@ -14,7 +14,8 @@ from gonghui.aid.api import router as aid_router
 from gonghui.campaigns.api import router as campaigns_router
 from gonghui.cases.api import router as cases_router
 from gonghui.core.api import router as core_router
-from gonghui.core.errors import DomainError, http_status_error
+from gonghui.core.errors import ERROR_CODES, DomainError, http_status_error
+from gonghui.core.schemas import add_error_responses
 from gonghui.members.api import cards_router, enrollments_router
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
@@ -24,7 +25,14 @@ from gonghui.stations.api import router as stations_router
 
 logger = logging.getLogger("gonghui.api")
 
-api = NinjaAPI(
+
+class GonghuiAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        # Every operation declares the error statuses it can answer, all with the one ErrorOut.
+        return add_error_responses(super().get_openapi_schema(*args, **kwargs))
+
+
+api = GonghuiAPI(
     title="gonghui 工会服务平台 API",
     version="1",
     description="工会数字服务平台接口：入会、会员、服务站点、诉求工单等。所有错误返回 {code, message, field}。",
@@ -80,7 +88,7 @@ def on_validation_error(request, exc: NinjaValidationError):
         message = str(first["ctx"]["error"])
     elif field:
         message = f"{field}：{message}"
-    return _error(request, 422, kind or "invalid", message, field)
+    return _error(request, 422, kind if kind in ERROR_CODES else "invalid", message, field)
 
 
 @api.exception_handler(AuthenticationError)

@@ -1044,7 +1044,10 @@ def member_data_export(*, actor) -> dict:
         for e in actor.enrollments.select_related("org")
     ]
     with transaction.atomic():
-        audit_record(actor=actor, action="pipl.export", obj=member or actor, org=getattr(member, "org", None))
+        # On the member's union, or the union of the latest application: that union's auditor sees it.
+        latest = actor.enrollments.select_related("org").order_by("-submitted_at").first()
+        org = member.org if member is not None else getattr(latest, "org", None)
+        audit_record(actor=actor, action="pipl.export", obj=member or actor, org=org)
     return data
 
 

@@ -18,6 +18,7 @@ from gonghui.accounts.services import login_code_consume, user_get_or_create_by_
 from gonghui.core.errors import DomainError, NotFound
 from gonghui.core.pagination import page_of
 from gonghui.core.validators import normalize_mobile
+from gonghui.core.xlsx import xlsx_response
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.models import Org, Staff
 from gonghui.orgs.scope import may_reveal_pii, scope_paths, scoped_orgs
@@ -34,20 +35,11 @@ class CappedPaginator(Paginator):
         return selectors.count_capped(self.object_list)
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def _date(value):
     try:
         return dt.date.fromisoformat(value) if value else None
     except ValueError:
         return None
-
-
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 def _qr_svg(text: str) -> str:
@@ -291,18 +283,21 @@ def member_list(request):
 def member_export(request):
     # POST keeps a searched 身份证号 or phone number out of the URL, as on the list.
     params = request.POST if request.method == "POST" else request.GET
-    qs = selectors.member_search(actor=request.user, **_registry_filters(request, params))
+    filters = _registry_filters(request, params)
+    qs = selectors.member_search(actor=request.user, **filters)
+    org = scoped_orgs(request.user).filter(path=filters["org_path"]).first() if filters["org_path"] else None
     try:
         data = imports.members_export(
             actor=request.user,
             queryset=qs,
             reveal=params.get("reveal") == "1",
             reason=params.get("reason", ""),
+            org=org,
         )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(f"{reverse('members:list')}?{request.GET.urlencode()}")
-    return _xlsx(data, f"members-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(data, f"members-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @workbench_view
@@ -605,7 +600,7 @@ def member_import(request):
 
 @workbench_view
 def import_template(request):
-    return _xlsx(imports.template_xlsx(), "member-import-template.xlsx")
+    return xlsx_response(imports.template_xlsx(), "member-import-template.xlsx")
 
 
 @workbench_view
@@ -613,7 +608,7 @@ def import_errors(request, batch_id):
     batch = imports.import_batch_get(actor=request.user, batch_id=batch_id)
     if not batch.error_file:
         raise NotFound()
-    return _xlsx(bytes(batch.error_file), f"import-errors-{batch.pk}.xlsx")
+    return xlsx_response(bytes(batch.error_file), f"import-errors-{batch.pk}.xlsx")
 
 
 @workbench_view

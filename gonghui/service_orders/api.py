@@ -265,7 +265,7 @@ def _team_or_error(request, team_id):
     try:
         return selectors.team_get(actor=request.user, team_id=team_id)
     except DomainError:
-        raise DomainError("请选择本工会的专家服务团", field="team_id") from None
+        raise DomainError("请选择本工会的专家服务团", field="team_id", code="invalid_choice") from None
 
 
 # --- experts -------------------------------------------------------------------------------------

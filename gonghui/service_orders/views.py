@@ -458,7 +458,9 @@ def _parse_hours(post) -> list[tuple[int, dt.time, dt.time]]:
                 rows.append((d, dt.time.fromisoformat(start), dt.time.fromisoformat(end)))
             except ValueError:
                 raise DomainError(
-                    f"{services.WEEKDAYS[d]}的时间格式应为 HH:MM，开始和结束都要填写", field="hours"
+                    f"{services.WEEKDAYS[d]}的时间格式应为 HH:MM，开始和结束都要填写",
+                    field="hours",
+                    code="bad_time",
                 ) from None
     return rows
 

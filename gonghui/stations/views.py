@@ -31,7 +31,7 @@ def _nearby_context(request) -> dict:
     if district and not (lat and lng):
         match = next((d for d in selectors.districts() if d["district"] == district), None)
         if match is None:
-            ctx["error"] = DomainError("请选择列表中的区县", field="district")
+            ctx["error"] = DomainError("请选择列表中的区县", field="district", code="invalid_choice")
             return ctx
         lat, lng, coord = match["lat"], match["lng"], "gcj02"
     if not (lat and lng):
