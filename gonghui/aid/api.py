@@ -4,12 +4,12 @@ side (documents check, visit, decision, 公示, objections, payment batches, har
 
 from __future__ import annotations
 
-from django.http import HttpResponse
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
 from gonghui.core.errors import DomainError
 from gonghui.core.pagination import window
+from gonghui.core.xlsx import xlsx_response
 from gonghui.orgs.selectors import org_get
 
 from . import schemas as s
@@ -273,12 +273,9 @@ def batch_detail(request, batch_id: int):
 @router.get("/batches/{batch_id}/xlsx", summary="银行发放表 xlsx（含控制总额，导出留痕）")
 def batch_xlsx(request, batch_id: int):
     batch = selectors.batch_get(actor=request.user, batch_id=batch_id)
-    response = HttpResponse(
-        payments.batch_export(actor=request.user, batch=batch),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return xlsx_response(
+        payments.batch_export(actor=request.user, batch=batch), f"帮扶发放-{batch.number}.xlsx"
     )
-    response["Content-Disposition"] = f'attachment; filename="aid-batch-{batch.number}.xlsx"'
-    return response
 
 
 @router.post("/batches/{batch_id}/paid", response=s.BatchOut, summary="标记已发放")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from gonghui.core import notices
 from gonghui.core.errors import DomainError
+from gonghui.core.xlsx import xlsx_response
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.scope import in_scope, scope_paths
 from gonghui.orgs.selectors import org_get, org_roots
@@ -321,11 +322,7 @@ def batch(request, batch_id):
 def batch_xlsx(request, batch_id):
     b = selectors.batch_get(actor=request.user, batch_id=batch_id)
     data = payments.batch_export(actor=request.user, batch=b)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="aid-batch-{b.number}.xlsx"'
-    return response
+    return xlsx_response(data, f"帮扶发放-{b.number}.xlsx")
 
 
 # --- hardship files ------------------------------------------------------------------------------
