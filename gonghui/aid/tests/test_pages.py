@@ -140,3 +140,40 @@ def test_child_id_is_valid():
     from gonghui.core.validators import validate_id_number
 
     assert validate_id_number(CHILD_ID) == CHILD_ID
+
+
+@time_machine.travel(MON)
+def test_file_recheck_on_the_page_recomputes_the_category(client, personas, dibao):
+    from gonghui.aid.services import hardship
+    from gonghui.testing.factories import make_id
+
+    f = hardship.hardship_file_create(
+        actor=personas.county_staffer,
+        org=personas.tree.county,
+        data=hardship.HardshipData(
+            head_name="郝师傅",
+            head_id_number=make_id(dt.date(1970, 2, 2)),
+            region_code="141125",
+            household_size=3,
+            annual_income="20000",
+            household=[{"name": "郝小花", "relation": "女儿"}],
+        ),
+    )
+    assert f.category == "deep"
+    client.force_login(personas.county_staffer)
+    page = client.get(f"/workbench/aid/files/{f.pk}/")
+    assert "认定计算" in page.content.decode() and "深度困难" in page.content.decode()
+    r = client.post(
+        f"/workbench/aid/files/{f.pk}/",
+        {
+            "action": "recheck",
+            "region_code": "141125",
+            "household_size": "3",
+            "annual_income": "60000",
+            "household": "郝小花 女儿",
+        },
+    )
+    assert r.status_code == 302
+    f.refresh_from_db()
+    assert f.category == "none" and f.recheck_due == dt.date(2027, 8, 3)
+    assert AuditEvent.objects.filter(action="aid.file_recheck").exists()

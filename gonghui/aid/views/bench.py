@@ -410,7 +410,9 @@ def file(request, file_id):
             errors, status = _errors(exc), exc.status
         else:
             return redirect("aid_bench:file", f.pk)
-    assessment = hardship.assess(hardship.figures_of(f), on=f.assessed_on) if f.status == "active" else None
+    figures = hardship.figures_of(f)
+    assessment = hardship.assess(figures, on=f.assessed_on) if f.status == "active" else None
+    values = request.POST if errors else {**vars(figures), "dibao_monthly": ""}
     return render(
         request,
         "aid/bench_file.html",
@@ -419,6 +421,8 @@ def file(request, file_id):
             f=f,
             assessment=assessment,
             household=_household(f),
+            values=values,
+            counties=forms.counties(),
             visits=list(f.visits.prefetch_related("photos")),
             documents=list(f.documents.all()),
             may_act=in_scope(request.user, f.org, ACT_ROLES),
