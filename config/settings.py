@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "gonghui.cases",
     "gonghui.campaigns",
     "gonghui.aid",
+    "gonghui.proposals",
     "gonghui.site",
     "gonghui.demo",
 ]

@@ -27,6 +27,7 @@ APPS = [
     "members",  # 周转池, applications, cards, dues
     "campaigns",  # 宝鸡 courses, 宁波 coupons
     "aid",  # 帮扶: 柳林 金秋助学 with 公示, drivers' hardship files, 两节 visits, donations
+    "proposals",  # 全员改善 (seed 001): 山钢莱芜分公司
 ]
 
 
