@@ -131,6 +131,14 @@ ERROR_CODES: frozenset[str] = frozenset(
         "rules_invalid",
         "visit_required",
         "visited_on_future",
+        # input cleaners (core/cleaners.py)
+        "amount_too_small",
+        "invalid_amount",
+        "invalid_date",
+        "date_too_late",
+        "invalid_region",
+        # working-day calendar (core/workdays.py and its users)
+        "holiday",
         # 公示 (core/notices.py)
         "notice_source",
         "notice_title",

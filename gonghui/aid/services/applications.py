@@ -92,7 +92,7 @@ def _tell_worker(app: AidApplication, title: str, body: str = "", *, sms: bool =
 
 
 def _tell_staff(app: AidApplication, title: str) -> None:
-    for user in staff_users(app.org, roles=ACT_ROLES):
+    for user in staff_users(roles=ACT_ROLES, org=app.org):
         notify(user=user, title=title, link=_staff_link(app), kind="aid")
 
 

@@ -350,7 +350,7 @@ def recheck_reminders(*, on: dt.date | None = None) -> int:
     count = 0
     for file in due:
         with transaction.atomic():
-            for user in staff_users(file.org, roles=("admin", "handler")):
+            for user in staff_users(roles=("admin", "handler"), org=file.org):
                 notify(
                     user=user,
                     title=f"困难职工档案 {file.number} 需在 {file.recheck_due:%Y-%m-%d} 前复核",
