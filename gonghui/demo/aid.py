@@ -7,14 +7,12 @@ with the category worked out from the county's 低保. Demo logins 13800015001�
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import random
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import CommandError
-from django.utils import timezone
 
 from gonghui.accounts.models import User
 from gonghui.aid.models import AidProgramme, LowIncomeStandard
@@ -23,6 +21,7 @@ from gonghui.aid.services.applications import ApplicationData
 from gonghui.aid.services.hardship import HardshipData
 from gonghui.core import notices
 from gonghui.core.validators import make_id_number
+from gonghui.demo.cases import at, t  # one way to replay a dated event in the demo
 from gonghui.demo.data import DEMO_PASSWORD, GIVEN2, SURNAMES
 from gonghui.orgs.models import Org, Staff
 
@@ -69,20 +68,6 @@ SCHOOLS = [
     "柳林县第一中学",
     "柳林县职业中学",
 ]
-
-
-@contextlib.contextmanager
-def at(moment: dt.datetime):
-    original = timezone.now
-    timezone.now = lambda: moment
-    try:
-        yield
-    finally:
-        timezone.now = original
-
-
-def t(y, m, d, hh=10):
-    return dt.datetime(y, m, d, hh, tzinfo=SHANGHAI)
 
 
 def _user(phone: str, name: str) -> User:
