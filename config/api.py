@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from gonghui.accounts.api import router as auth_router
 from gonghui.accounts.auth import api_auth
+from gonghui.aid.api import router as aid_router
 from gonghui.campaigns.api import router as campaigns_router
 from gonghui.cases.api import router as cases_router
 from gonghui.core.api import router as core_router
@@ -136,5 +137,6 @@ api.add_router("/cases", cases_router)
 api.add_router("/enrollments", enrollments_router)
 api.add_router("/cards", cards_router)
 api.add_router("/mutual-aid", mutual_aid_router)
+api.add_router("/aid", aid_router)
 api.add_router("/proposals", proposals_router)
 api.add_router("/funds", funds_router)

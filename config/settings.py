@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "gonghui.cases",
     "gonghui.campaigns",
     "gonghui.mutual_aid",
+    "gonghui.aid",
     "gonghui.proposals",
     "gonghui.funds",
     "gonghui.site",

@@ -28,6 +28,8 @@ urlpatterns = [
     path("workbench/funds/", include("gonghui.funds.urls.bench")),
     path("funds/", include("gonghui.funds.urls.worker")),
     path("notices/", include("gonghui.core.urls_notices")),
+    path("aid/", include("gonghui.aid.urls.worker")),
+    path("workbench/aid/", include("gonghui.aid.urls.bench")),
     path("", include("gonghui.site.urls")),
     # The shell's URLs were `core:…` before the site app; the alias keeps in-flight templates working
     # until every branch of this wave says `site:…`. Remove once `grep -r "'core:" gonghui templates` is empty.
