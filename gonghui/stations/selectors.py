@@ -90,6 +90,14 @@ def schedule_for(station: Station) -> Schedule:
     return Schedule.compile(station.hours, station.is_24h, list(closures))
 
 
+def station_status(station: Station, now=None) -> dict:
+    """What a worker reads about a station now. A suspended station (status 暂停服务) says so —
+    its weekly hours do not apply, so it never promises "明天 08:30 开门"."""
+    if station.status == Station.Status.PAUSED:
+        return {"open": False, "paused": True, "label": "暂停服务", "next": None}
+    return schedule_for(station).status(now or timezone.localtime())
+
+
 def open_issue_count(station: Station) -> int:
     return station.feedback.filter(status=StationFeedback.Status.OPEN).count()
 

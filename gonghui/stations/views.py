@@ -88,14 +88,13 @@ def join_url(station: Station) -> str:
 
 def station_page(request, code):
     station = selectors.station_public(code=code)
-    schedule = selectors.schedule_for(station)
     visit_id = request.session.get("station_visits", {}).get(station.code)
     return render(
         request,
         "stations/station.html",
         {
             "station": station,
-            "status": schedule.status(timezone.localtime()),
+            "status": selectors.station_status(station),
             "hours_text": format_hours(station.hours, station.is_24h),
             "tab": "stations",
             "welcome": request.GET.get("welcome") == "1",
@@ -287,13 +286,12 @@ def bench_edit(request, station_id):
 @workbench_view
 def bench_detail(request, station_id, closure_error=None, status=200):
     station = selectors.station_get(actor=request.user, station_id=station_id)
-    schedule = selectors.schedule_for(station)
     return render(
         request,
         "stations/bench_detail.html",
         {
             "station": station,
-            "status": schedule.status(timezone.localtime()),
+            "status": selectors.station_status(station),
             "hours_text": format_hours(station.hours, station.is_24h),
             "closures": station.closures.filter(end_date__gte=timezone.localdate() - dt.timedelta(days=30)),
             "closure_kinds": StationClosure.Kind.choices,
@@ -359,6 +357,7 @@ def bench_poster(request, station_id):
             "station": station,
             "qr_svg": poster_svg(scan_url),
             "scan_url": scan_url,
+            "paused": station.status == Station.Status.PAUSED,
             "hours_text": format_hours(station.hours, station.is_24h),
             "nav": "stations",
         },
