@@ -13,16 +13,25 @@ from gonghui.accounts.auth import api_auth
 from gonghui.campaigns.api import router as campaigns_router
 from gonghui.cases.api import router as cases_router
 from gonghui.core.api import router as core_router
-from gonghui.core.errors import DomainError, http_status_error
+from gonghui.core.errors import ERROR_CODES, DomainError, http_status_error
+from gonghui.core.schemas import add_error_responses
 from gonghui.members.api import cards_router, enrollments_router
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.service_orders.api import router as service_orders_router
+from gonghui.site.api import router as site_router
 from gonghui.stations.api import router as stations_router
 
 logger = logging.getLogger("gonghui.api")
 
-api = NinjaAPI(
+
+class GonghuiAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        # Every operation declares the error statuses it can answer, all with the one ErrorOut.
+        return add_error_responses(super().get_openapi_schema(*args, **kwargs))
+
+
+api = GonghuiAPI(
     title="gonghui 工会服务平台 API",
     version="1",
     description="工会数字服务平台接口：入会、会员、服务站点、诉求工单等。所有错误返回 {code, message, field}。",
@@ -78,7 +87,7 @@ def on_validation_error(request, exc: NinjaValidationError):
         message = str(first["ctx"]["error"])
     elif field:
         message = f"{field}：{message}"
-    return _error(request, 422, kind or "invalid", message, field)
+    return _error(request, 422, kind if kind in ERROR_CODES else "invalid", message, field)
 
 
 @api.exception_handler(AuthenticationError)
@@ -111,6 +120,7 @@ def on_unexpected(request, exc):
 
 
 api.add_router("", core_router)
+api.add_router("", site_router)
 # Django tries URL patterns in order and the grab is the one path hit 50,000 times in a minute:
 # resolving it among the first patterns instead of after ~90 others saves every request of a rush.
 api.add_router("/campaigns", campaigns_router)

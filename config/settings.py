@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "gonghui.stations",
     "gonghui.cases",
     "gonghui.campaigns",
+    "gonghui.site",
+    "gonghui.demo",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +236,8 @@ GONGHUI_SHOW_LOGIN_CODE = env_bool("GONGHUI_SHOW_LOGIN_CODE", not PRODUCTION)
 GONGHUI_LOGIN_CODE_TTL_SECONDS = 300
 GONGHUI_API_TOKEN_TTL_HOURS = env_int("GONGHUI_API_TOKEN_TTL_HOURS", 12)
 GONGHUI_SMS_BACKEND = os.environ.get("GONGHUI_SMS_BACKEND", "gonghui.core.sms.LogSmsBackend")
+# accounts asks orgs "is this user union staff?" through this path, so accounts imports nothing above it.
+GONGHUI_STAFF_CHECK = "gonghui.orgs.scope.is_staff_member"
 
 # Idle timeout: the session expires after 30 idle minutes; every request renews it.
 SESSION_COOKIE_AGE = env_int("GONGHUI_IDLE_TIMEOUT_SECONDS", 30 * 60)
@@ -343,3 +347,6 @@ GONGHUI_CASES_ATTACHMENT_MAX_BYTES = env_int("GONGHUI_CASES_ATTACHMENT_MAX_BYTES
 GONGHUI_CASES_ATTACHMENTS_PER_UPLOAD = 9
 # Online filings per worker per 24 hours (phone and walk-in entries by staff are not limited).
 GONGHUI_CASES_MAX_PER_DAY = env_int("GONGHUI_CASES_MAX_PER_DAY", 10)
+# --- 公示 (core.notices) -------------------------------------------------------------------------
+# Default notice period in working days (DOMAIN.md: commonly 5; some programmes use 7).
+GONGHUI_NOTICE_WORKDAYS = env_int("GONGHUI_NOTICE_WORKDAYS", 5)

@@ -4,10 +4,10 @@ from ninja import Router, Schema
 
 from gonghui.core.errors import DomainError, RateLimited, Unauthorized, field_value
 from gonghui.core.validators import normalize_mobile
-from gonghui.orgs.scope import is_staff_member
 
 from . import services
 from .otp import staff_otp_ok
+from .staff import is_staff_member
 
 router = Router(tags=["登录"])
 

@@ -3,10 +3,9 @@
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
 
-from gonghui.orgs.scope import is_staff_member
-
 from .otp import session_second_factor_ok
 from .services import api_token_user
+from .staff import is_staff_member
 
 
 class BearerToken(HttpBearer):
@@ -18,7 +17,16 @@ class BearerToken(HttpBearer):
 
 
 class StaffVerifiedSession(SessionAuth):
-    """Session auth that refuses a staffer's session still waiting for its TOTP."""
+    """Session auth that refuses a staffer's session still waiting for its TOTP.
+
+    A request without a signed-in session is simply not authenticated (401), whatever its CSRF token:
+    the CSRF check (403) is for a real session only, where it protects against a forged request."""
+
+    def _get_key(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request, key):
         user = super().authenticate(request, key)

@@ -8,10 +8,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from gonghui.core.errors import DomainError
-from gonghui.orgs.scope import is_staff_member
 
 from . import services
 from .otp import confirmed_device, staff_otp_ok
+from .staff import is_staff_member
 from .totp import totp_begin, totp_confirm
 
 
@@ -103,7 +103,7 @@ def totp_setup(request):
     if request.method == "POST":
         if totp_confirm(user=request.user, token=request.POST.get("otp", "")):
             otp_login(request, confirmed_device(request.user))
-            return redirect("core:workbench")
+            return redirect("site:workbench")
         context["error"] = "动态口令不正确，请重新输入"
     context.update(totp_begin(user=request.user))
     return render(request, "accounts/totp_setup.html", context)
@@ -113,7 +113,7 @@ def totp_setup(request):
 def logout_view(request):
     was_staff = request.user.is_authenticated and is_staff_member(request.user)
     logout(request)
-    return redirect("accounts:staff_login" if was_staff else "core:home")
+    return redirect("accounts:staff_login" if was_staff else "site:home")
 
 
 @login_required
@@ -133,5 +133,5 @@ def password_change(request):
                 context["error"] = exc.message
             else:
                 update_session_auth_hash(request, request.user)
-                return redirect("core:workbench" if is_staff_member(request.user) else "core:me")
+                return redirect("site:workbench" if is_staff_member(request.user) else "site:me")
     return render(request, "accounts/password_change.html", context)

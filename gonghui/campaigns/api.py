@@ -8,8 +8,10 @@ from decimal import Decimal
 from django.http import HttpResponse
 from ninja import Field, Router, Schema
 
-from gonghui.core.audit import audit_record
+from gonghui.core import xlsx
 from gonghui.core.context import client_ip
+from gonghui.core.pagination import window
+from gonghui.core.schemas import ERRORS, ErrorOut
 from gonghui.orgs.selectors import org_get
 
 from . import selectors, services
@@ -133,15 +135,6 @@ class RedeemOut(Schema):
     redeemed_place: str
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-
-
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
-
-
 @router.get("", response=list[CampaignOut], summary="我可以参加的活动（本会及上级工会发布）")
 def campaign_list(request):
     member = services.member_of(request.user)
@@ -151,8 +144,7 @@ def campaign_list(request):
 @router.get("/manage", response=list[CampaignOut], summary="管辖范围内的活动（工会干部）")
 def campaign_manage_list(request, q: str = "", kind: str = "", limit: int = 50, offset: int = 0):
     qs = selectors.campaigns_managed(actor=request.user, q=q, kind=kind).prefetch_related("offers")
-    limit = max(1, min(limit, 200))
-    return list(qs[offset : offset + limit])
+    return window(qs, limit=limit, offset=offset, maximum=200)
 
 
 @router.post("", response={201: CampaignOut, **ERRORS}, summary="发布活动/课程/福利券（工会干部）")
@@ -264,14 +256,10 @@ def campaign_report(request, campaign_id: int):
 @router.get("/{campaign_id}/report.xlsx", summary="活动报表导出 xlsx（工会干部）")
 def campaign_report_xlsx(request, campaign_id: int):
     report = selectors.campaign_report(actor=request.user, campaign_id=campaign_id)
-    return xlsx_response(request.user, report)
+    return report_response(request.user, report)
 
 
-def xlsx_response(user, report: dict) -> HttpResponse:
+def report_response(user, report: dict) -> HttpResponse:
     campaign = report["campaign"]
-    audit_record(actor=user, action="campaign.report_export", obj=campaign, org=campaign.org)
-    response = HttpResponse(
-        report_xlsx(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}-report.xlsx"'
-    return response
+    xlsx.export_audit(actor=user, action="campaign.report_export", obj=campaign, orgs=campaign.org)
+    return xlsx.xlsx_response(report_xlsx(report), f"campaign-{campaign.pk}-report.xlsx")

@@ -24,7 +24,7 @@ from gonghui.core.models import AuditEvent
 from gonghui.core.notifications import notify
 from gonghui.core.rows import insert_row
 from gonghui.members.models import OCCUPATIONS, Member
-from gonghui.members.services import member_took_part
+from gonghui.members.services import member_lock, member_took_part
 from gonghui.orgs.models import Org, Staff
 from gonghui.orgs.scope import require_scope
 
@@ -375,7 +375,7 @@ def offer_grab(
 def _lock_member(member: Member) -> None:
     # Serialise this member's own grabs in a limited campaign; other members never wait on it. The count of
     # held tickets must be a later statement than this lock, so that it sees what a grab it waited for sold.
-    list(Member.objects.select_for_update().filter(pk=member.pk).values_list("pk", flat=True))
+    member_lock(member_id=member.pk)
 
 
 def _sell_in_one_statement(
@@ -526,7 +526,7 @@ def _enter(*, campaign: Campaign, offer: Offer, member: Member, actor) -> GrabOu
     try:
         with transaction.atomic():
             if campaign.per_member_limit < campaign.offer_count:
-                list(Member.objects.select_for_update().filter(pk=member.pk).values_list("pk", flat=True))
+                member_lock(member_id=member.pk)
                 if (
                     Entry.objects.filter(campaign=campaign, member=member).count()
                     >= campaign.per_member_limit

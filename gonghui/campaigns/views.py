@@ -14,7 +14,7 @@ from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.scope import scoped_orgs
 
 from . import selectors, services
-from .api import xlsx_response
+from .api import report_response
 from .forms import CampaignForm
 from .models import Campaign, Ticket
 
@@ -204,7 +204,7 @@ def bench_detail(request, campaign_id):
 @workbench_view
 def bench_export(request, campaign_id):
     report = selectors.campaign_report(actor=request.user, campaign_id=campaign_id)
-    return xlsx_response(request.user, report)
+    return report_response(request.user, report)
 
 
 def redeem_page(request):

@@ -10,6 +10,7 @@ from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 
 from gonghui.core.errors import DomainError
+from gonghui.core.pagination import window
 
 from . import selectors, services
 from .models import Case
@@ -173,7 +174,7 @@ def case_create(request, payload: CaseIn):
 
 @router.get("/mine", response=list[CaseOut], summary="我的诉求")
 def my_cases(request):
-    return list(selectors.worker_cases(actor=request.user)[:100])
+    return window(selectors.worker_cases(actor=request.user), limit=100, maximum=100)
 
 
 @router.get("/mine/{case_id}", response=WorkerCaseOut, summary="我的诉求详情与进度")
@@ -209,10 +210,8 @@ def my_case_rate(request, case_id: int, payload: RateIn):
     "/inbox", response=list[CaseOut], summary="工单收件箱（view=mine/todo/open/overdue/supervised/done/all）"
 )
 def inbox(request, view: str = "mine", category: str = "", q: str = "", limit: int = 50, offset: int = 0):
-    limit = max(1, min(limit, 200))
-    return list(
-        selectors.inbox(actor=request.user, view=view, category=category, q=q)[offset : offset + limit]
-    )
+    qs = selectors.inbox(actor=request.user, view=view, category=category, q=q)
+    return window(qs, limit=limit, offset=offset, maximum=200)
 
 
 @router.get("/stats", summary="统计：类别、承办工会、按时办结率、追回金额、满意度")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import Conflict, DomainError, Forbidden, RateLimited, field_value
+from gonghui.core.money import parse_amount
 from gonghui.core.notifications import notify
 from gonghui.core.validators import normalize_mobile, validate_credit_code
 from gonghui.core.workdays import add_working_days, end_of_day, working_days_between
@@ -42,7 +43,6 @@ DEPARTMENTS = [
     "其他",
 ]
 MAX_CLAIMANTS = 1000
-MAX_AMOUNT = Decimal("99999999.99")
 S = Case.Status
 
 
@@ -71,29 +71,6 @@ class CaseInput:
     claimant_name: str = ""
     claimant_phone: str = ""
     claimants: list[ClaimantInput] = field(default_factory=list)
-
-
-def parse_amount(value, field_name: str, *, required: bool = False) -> Decimal:
-    """Money in 元 with at most 2 decimals, never negative."""
-    if value is None or str(value).strip() == "":
-        if required:
-            raise DomainError("请填写金额（元）", code="amount_required", field=field_name)
-        return Decimal("0.00")
-    try:
-        amount = Decimal(str(value).strip().replace(",", "").replace("，", ""))
-    except InvalidOperation as exc:
-        raise DomainError(
-            "金额应为数字，例如 3000 或 3000.50", code="amount_format", field=field_name
-        ) from exc
-    if not amount.is_finite():
-        raise DomainError("金额应为数字，例如 3000 或 3000.50", code="amount_format", field=field_name)
-    if amount < 0:
-        raise DomainError("金额不能为负数", code="amount_negative", field=field_name)
-    if amount > MAX_AMOUNT:
-        raise DomainError("金额过大，请核对（单位为元）", code="amount_too_large", field=field_name)
-    if amount != amount.quantize(Decimal("0.01")):
-        raise DomainError("金额最多保留两位小数（元、角、分）", code="amount_precision", field=field_name)
-    return amount.quantize(Decimal("0.01"))
 
 
 def _clean_phone(value: str, field_name: str, *, required: bool) -> str:
@@ -284,6 +261,54 @@ def case_file(*, actor, data: CaseInput, files=(), channel: str = Case.Channel.O
                 body=case.title,
                 case=case,
             )
+    return case
+
+
+def case_open_for_org(
+    *,
+    actor,
+    org: Org,
+    category: str,
+    title: str,
+    description: str,
+    claimant_name: str,
+    claimant_phone: str = "",
+    source: str = "",
+) -> Case:
+    """A case another app opens for a known union (a 公示 objection to an aid grant, say): no routing,
+    the union that owns the matter handles it. The caller validated the text; `source` names the app."""
+    if category not in Case.Category.values:
+        raise DomainError("请选择诉求类别", code="category_required", field="category")
+    now = timezone.now()
+    with transaction.atomic():
+        case = Case.objects.create(
+            number=f"T{uuid.uuid4().hex[:16]}",
+            category=category,
+            channel=Case.Channel.ONLINE,
+            title=(title or "").strip()[:80] or "异议",
+            description=(description or "").strip()[:5000],
+            workplace_region=org.region_code or "000000",
+            filer=actor if getattr(actor, "pk", None) else None,
+            claimant_name=(claimant_name or "").strip()[:40],
+            claimant_phone=claimant_phone,
+            claimant_phone_index=phone_blind_index(claimant_phone) if claimant_phone else "",
+            org=org,
+            org_path=org.path,
+            accept_due=end_of_day(
+                add_working_days(timezone.localtime(now).date(), settings.GONGHUI_CASES_ACCEPT_WORKDAYS)
+            ),
+        )
+        case.number = f"{timezone.localtime(now):%Y%m%d}{case.pk:06d}"
+        case.save(update_fields=["number"])
+        _step(case, CaseStep.Kind.FILED, actor, visible=True, body=f"由{source or '其他业务'}转入")
+        audit_record(
+            actor=actor,
+            action="case.file",
+            obj=case,
+            org=org,
+            detail={"number": case.number, "category": category, "source": source},
+        )
+        _notify_org(org, title=f"新诉求待受理：{case.number}", body=case.title, case=case)
     return case
 
 

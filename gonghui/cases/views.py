@@ -6,12 +6,12 @@ import datetime as dt
 import re
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from gonghui.core.errors import DomainError
+from gonghui.core.pagination import page_of
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.models import Org
 
@@ -191,7 +191,7 @@ def bench_inbox(request):
     qs = selectors.inbox(
         actor=request.user, view=view, category=request.GET.get("category", ""), q=request.GET.get("q", "")
     )
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = page_of(qs, request.GET.get("page"), per_page=30)
     return render(
         request,
         "cases/bench_inbox.html",

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from .fields import EncryptedTextField
+
 
 class AppendOnlyError(Exception):
     pass
@@ -92,3 +94,98 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class PublicNotice(models.Model):
+    """公示: a public list of masked entries (王*军 · unit · amount or title) for a period in working days.
+
+    One mechanism for every app (aid grants, honours, lottery results): the owning app names itself in
+    `source` and its own object in `source_ref`; each entry carries the owner's reference in `ref`, which
+    is never shown. Objections are stored here; the owning app turns them into cases (core.notices)."""
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "公示中"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    source = models.CharField("来源", max_length=32, db_index=True)
+    source_ref = models.CharField("来源对象", max_length=64, blank=True)
+    org = models.ForeignKey("orgs.Org", verbose_name="公示单位", on_delete=models.PROTECT, related_name="+")
+    org_path = models.CharField(max_length=255, db_index=True, editable=False)
+    title = models.CharField("标题", max_length=120)
+    body = models.TextField("说明", blank=True)
+    workdays = models.PositiveSmallIntegerField("公示期（工作日）")
+    starts_on = models.DateField("公示开始")
+    ends_on = models.DateField("公示截止（含当日）", db_index=True)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.PUBLISHED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "公示"
+        ordering = ["-starts_on", "-id"]
+        indexes = [models.Index(fields=["source", "source_ref"])]
+
+    def __str__(self):
+        return self.title
+
+
+class NoticeEntry(models.Model):
+    """One line of a notice. Holds the masked name only: the full name never reaches this table."""
+
+    class Status(models.TextChoices):
+        LISTED = "listed", "公示中"
+        DISPUTED = "disputed", "有异议待核实"
+        UPHELD = "upheld", "异议成立，已撤销"
+
+    notice = models.ForeignKey(PublicNotice, on_delete=models.CASCADE, related_name="entries")
+    position = models.PositiveIntegerField("序号")
+    name_masked = models.CharField("姓名（脱敏）", max_length=40)
+    unit = models.CharField("单位", max_length=120, blank=True)
+    detail = models.CharField("金额或称号", max_length=120, blank=True)
+    ref = models.CharField("来源记录", max_length=64)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.LISTED)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "公示条目"
+        ordering = ["notice", "position"]
+        constraints = [models.UniqueConstraint(fields=["notice", "ref"], name="notice_entry_unique_ref")]
+
+    def __str__(self):
+        return f"{self.name_masked} {self.detail}"
+
+
+class NoticeObjection(models.Model):
+    """异议: filed on the public page by anyone who gives a name and a phone; decided by the owning union."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待核实"
+        UPHELD = "upheld", "成立"
+        DISMISSED = "dismissed", "不成立"
+
+    notice = models.ForeignKey(PublicNotice, on_delete=models.CASCADE, related_name="objections")
+    entry = models.ForeignKey(
+        NoticeEntry, null=True, blank=True, on_delete=models.CASCADE, related_name="objections"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reporter_name = EncryptedTextField("异议人姓名")
+    reporter_phone = EncryptedTextField("异议人电话")
+    reason = models.TextField("异议内容")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    case_ref = models.CharField("工单", max_length=64, blank=True)
+    decision = models.CharField("核实结论", max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "公示异议"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"异议 #{self.pk}"

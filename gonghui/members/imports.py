@@ -16,13 +16,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
-from python_calamine import CalamineWorkbook
 
 from gonghui.accounts.models import phone_index
 from gonghui.core import crypto
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import DomainError
 from gonghui.core.validators import make_id_number, normalize_mobile, parse_id_number
+from gonghui.core.xlsx import XlsxWriter, export_audit, read_first_sheet
 from gonghui.orgs.models import Org, Staff
 from gonghui.orgs.scope import require_scope, scope_paths
 
@@ -120,14 +120,8 @@ def _cell(value) -> str:
 
 
 def read_rows(data: bytes) -> tuple[list[str], list[list[str]]]:
-    try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = wb.get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=False)
-    except Exception as exc:
-        raise DomainError(
-            "无法读取文件，请上传用模板填写的 .xlsx 文件", code="file_unreadable", field="file"
-        ) from exc
+    # Sizes, ratio, entries, rows and columns are checked before the parser sees the file.
+    rows = read_first_sheet(data, max_rows=MAX_ROWS)
     if not rows:
         raise DomainError("文件是空的，请按模板填写后上传", code="file_empty", field="file")
     header = [_cell(h) for h in rows[0]]
@@ -435,14 +429,11 @@ def _insert_members(org: Org, rows: list[dict], numbers: list[str]) -> None:
 
 
 def _error_xlsx(header: list[str], bad: list[tuple[list[str], str]]) -> bytes:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("需修改的行")
-    ws.append([*header, "错误说明（修改后可直接重新上传本文件）"])
+    book = XlsxWriter()
+    sheet = book.sheet("需修改的行", header=[*header, "错误说明（修改后可直接重新上传本文件）"])
     for row, message in bad:
-        ws.append([*row, *([""] * (len(header) - len(row))), message])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        sheet.append([*row, *([""] * (len(header) - len(row))), message])
+    return book.to_bytes()
 
 
 def import_batch_get(*, actor, batch_id) -> ImportBatch:
@@ -460,9 +451,10 @@ def import_batch_get(*, actor, batch_id) -> ImportBatch:
 EXPORT_LIMIT = 100_000
 
 
-def members_export(*, actor, queryset, reveal: bool = False, reason: str = "") -> bytes:
+def members_export(*, actor, queryset, reveal: bool = False, reason: str = "", org=None) -> bytes:
     """The registry as xlsx. Masked by default; full 身份证号/手机号 only for staff allowed to reveal them
-    on those rows, with a reason. Every export is audited (count and filters, never the data)."""
+    on those rows, with a reason. Every export is audited (count and filters, never the data) on `org`
+    (the union the list was filtered to) or else on each union of the actor's scope."""
     reveal_roots = []
     if reveal:
         reason = (reason or "").strip()
@@ -479,10 +471,10 @@ def members_export(*, actor, queryset, reveal: bool = False, reason: str = "") -
             raise DomainError(
                 "您没有查看完整个人信息的权限，只能导出脱敏数据", code="forbidden", field="reveal", status=403
             )
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("会员名册")
-    ws.append(
-        [
+    book = XlsxWriter()
+    ws = book.sheet(
+        "会员名册",
+        header=[
             "会员编号",
             "姓名",
             "身份证号",
@@ -494,7 +486,7 @@ def members_export(*, actor, queryset, reveal: bool = False, reason: str = "") -
             "所属工会",
             "会籍状态",
             "入会时间",
-        ]
+        ],
     )
     occupation = dict(OCCUPATIONS)
     forms = dict(Member.EmploymentForm.choices)
@@ -519,13 +511,12 @@ def members_export(*, actor, queryset, reveal: bool = False, reason: str = "") -
             ]
         )
         count += 1
+    orgs = [org] if org is not None else list(Org.objects.filter(path__in=scope_paths(actor)))
     with transaction.atomic():
-        audit_record(
+        export_audit(
             actor=actor,
             action="members.export",
-            result="ok",
+            orgs=orgs,
             detail={"rows": count, "revealed_rows": revealed, "reason": reason[:200]},
         )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return book.to_bytes()

@@ -531,7 +531,10 @@ def enrollments_flag_overdue(*, today: dt.date | None = None) -> int:
     """Applications older than the working-day limit: flagged once, and the parent union is told."""
     today = today or timezone.localdate()
     limit = overdue_limit()
-    cutoff = timezone.now() - dt.timedelta(days=limit)
+    # A prefilter in calendar days (never more than the working days) measured from the day asked about,
+    # so a run for a past or future day judges that day, not the machine's.
+    end_of_day = timezone.make_aware(dt.datetime.combine(today, dt.time.max))
+    cutoff = end_of_day - dt.timedelta(days=limit)
     flagged = 0
     candidates = Enrollment.objects.filter(
         status__in=Enrollment.OPEN, overdue_notified_at__isnull=True, arrived_at__lte=cutoff
@@ -635,6 +638,13 @@ def member_status_change(*, actor, member: Member, status: str, reason: str) -> 
 
 
 # --- the six-month lapse rule (视为自动退会) --------------------------------------------------------
+
+
+def member_lock(*, member_id: int) -> None:
+    """Row-lock one member inside the caller's transaction: another app's write that must not run twice at
+    once for the same member (a campaign's per-member limit) waits here, and other members never wait.
+    Only the key is read, so the lock costs one indexed statement."""
+    list(Member.objects.select_for_update().filter(pk=member_id).values_list("pk", flat=True))
 
 
 def member_took_part(member_id: int, day: dt.date | None = None) -> None:
@@ -1034,7 +1044,10 @@ def member_data_export(*, actor) -> dict:
         for e in actor.enrollments.select_related("org")
     ]
     with transaction.atomic():
-        audit_record(actor=actor, action="pipl.export", obj=member or actor, org=getattr(member, "org", None))
+        # On the member's union, or the union of the latest application: that union's auditor sees it.
+        latest = actor.enrollments.select_related("org").order_by("-submitted_at").first()
+        org = member.org if member is not None else getattr(latest, "org", None)
+        audit_record(actor=actor, action="pipl.export", obj=member or actor, org=org)
     return data
 
 

@@ -16,7 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.accounts.services import login_code_consume, user_get_or_create_by_phone
 from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.pagination import page_of
 from gonghui.core.validators import normalize_mobile
+from gonghui.core.xlsx import xlsx_response
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.models import Org, Staff
 from gonghui.orgs.scope import may_reveal_pii, scope_paths, scoped_orgs
@@ -33,20 +35,11 @@ class CappedPaginator(Paginator):
         return selectors.count_capped(self.object_list)
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def _date(value):
     try:
         return dt.date.fromisoformat(value) if value else None
     except ValueError:
         return None
-
-
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 def _qr_svg(text: str) -> str:
@@ -267,7 +260,7 @@ def member_list(request):
 
 def _registry_page(request, filters, *, export_error=None, status=200):
     qs = selectors.member_search(actor=request.user, **_registry_filters(request, filters))
-    page = CappedPaginator(qs, 30).get_page(request.GET.get("page"))
+    page = page_of(qs, request.GET.get("page"), per_page=30, paginator_class=CappedPaginator)
     return render(
         request,
         "members/list.html",
@@ -294,19 +287,22 @@ def _registry_page(request, filters, *, export_error=None, status=200):
 def member_export(request):
     # POST keeps a searched 身份证号 or phone number out of the URL, as on the list.
     params = request.POST if request.method == "POST" else request.GET
-    qs = selectors.member_search(actor=request.user, **_registry_filters(request, params))
+    filters = _registry_filters(request, params)
+    qs = selectors.member_search(actor=request.user, **filters)
+    org = scoped_orgs(request.user).filter(path=filters["org_path"]).first() if filters["org_path"] else None
     try:
         data = imports.members_export(
             actor=request.user,
             queryset=qs,
             reveal=params.get("reveal") == "1",
             reason=params.get("reason", ""),
+            org=org,
         )
     except DomainError as exc:
         # The registry again, with the filters as they were and the error under the export form
         # (no redirect: a posted 身份证号 search must not land in a URL).
         return _registry_page(request, params, export_error=exc, status=exc.status)
-    return _xlsx(data, f"members-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(data, f"members-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @workbench_view
@@ -391,7 +387,7 @@ def member_action(request, member_id):
 def enrollment_list(request):
     status = request.GET.get("status", "open")
     qs = selectors.enrollment_list(actor=request.user, status=status, q=request.GET.get("q", ""))
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = page_of(qs, request.GET.get("page"), per_page=30)
     limit = services.overdue_limit()
     today = timezone.localdate()
     rows = list(zip(page, services.enrollment_ages(page, today), strict=True))
@@ -547,7 +543,7 @@ def dues(request):
         except DomainError as exc:
             context.update(error=exc.message, error_field=exc.field or "general")
     arrears = selectors.dues_arrears(actor=request.user, org_path=org.path if org else "")
-    page = Paginator(arrears, 30).get_page(request.GET.get("page"))
+    page = page_of(arrears, request.GET.get("page"), per_page=30)
     context.update(page=page, rows=[(m, selectors.months_owed(m)) for m in page], filters=request.GET)
     return render(request, "members/dues.html", context)
 
@@ -571,7 +567,7 @@ def lapse(request):
     org_id = request.GET.get("org") or ""
     org = org_get(actor=request.user, org_id=org_id) if org_id else None
     candidates = selectors.lapse_candidates(actor=request.user, org_path=org.path if org else "")
-    page = Paginator(candidates, 30).get_page(request.GET.get("page"))
+    page = page_of(candidates, request.GET.get("page"), per_page=30)
     context = {
         "orgs": orgs,
         "org": org,
@@ -609,7 +605,7 @@ def member_import(request):
 
 @workbench_view
 def import_template(request):
-    return _xlsx(imports.template_xlsx(), "member-import-template.xlsx")
+    return xlsx_response(imports.template_xlsx(), "member-import-template.xlsx")
 
 
 @workbench_view
@@ -617,7 +613,7 @@ def import_errors(request, batch_id):
     batch = imports.import_batch_get(actor=request.user, batch_id=batch_id)
     if not batch.error_file:
         raise NotFound()
-    return _xlsx(bytes(batch.error_file), f"import-errors-{batch.pk}.xlsx")
+    return xlsx_response(bytes(batch.error_file), f"import-errors-{batch.pk}.xlsx")
 
 
 @workbench_view

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
@@ -60,23 +61,29 @@ def _common_prefix(paths: list[str]) -> str:
     return low[:n]
 
 
+# What feature apps count in a subtree (key, queryset factory, path field): members adds its active members
+# from its AppConfig.ready, so the tree pages show them without orgs importing a floor above it.
+SUBTREE_COUNTERS: dict[str, tuple[Callable[[], QuerySet], str]] = {}
+
+
+def subtree_counter_register(key: str, queryset: Callable[[], QuerySet], field: str) -> None:
+    SUBTREE_COUNTERS[key] = (queryset, field)
+
+
 def subtree_counts(orgs: list[Org]) -> dict[int, dict[str, int]]:
-    """Sub-org and member counts for each node's whole subtree.
+    """Sub-org counts and each registered count (members, …) for each node's whole subtree.
 
-    Two grouped queries per distinct depth (a tree level is one depth), not two per node: the
+    One grouped query per count per distinct depth (a tree level is one depth), not one per node: the
     children of a county with 200 unions are two queries, not 400."""
-    from gonghui.members.models import Member
-
-    result = {o.pk: {"orgs": 0, "members": 0} for o in orgs}
+    counters = [("orgs", Org.objects.all(), "path")]
+    counters += [(key, queryset(), field) for key, (queryset, field) in SUBTREE_COUNTERS.items()]
+    result = {o.pk: dict.fromkeys((key for key, _, _ in counters), 0) for o in orgs}
     by_length: dict[int, dict[str, int]] = defaultdict(dict)
     for org in orgs:
         by_length[len(org.path)][org.path] = org.pk
     for length, pks in by_length.items():
         common = _common_prefix(list(pks))
-        for key, queryset, field in (
-            ("orgs", Org.objects.all(), "path"),
-            ("members", Member.objects.filter(status=Member.Status.ACTIVE), "org_path"),
-        ):
+        for key, queryset, field in counters:
             rows = (
                 queryset.filter(subtree_q(common, field))
                 .annotate(root=Substr(field, 1, length))

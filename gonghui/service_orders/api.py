@@ -8,6 +8,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from gonghui.core.errors import DomainError
+from gonghui.core.pagination import window
 from gonghui.orgs.selectors import org_get
 
 from . import scheduler, selectors, services
@@ -234,8 +235,8 @@ class EventOut(Schema):
 
 @router.get("/items", response=list[ItemOut], summary="服务菜单（我发布的与我可点单的）")
 def item_list(request, q: str = "", category: str = "", limit: int = 100, offset: int = 0):
-    limit = max(1, min(limit, 500))
-    return list(selectors.item_list(actor=request.user, q=q, category=category)[offset : offset + limit])
+    qs = selectors.item_list(actor=request.user, q=q, category=category)
+    return window(qs, limit=limit, offset=offset, maximum=500)
 
 
 @router.get("/items/{item_id}", response=ItemOut, summary="服务项目详情")
@@ -264,7 +265,7 @@ def _team_or_error(request, team_id):
     try:
         return selectors.team_get(actor=request.user, team_id=team_id)
     except DomainError:
-        raise DomainError("请选择本工会的专家服务团", field="team_id") from None
+        raise DomainError("请选择本工会的专家服务团", field="team_id", code="invalid_choice") from None
 
 
 # --- experts -------------------------------------------------------------------------------------
@@ -370,16 +371,15 @@ def order_list(
     limit: int = 100,
     offset: int = 0,
 ):
-    limit = max(1, min(limit, 500))
     qs = selectors.order_list(
         actor=request.user, status=status, category=category, item_id=item_id, org_id=org_id
     )
-    return list(qs[offset : offset + limit])
+    return window(qs, limit=limit, offset=offset, maximum=500)
 
 
 @router.get("/queue", response=list[OrderOut], summary="调度队列（待排期）")
 def order_queue(request, limit: int = 100):
-    return list(selectors.dispatch_queue(actor=request.user)[: max(1, min(limit, 500))])
+    return window(selectors.dispatch_queue(actor=request.user), limit=limit, maximum=500)
 
 
 @router.post("/orders", response={201: OrderDetailOut}, summary="点单")

@@ -107,28 +107,30 @@ ITEM_FIELDS = (
 def _clean_item(org: Org, data: dict, actor) -> dict:
     name = (data.get("name") or "").strip()
     if not name:
-        raise DomainError("请填写服务项目名称", field="name")
+        raise DomainError("请填写服务项目名称", field="name", code="required")
     data["name"] = name[:60]
     if data.get("category") not in Category.values:
         raise DomainError(
-            "请选择服务类别：心理健康、医疗健康、赋智赋能、法律服务或工会知识培训", field="category"
+            "请选择服务类别：心理健康、医疗健康、赋智赋能、法律服务或工会知识培训",
+            field="category",
+            code="invalid_choice",
         )
     if data.get("mode") not in Mode.values:
-        raise DomainError("请选择服务方式：上门服务、到服务中心或线上", field="mode")
+        raise DomainError("请选择服务方式：上门服务、到服务中心或线上", field="mode", code="invalid_choice")
     team = data.get("team")
     if not isinstance(team, ExpertTeam) or not in_scope(actor, team.org, MANAGERS) or not team.is_active:
-        raise DomainError("请选择本工会的专家服务团", field="team")
+        raise DomainError("请选择本工会的专家服务团", field="team", code="invalid_choice")
     if not (15 <= int(data.get("duration_minutes") or 0) <= 600):
-        raise DomainError("服务时长应在 15 到 600 分钟之间", field="duration_minutes")
+        raise DomainError("服务时长应在 15 到 600 分钟之间", field="duration_minutes", code="out_of_range")
     lo, hi = int(data.get("min_headcount") or 0), int(data.get("max_headcount") or 0)
     if lo < 1:
-        raise DomainError("最少人数至少为 1 人", field="min_headcount")
+        raise DomainError("最少人数至少为 1 人", field="min_headcount", code="out_of_range")
     if hi < lo:
-        raise DomainError(f"最多人数不能少于最少人数（{lo} 人）", field="max_headcount")
+        raise DomainError(f"最多人数不能少于最少人数（{lo} 人）", field="max_headcount", code="out_of_range")
     if not (0 <= int(data.get("lead_days") or 0) <= 90):
-        raise DomainError("提前预约天数应在 0 到 90 天之间", field="lead_days")
+        raise DomainError("提前预约天数应在 0 到 90 天之间", field="lead_days", code="out_of_range")
     if not (1 <= int(data.get("experts_needed") or 0) <= 10):
-        raise DomainError("每场专家人数应在 1 到 10 人之间", field="experts_needed")
+        raise DomainError("每场专家人数应在 1 到 10 人之间", field="experts_needed", code="out_of_range")
     return data
 
 
@@ -136,10 +138,12 @@ def _clean_item(org: Org, data: dict, actor) -> dict:
 def item_create(*, actor, org: Org, **data) -> ServiceItem:
     _require_manager(actor, org)
     if org.kind not in PUBLISHER_KINDS:
-        raise DomainError("服务菜单由市、县(区)等上级工会发布，基层工会请到菜单中点单", field="org")
+        raise DomainError(
+            "服务菜单由市、县(区)等上级工会发布，基层工会请到菜单中点单", field="org", code="kind_not_allowed"
+        )
     data = _clean_item(org, {k: data.get(k) for k in ITEM_FIELDS}, actor)
     if ServiceItem.objects.filter(org=org, name=data["name"]).exists():
-        raise DomainError(f"本工会已有名为“{data['name']}”的服务项目", field="name")
+        raise DomainError(f"本工会已有名为“{data['name']}”的服务项目", field="name", code="duplicate")
     data.setdefault("is_published", True)
     if data["is_published"] is None:
         data["is_published"] = True
@@ -155,7 +159,7 @@ def item_update(*, actor, item: ServiceItem, **changes) -> ServiceItem:
     data.update({k: v for k, v in changes.items() if k in ITEM_FIELDS and v is not None})
     data = _clean_item(item.org, data, actor)
     if ServiceItem.objects.filter(org=item.org, name=data["name"]).exclude(pk=item.pk).exists():
-        raise DomainError(f"本工会已有名为“{data['name']}”的服务项目", field="name")
+        raise DomainError(f"本工会已有名为“{data['name']}”的服务项目", field="name", code="duplicate")
     changed = [k for k in ITEM_FIELDS if getattr(item, k) != data[k]]
     for k in changed:
         setattr(item, k, data[k])
@@ -170,7 +174,7 @@ def item_update(*, actor, item: ServiceItem, **changes) -> ServiceItem:
 def team_create(*, actor, org: Org, name: str, description: str = "") -> ExpertTeam:
     _require_manager(actor, org)
     if not name.strip():
-        raise DomainError("请填写专家服务团名称", field="name")
+        raise DomainError("请填写专家服务团名称", field="name", code="required")
     team = ExpertTeam.objects.create(org=org, name=name.strip()[:80], description=description.strip())
     audit_record(actor=actor, action="expert_team.create", obj=team, org=org, detail={"name": team.name})
     return team
@@ -193,11 +197,15 @@ def expert_create(
     expert on the org, so they can sign in and see their own calendar."""
     _require_manager(actor, org)
     if not name.strip():
-        raise DomainError("请填写专家姓名", field="name")
+        raise DomainError("请填写专家姓名", field="name", code="required")
     if kind not in Expert.Kind.values:
-        raise DomainError("请选择专家类别：医生、心理咨询师、律师、教练、劳模工匠或培训讲师", field="kind")
+        raise DomainError(
+            "请选择专家类别：医生、心理咨询师、律师、教练、劳模工匠或培训讲师",
+            field="kind",
+            code="invalid_choice",
+        )
     if team is not None and not in_scope(actor, team.org, MANAGERS):
-        raise DomainError("请选择本工会的专家服务团", field="team")
+        raise DomainError("请选择本工会的专家服务团", field="team", code="invalid_choice")
     if phone and phone.strip():
         user = user_get_or_create_by_phone(phone=field_value(phone.strip(), "phone", normalize_mobile))
         if not user.name:
@@ -229,11 +237,11 @@ def expert_create(
 def expert_update(*, actor, expert: Expert, **changes) -> Expert:
     _require_manager(actor, expert.org)
     if "kind" in changes and changes["kind"] not in Expert.Kind.values:
-        raise DomainError("请选择专家类别", field="kind")
+        raise DomainError("请选择专家类别", field="kind", code="invalid_choice")
     if changes.get("team") is not None and not in_scope(actor, changes["team"].org, MANAGERS):
-        raise DomainError("请选择本工会的专家服务团", field="team")
+        raise DomainError("请选择本工会的专家服务团", field="team", code="invalid_choice")
     if "name" in changes and not (changes["name"] or "").strip():
-        raise DomainError("请填写专家姓名", field="name")
+        raise DomainError("请填写专家姓名", field="name", code="required")
     fields = [k for k in ("name", "kind", "title", "skills", "team", "is_active") if k in changes]
     for k in fields:
         setattr(expert, k, changes[k])
@@ -251,9 +259,11 @@ def availability_set(
     rows = []
     for weekday, start, end in hours:
         if not 0 <= int(weekday) <= 6:
-            raise DomainError("星期应为 0（周一）到 6（周日）", field="weekday")
+            raise DomainError("星期应为 0（周一）到 6（周日）", field="weekday", code="bad_weekday")
         if start >= end:
-            raise DomainError(f"{WEEKDAYS[int(weekday)]}的开始时间应早于结束时间", field="hours")
+            raise DomainError(
+                f"{WEEKDAYS[int(weekday)]}的开始时间应早于结束时间", field="hours", code="bad_time"
+            )
         rows.append(Availability(expert=expert, weekday=int(weekday), start_time=start, end_time=end))
     Availability.objects.filter(expert=expert).delete()
     Availability.objects.bulk_create(rows)
@@ -270,7 +280,7 @@ WEEKDAYS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"
 def leave_add(*, actor, expert: Expert, start_date: dt.date, end_date: dt.date, reason: str = "") -> Leave:
     _require_manager(actor, expert.org)
     if end_date < start_date:
-        raise DomainError("请假结束日期不能早于开始日期", field="end_date")
+        raise DomainError("请假结束日期不能早于开始日期", field="end_date", code="bad_range")
     clash = Booking.objects.filter(
         expert=expert,
         is_active=True,
@@ -317,9 +327,9 @@ def validate_order_input(
     today = today or timezone.localdate()
     dates = [d for d in preferred_dates if d]
     if not dates:
-        raise DomainError("请至少选择一个希望服务的日期", field="preferred_date1")
+        raise DomainError("请至少选择一个希望服务的日期", field="preferred_date1", code="date_required")
     if len(dates) > 3:
-        raise DomainError("最多可选择三个希望服务的日期", field="preferred_date3")
+        raise DomainError("最多可选择三个希望服务的日期", field="preferred_date3", code="too_many_dates")
     earliest = scheduler.earliest_orderable(item, today)
     for i, d in enumerate(preferred_dates, start=1):
         if not d:
@@ -329,24 +339,27 @@ def validate_order_input(
             raise DomainError(
                 f"第{i}个希望日期 {d:%Y-%m-%d} 已经过去或就是今天，请选择 {earliest:%Y-%m-%d} 及以后的日期",
                 field=name,
+                code="date_too_early",
             )
         if d < earliest:
             raise DomainError(
                 f"“{item.name}”需提前 {item.lead_days} 天预约，第{i}个希望日期请选择 "
                 f"{earliest:%Y-%m-%d} 及以后",
                 field=name,
+                code="date_too_early",
             )
     if len(set(dates)) != len(dates):
-        raise DomainError("希望日期不能重复", field="preferred_date2")
+        raise DomainError("希望日期不能重复", field="preferred_date2", code="duplicate")
     if headcount is None or not (item.min_headcount <= int(headcount) <= item.max_headcount):
         raise DomainError(
             f"“{item.name}”每场 {item.min_headcount}–{item.max_headcount} 人，请调整参加人数",
             field="headcount",
+            code="out_of_range",
         )
     if item.mode != Mode.ONLINE and not (address or "").strip():
-        raise DomainError("请填写服务地点（单位地址、车间或会议室）", field="address")
+        raise DomainError("请填写服务地点（单位地址、车间或会议室）", field="address", code="required")
     if not (contact_name or "").strip():
-        raise DomainError("请填写联系人姓名", field="contact_name")
+        raise DomainError("请填写联系人姓名", field="contact_name", code="required")
     phone = field_value((contact_phone or "").strip(), "contact_phone", normalize_mobile)
     return dates, phone
 
@@ -370,7 +383,7 @@ def order_place(
         # A phone order is typed in by the publishing union's staff on the caller's behalf.
         _require_provider(actor, item)
     elif channel != ServiceOrder.Channel.ONLINE:
-        raise DomainError("点单方式只能是网上点单或电话点单", field="channel")
+        raise DomainError("点单方式只能是网上点单或电话点单", field="channel", code="invalid_choice")
     if not orderable_by(item, org):
         raise DomainError(
             f"“{item.name}”不在{org.display_name}可点单的服务菜单内，请选择上级工会发布的项目",
@@ -378,7 +391,7 @@ def order_place(
             code="outside_area",
         )
     if len(preferred_dates) > 3:
-        raise DomainError("最多可选择三个希望服务的日期", field="preferred_date3")
+        raise DomainError("最多可选择三个希望服务的日期", field="preferred_date3", code="too_many_dates")
     padded = [*preferred_dates, None, None, None][:3]
     dates, phone = validate_order_input(
         item=item,
@@ -492,16 +505,20 @@ def order_schedule(*, actor, order: ServiceOrder, start: dt.datetime, expert_ids
     if timezone.is_naive(start):
         start = timezone.make_aware(start)
     if start <= timezone.now():
-        raise DomainError("服务时间不能早于现在，请选择以后的时段", field="start")
+        raise DomainError("服务时间不能早于现在，请选择以后的时段", field="start", code="date_too_early")
     ids = list(dict.fromkeys(int(i) for i in expert_ids))
     if len(ids) < item.experts_needed:
         raise DomainError(
-            f"“{item.name}”每场需要 {item.experts_needed} 位专家，请选够专家", field="expert_ids"
+            f"“{item.name}”每场需要 {item.experts_needed} 位专家，请选够专家",
+            field="expert_ids",
+            code="experts_short",
         )
     eligible = {e.pk: e for e in scheduler.eligible_experts(item)}
     missing = [i for i in ids if i not in eligible]
     if missing:
-        raise DomainError("所选专家不属于该项目的服务团队或不具备所需专长", field="expert_ids")
+        raise DomainError(
+            "所选专家不属于该项目的服务团队或不具备所需专长", field="expert_ids", code="expert_invalid"
+        )
     experts = [eligible[i] for i in ids]
     end = start + dt.timedelta(minutes=item.duration_minutes)
     _book(order, experts, start, end)
@@ -570,7 +587,7 @@ def order_attend(*, actor, order: ServiceOrder, attended_count: int, note: str =
             code="not_started",
         )
     if attended_count is None or not (1 <= int(attended_count) <= 100000):
-        raise DomainError("请填写实际服务的职工人数（至少 1 人）", field="attended_count")
+        raise DomainError("请填写实际服务的职工人数（至少 1 人）", field="attended_count", code="required")
     order.status, order.served_at = S.SERVED, timezone.now()
     order.attended_count, order.service_note = int(attended_count), note.strip()[:2000]
     order.save(update_fields=["status", "served_at", "attended_count", "service_note", "updated_at"])
@@ -592,7 +609,7 @@ def order_rate(*, actor, order: ServiceOrder, rating: int, comment: str = "") ->
     _require_union(actor, order)
     order = _transition(order, "rate")
     if rating is None or not (1 <= int(rating) <= 5):
-        raise DomainError("请选择 1 到 5 星的评分", field="rating")
+        raise DomainError("请选择 1 到 5 星的评分", field="rating", code="bad_rating")
     order.status, order.rated_at = S.RATED, timezone.now()
     order.rating, order.comment = int(rating), comment.strip()[:1000]
     order.save(update_fields=["status", "rated_at", "rating", "comment", "updated_at"])
@@ -611,7 +628,7 @@ def order_rate(*, actor, order: ServiceOrder, rating: int, comment: str = "") ->
 def _close(actor, order: ServiceOrder, action: str, reason: str, side: str) -> ServiceOrder:
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError(f"请填写{ACTION_LABELS[action]}原因", field="reason")
+        raise DomainError(f"请填写{ACTION_LABELS[action]}原因", field="reason", code="reason_required")
     order = _transition(order, action)
     Booking.objects.filter(order=order, is_active=True).update(is_active=False)
     order.status = TRANSITIONS[action][1]

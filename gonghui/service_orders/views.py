@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.core.errors import DomainError
+from gonghui.core.pagination import page_of
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.scope import in_scope
 from gonghui.orgs.selectors import org_get, org_roots
@@ -200,7 +200,7 @@ def orders(request):
     status = request.GET.get("status", "")
     category = request.GET.get("category", "")
     qs = selectors.order_list(actor=request.user, status=status, category=category).order_by("-ordered_at")
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = page_of(qs, request.GET.get("page"), per_page=30)
     return _page(
         request,
         "service_orders/orders.html",
@@ -458,7 +458,9 @@ def _parse_hours(post) -> list[tuple[int, dt.time, dt.time]]:
                 rows.append((d, dt.time.fromisoformat(start), dt.time.fromisoformat(end)))
             except ValueError:
                 raise DomainError(
-                    f"{services.WEEKDAYS[d]}的时间格式应为 HH:MM，开始和结束都要填写", field="hours"
+                    f"{services.WEEKDAYS[d]}的时间格式应为 HH:MM，开始和结束都要填写",
+                    field="hours",
+                    code="bad_time",
                 ) from None
     return rows
 

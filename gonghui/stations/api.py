@@ -3,6 +3,7 @@ import datetime as dt
 from ninja import Field, Router, Schema
 
 from gonghui.core.errors import DomainError
+from gonghui.core.pagination import window
 
 from . import selectors, services
 from .hours import format_hours
@@ -136,12 +137,8 @@ class ResolveIn(Schema):
 def station_list(
     request, q: str = "", status: str = "", district: str = "", limit: int = 50, offset: int = 0
 ):
-    limit = max(1, min(limit, 500))
-    return list(
-        selectors.station_list(actor=request.user, q=q, status=status, district=district)[
-            offset : offset + limit
-        ]
-    )
+    qs = selectors.station_list(actor=request.user, q=q, status=status, district=district)
+    return window(qs, limit=limit, offset=offset, maximum=500)
 
 
 @router.post("", response={201: StationOut}, summary="新建站点")

@@ -99,7 +99,7 @@ def bench_coverage(request):
                 hh, mm = params["at"].split(":")
                 at = timezone.localtime().replace(hour=int(hh), minute=int(mm), second=0, microsecond=0)
             except ValueError:
-                raise DomainError("时刻格式应为 HH:MM", field="at") from None
+                raise DomainError("时刻格式应为 HH:MM", field="at", code="bad_time") from None
         radius = selectors.walk_radius_m(minutes)
         box = scoped.filter(district=district).aggregate(
             s=Min("gcj_lat"), n=Max("gcj_lat"), w=Min("gcj_lng"), e=Max("gcj_lng")
@@ -145,7 +145,7 @@ def _num(value, field: str, lo: float, hi: float) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise DomainError(f"{labels[field]}应为数字", field=field) from None
+        raise DomainError(f"{labels[field]}应为数字", field=field, code="not_a_number") from None
     if not lo <= number <= hi:
-        raise DomainError(f"{labels[field]}应在 {lo:g}–{hi:g} 之间", field=field)
+        raise DomainError(f"{labels[field]}应在 {lo:g}–{hi:g} 之间", field=field, code="out_of_range")
     return number

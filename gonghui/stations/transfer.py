@@ -1,20 +1,16 @@
 """xlsx import (row-level errors, nothing saved unless every row is valid) and export in the columns
 the map platforms ask for."""
 
-import io
-
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
-from openpyxl import Workbook
-from python_calamine import CalamineWorkbook
 
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import DomainError
+from gonghui.core.xlsx import XlsxWriter, export_audit, read_first_sheet, xlsx_response
 from gonghui.orgs.decorators import workbench_view
-from gonghui.orgs.scope import scoped_orgs
+from gonghui.orgs.scope import scope_paths, scoped_orgs
 
 from . import selectors, services
 from .hours import format_hours
@@ -42,12 +38,7 @@ MAX_BYTES = 5 * 1024 * 1024
 
 
 def read_rows(content: bytes) -> list[dict]:
-    try:
-        sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
-    except Exception:
-        raise DomainError(
-            "文件无法读取：请上传 .xlsx 格式的表格（可先下载模板）", code="bad_file", field="file"
-        ) from None
+    sheet = read_first_sheet(content, max_rows=MAX_ROWS)
     if not sheet:
         raise DomainError("表格是空的", code="empty", field="file")
     headers = [str(h).strip() for h in sheet[0]]
@@ -92,14 +83,18 @@ def stations_import(*, actor, content: bytes, default_org) -> tuple[int, list[di
             if row.get("org"):
                 org = orgs.get(row["org"])
                 if org is None:
-                    raise DomainError(f"主管工会“{row['org']}”不在您的管辖范围内", field="org")
+                    raise DomainError(
+                        f"主管工会“{row['org']}”不在您的管辖范围内", field="org", code="org_out_of_scope"
+                    )
             data = services.clean_station(row)
             if data["code"]:
                 if data["code"] in seen_codes:
-                    raise DomainError(f"站点编码与第 {seen_codes[data['code']]} 行重复", field="code")
+                    raise DomainError(
+                        f"站点编码与第 {seen_codes[data['code']]} 行重复", field="code", code="duplicate"
+                    )
                 seen_codes[data["code"]] = n
                 if Station.objects.filter(code=data["code"]).exists():
-                    raise DomainError(f"站点编码 {data['code']} 已存在", field="code")
+                    raise DomainError(f"站点编码 {data['code']} 已存在", field="code", code="duplicate")
             cleaned.append((org, row))
         except DomainError as exc:
             errors.append(
@@ -120,15 +115,15 @@ def bench_import(request):
     orgs = scoped_orgs(request.user, services.EDIT_ROLES).order_by("path")[:500]
     ctx = {"nav": "stations", "orgs": orgs, "errors": [], "created": None, "error": None}
     if request.GET.get("template"):
-        return _xlsx_response(template_workbook(), "驿站导入模板.xlsx")
+        return xlsx_response(template_xlsx(), "驿站导入模板.xlsx")
     if request.method == "POST":
         upload = request.FILES.get("file")
         try:
             org = services.org_for_write(actor=request.user, org_id=request.POST.get("org"))
             if upload is None:
-                raise DomainError("请选择要导入的 xlsx 文件", field="file")
+                raise DomainError("请选择要导入的 xlsx 文件", field="file", code="file_required")
             if upload.size > MAX_BYTES:
-                raise DomainError("文件不能超过 5MB", field="file")
+                raise DomainError("文件不能超过 5MB", field="file", code="file_too_large")
             created, errors = stations_import(actor=request.user, content=upload.read(), default_org=org)
         except DomainError as exc:
             ctx["error"] = exc
@@ -138,12 +133,9 @@ def bench_import(request):
     return render(request, "stations/import.html", ctx)
 
 
-def template_workbook() -> Workbook:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "驿站"
-    ws.append([label for _, label, _ in COLUMNS])
-    ws.append(
+def template_xlsx() -> bytes:
+    book = XlsxWriter()
+    book.sheet("驿站", header=[label for _, label, _ in COLUMNS]).append(
         [
             "亭湖区先锋街道工会驿站",
             "",
@@ -160,7 +152,7 @@ def template_workbook() -> Workbook:
             "",
         ]
     )
-    return wb
+    return book.to_bytes()
 
 
 EXPORT_COLUMNS = [
@@ -192,9 +184,8 @@ def bench_export(request):
         status=request.GET.get("status", ""),
         district=request.GET.get("district", ""),
     )
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("驿站")
-    ws.append(EXPORT_COLUMNS)
+    book = XlsxWriter()
+    ws = book.sheet("驿站", header=EXPORT_COLUMNS)
     count = 0
     for s in qs.iterator(chunk_size=1000):
         ws.append(
@@ -217,17 +208,10 @@ def bench_export(request):
             ]
         )
         count += 1
-    audit_record(actor=request.user, action="station.export", detail={"rows": count})
-    return _xlsx_response(wb, f"驿站-{timezone.localdate():%Y%m%d}.xlsx")
-
-
-def _xlsx_response(wb: Workbook, filename: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    out = io.BytesIO()
-    wb.save(out)
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    export_audit(
+        actor=request.user,
+        action="station.export",
+        orgs=scoped_orgs(request.user).filter(path__in=scope_paths(request.user)),
+        detail={"rows": count},
     )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return xlsx_response(book.to_bytes(), f"驿站-{timezone.localdate():%Y%m%d}.xlsx")

@@ -3,7 +3,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.pagination import page_of
 from gonghui.members.models import OCCUPATIONS
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.scope import in_scope, scoped_orgs
@@ -31,7 +31,7 @@ def _nearby_context(request) -> dict:
     if district and not (lat and lng):
         match = next((d for d in selectors.districts() if d["district"] == district), None)
         if match is None:
-            ctx["error"] = DomainError("请选择列表中的区县", field="district")
+            ctx["error"] = DomainError("请选择列表中的区县", field="district", code="invalid_choice")
             return ctx
         lat, lng, coord = match["lat"], match["lng"], "gcj02"
     if not (lat and lng):
@@ -187,7 +187,7 @@ def bench_list(request):
         district=request.GET.get("district", ""),
         amenity=request.GET.get("amenity", ""),
     )
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = page_of(qs, request.GET.get("page"), per_page=30)
     return render(
         request,
         "stations/bench_list.html",

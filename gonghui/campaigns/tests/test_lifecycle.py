@@ -379,18 +379,3 @@ def test_report_counts_by_union_and_occupation_and_xlsx(personas, make_campaign,
     rows = list(wb["按名额"].iter_rows(values_only=True))
     assert rows[3][:7] == ("摄影班", 5, 3, 3, 1, 1, 0)
     assert AuditEvent.objects.filter(action="campaign.report_export").count() == 1
-
-
-def test_demo_campaigns_seed_articles(db):
-    from django.core.management import call_command
-
-    from gonghui.campaigns.models import Offer
-
-    call_command("demo", members=20, quiet_logins=True)
-    call_command("demo_campaigns")  # idempotent
-    baoji = Campaign.objects.get(title="宝鸡市工人文化宫春季公益培训课程")
-    assert baoji.offers.count() >= 50
-    ningbo = {o.name: o.capacity for o in Offer.objects.filter(campaign__org__short_name="宁波市总")}
-    assert ningbo["电影券"] == 5000 and ningbo["游泳券"] == 2000 and ningbo["餐券"] == 1000
-    assert ningbo["体检券"] == 120 and ningbo["疗休养券（5天4晚）"] == 300
-    assert Campaign.objects.filter(mode="lottery").count() == 1

@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from gonghui.core.errors import Conflict, DomainError, NotFound
@@ -142,10 +143,11 @@ def test_batch_approve_reports_each_failure(personas):
 
 def test_overdue_applications_flagged_once_and_parent_told(personas):
     county_admin = personas.county_staffer
-    enrollment = submit(make_user(), employer_name="柳林县预石运输有限责任公司")
     # 2026-11-02 is a Monday; 15 working days later is 2026-11-23.
     monday = timezone.make_aware(dt.datetime(2026, 11, 2, 9, 0))
-    Enrollment.objects.filter(pk=enrollment.pk).update(arrived_at=monday)
+    with time_machine.travel(monday, tick=False):
+        enrollment = submit(make_user(), employer_name="柳林县预石运输有限责任公司")
+    assert enrollment.arrived_at == monday
     assert services.enrollments_flag_overdue(today=dt.date(2026, 11, 23)) == 0
     assert services.enrollments_flag_overdue(today=dt.date(2026, 11, 24)) == 1
     assert services.enrollments_flag_overdue(today=dt.date(2026, 11, 25)) == 0

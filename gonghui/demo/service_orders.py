@@ -15,10 +15,9 @@ from django.utils import timezone
 from gonghui.accounts.models import User
 from gonghui.orgs.models import Org, Staff
 from gonghui.orgs.scope import subtree_q
+from gonghui.service_orders import scheduler, services
+from gonghui.service_orders.models import Booking, Expert, ServiceItem, ServiceOrder
 from gonghui.testing.factories import make_org, random_credit_code
-
-from . import scheduler, services
-from .models import Booking, Expert, ServiceItem, ServiceOrder
 
 PASSWORD = "Gonghui@2026"
 ACCOUNTS = [
@@ -94,7 +93,7 @@ GRASSROOTS = [
 ]
 
 
-def load(stdout=None, seed: int = 20261123) -> bool:
+def load(*, stdout=None, seed: int = 20261123) -> bool:
     """Loads the 安丘 demo once; returns False when it is already there or the tree is missing."""
     anqiu = Org.objects.filter(short_name="安丘市总").first()
     if anqiu is None or ServiceItem.objects.filter(org=anqiu).exists():
@@ -111,7 +110,7 @@ def load(stdout=None, seed: int = 20261123) -> bool:
     return True
 
 
-def print_logins(stdout) -> None:
+def print_logins(*, stdout) -> None:
     for phone, _name, _org, _role, _title, label in ACCOUNTS:
         stdout.write(f"  {label:<24} 手机号 {phone}")
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -108,128 +107,113 @@ AREA_CODES = {"YC": "0515", "LL": "0358", "CD": "028"}
 KEEPER_PHONE, OBSERVER_PHONE = "13800000515", "13800000531"
 
 
-class Command(BaseCommand):
-    help = "加载服务站点演示数据（盐城 454 个站点、柳林、成都），含到访、闭站和观察员反馈"
+def load(*, stdout, seed: int = 20261012) -> None:
+    if Station.objects.exists():
+        stdout.write("服务站点演示数据已存在，跳过")
+        return
+    rng = random.Random(seed)
+    _SEQ.clear()
+    orgs = {o.short_name: o for o in Org.objects.all()}
+    if "盐城市总" not in orgs or "柳林县总" not in orgs:
+        raise CommandError("请先运行 manage.py demo 创建工会组织")
+    with transaction.atomic():
+        chengdu = _chengdu_org(orgs)
+        yancheng = orgs["盐城市总"]
+        tinghu = orgs.get("亭湖区总", yancheng)
+        made = []
+        for district, *rest in YANCHENG:
+            org = tinghu if district == "亭湖区" else yancheng
+            made += _stations(rng, org, "YC", "江苏省盐城市", district, *rest)
+        for district, *rest in LIULIN:
+            made += _stations(rng, orgs["柳林县总"], "LL", "山西省吕梁市", district, *rest)
+        for district, *rest in CHENGDU:
+            made += _stations(rng, chengdu, "CD", "四川省成都市", district, *rest, smart=True)
+        Station.objects.bulk_create(made, batch_size=500)
+        stations = list(Station.objects.all())
+        _closures(rng, stations)
+        _visits(rng, stations)
+        _people_and_feedback(rng, yancheng, stations)
+        audit_record(actor=None, action="station.demo_load", org=yancheng, detail={"stations": len(stations)})
+        index.bump()
+    stdout.write(f"已创建 {len(stations)} 个服务站点（盐城 454 个），到访 {StationVisit.objects.count()} 次")
+    stdout.write(f"  驿站管理员（盐城市）手机号 {KEEPER_PHONE}；观察员（盐城市）手机号 {OBSERVER_PHONE}")
 
-    def add_arguments(self, parser):
-        parser.add_argument("--seed", type=int, default=20261012)
 
-    def handle(self, *args, seed, **options):
-        if settings.PRODUCTION:
-            raise CommandError("生产环境不能加载演示数据")
-        if Station.objects.exists():
-            self.stdout.write("服务站点演示数据已存在，跳过")
-            return
-        rng = random.Random(seed)
-        _SEQ.clear()
-        orgs = {o.short_name: o for o in Org.objects.all()}
-        if "盐城市总" not in orgs or "柳林县总" not in orgs:
-            raise CommandError("请先运行 manage.py demo 创建工会组织")
-        with transaction.atomic():
-            chengdu = _chengdu_org(orgs)
-            yancheng = orgs["盐城市总"]
-            tinghu = orgs.get("亭湖区总", yancheng)
-            made = []
-            for district, *rest in YANCHENG:
-                org = tinghu if district == "亭湖区" else yancheng
-                made += _stations(rng, org, "YC", "江苏省盐城市", district, *rest)
-            for district, *rest in LIULIN:
-                made += _stations(rng, orgs["柳林县总"], "LL", "山西省吕梁市", district, *rest)
-            for district, *rest in CHENGDU:
-                made += _stations(rng, chengdu, "CD", "四川省成都市", district, *rest, smart=True)
-            Station.objects.bulk_create(made, batch_size=500)
-            stations = list(Station.objects.all())
-            self._closures(rng, stations)
-            self._visits(rng, stations)
-            self._people_and_feedback(rng, yancheng, stations)
-            audit_record(
-                actor=None, action="station.demo_load", org=yancheng, detail={"stations": len(stations)}
-            )
-            index.bump()
-        self.stdout.write(
-            f"已创建 {len(stations)} 个服务站点（盐城 454 个），到访 {StationVisit.objects.count()} 次"
-        )
-        self.stdout.write(
-            f"  驿站管理员（盐城市）手机号 {KEEPER_PHONE}；观察员（盐城市）手机号 {OBSERVER_PHONE}"
-        )
-
-    def _closures(self, rng, stations):
-        today = timezone.localdate()
-        new_year = dt.date(today.year + 1, 1, 1)
-        rows = []
-        for s in stations:
-            if "银行" in s.name:
-                rows.append(
-                    StationClosure(
-                        station=s,
-                        kind="holiday",
-                        start_date=new_year,
-                        end_date=new_year + dt.timedelta(days=2),
-                        reason="元旦假期网点休息",
-                    )
-                )
-            elif rng.random() < 0.02:
-                start = today + dt.timedelta(days=rng.randint(-1, 3))
-                rows.append(
-                    StationClosure(
-                        station=s,
-                        kind="temporary",
-                        start_date=start,
-                        end_date=start + dt.timedelta(days=rng.randint(0, 4)),
-                        reason=rng.choice(["设备维修", "内部装修", "停电检修"]),
-                    )
-                )
-        StationClosure.objects.bulk_create(rows)
-
-    def _visits(self, rng, stations):
-        today = timezone.localdate()
-        occs, weights = zip(*VISIT_OCCUPATIONS, strict=True)
-        valid = dict(OCCUPATIONS)
-        rows = []
-        for s in stations:
-            if not s.code.startswith("YC") or rng.random() < 0.5:
-                continue
-            base = rng.uniform(0.5, 8)
-            for back in range(30):
-                day = today - dt.timedelta(days=back)
-                n = max(0, int(rng.gauss(base * (0.7 if day.weekday() >= 5 else 1), base / 3)))
-                for _ in range(n):
-                    occ = rng.choices(occs, weights)[0]
-                    rows.append(
-                        StationVisit(station=s, occupation=occ if occ in valid else "", visited_on=day)
-                    )
-        StationVisit.objects.bulk_create(rows, batch_size=2000)
-
-    def _people_and_feedback(self, rng, yancheng, stations):
-        keeper = User.objects.create_user(KEEPER_PHONE, password="Gonghui@2026", name="陈海燕")
-        Staff.objects.create(user=keeper, org=yancheng, role=Staff.Role.STATION_KEEPER, title="驿站管理员")
-        observer = User.objects.create_user(OBSERVER_PHONE, password="Gonghui@2026", name="孙小军")
-        Staff.objects.create(
-            user=observer, org=yancheng, role=Staff.Role.OBSERVER, title="服务站运行情况观察员"
-        )
-        problems = [
-            "饮水机没有热水",
-            "晚上九点就锁门了，牌子上写的是到十点",
-            "门口标识被广告挡住，不好找",
-            "充电插座有两个坏了",
-            "微波炉不能用",
-            "",
-            "药箱里的创可贴用完了",
-        ]
-        yc = [s for s in stations if s.code.startswith("YC")]
-        rows = []
-        for s in rng.sample(yc, 24):
-            ratings = {a: rng.choice([2, 3, 4, 4, 5, 5]) for a in s.amenities[:4]}
+def _closures(rng, stations):
+    today = timezone.localdate()
+    new_year = dt.date(today.year + 1, 1, 1)
+    rows = []
+    for s in stations:
+        if "银行" in s.name:
             rows.append(
-                StationFeedback(
+                StationClosure(
                     station=s,
-                    observer=observer,
-                    ratings=ratings,
-                    problem=rng.choice(problems),
-                    status=rng.choice(["open", "open", "resolved"]),
+                    kind="holiday",
+                    start_date=new_year,
+                    end_date=new_year + dt.timedelta(days=2),
+                    reason="元旦假期网点休息",
                 )
             )
-        StationFeedback.objects.bulk_create(rows)
+        elif rng.random() < 0.02:
+            start = today + dt.timedelta(days=rng.randint(-1, 3))
+            rows.append(
+                StationClosure(
+                    station=s,
+                    kind="temporary",
+                    start_date=start,
+                    end_date=start + dt.timedelta(days=rng.randint(0, 4)),
+                    reason=rng.choice(["设备维修", "内部装修", "停电检修"]),
+                )
+            )
+    StationClosure.objects.bulk_create(rows)
+
+
+def _visits(rng, stations):
+    today = timezone.localdate()
+    occs, weights = zip(*VISIT_OCCUPATIONS, strict=True)
+    valid = dict(OCCUPATIONS)
+    rows = []
+    for s in stations:
+        if not s.code.startswith("YC") or rng.random() < 0.5:
+            continue
+        base = rng.uniform(0.5, 8)
+        for back in range(30):
+            day = today - dt.timedelta(days=back)
+            n = max(0, int(rng.gauss(base * (0.7 if day.weekday() >= 5 else 1), base / 3)))
+            for _ in range(n):
+                occ = rng.choices(occs, weights)[0]
+                rows.append(StationVisit(station=s, occupation=occ if occ in valid else "", visited_on=day))
+    StationVisit.objects.bulk_create(rows, batch_size=2000)
+
+
+def _people_and_feedback(rng, yancheng, stations):
+    keeper = User.objects.create_user(KEEPER_PHONE, password="Gonghui@2026", name="陈海燕")
+    Staff.objects.create(user=keeper, org=yancheng, role=Staff.Role.STATION_KEEPER, title="驿站管理员")
+    observer = User.objects.create_user(OBSERVER_PHONE, password="Gonghui@2026", name="孙小军")
+    Staff.objects.create(user=observer, org=yancheng, role=Staff.Role.OBSERVER, title="服务站运行情况观察员")
+    problems = [
+        "饮水机没有热水",
+        "晚上九点就锁门了，牌子上写的是到十点",
+        "门口标识被广告挡住，不好找",
+        "充电插座有两个坏了",
+        "微波炉不能用",
+        "",
+        "药箱里的创可贴用完了",
+    ]
+    yc = [s for s in stations if s.code.startswith("YC")]
+    rows = []
+    for s in rng.sample(yc, 24):
+        ratings = {a: rng.choice([2, 3, 4, 4, 5, 5]) for a in s.amenities[:4]}
+        rows.append(
+            StationFeedback(
+                station=s,
+                observer=observer,
+                ratings=ratings,
+                problem=rng.choice(problems),
+                status=rng.choice(["open", "open", "resolved"]),
+            )
+        )
+    StationFeedback.objects.bulk_create(rows)
 
 
 def _chengdu_org(orgs: dict[str, Org]) -> Org:

@@ -1,9 +1,8 @@
 from django.db.models import QuerySet
 
+from gonghui.core.models import AuditEvent
 from gonghui.orgs.models import Staff
 from gonghui.orgs.scope import path_q, scope_paths
-
-from .models import AuditEvent
 
 
 def audit_events(

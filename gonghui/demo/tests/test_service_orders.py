@@ -1,7 +1,7 @@
 import pytest
 
+from gonghui.demo import service_orders as demo
 from gonghui.orgs.models import Org
-from gonghui.service_orders import demo
 from gonghui.service_orders.models import Category, ServiceItem, ServiceOrder
 from gonghui.testing.factories import make_org
 

@@ -1,0 +1,47 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from gonghui.campaigns.models import Campaign, Offer
+from gonghui.cases.models import Case
+from gonghui.orgs.models import Org
+from gonghui.service_orders.models import ServiceItem
+from gonghui.stations.models import Station
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_every_app_once_and_prints_the_sign_ins():
+    out = StringIO()
+    call_command("demo", members=20, stdout=out)
+    text = out.getvalue()
+    assert "演示账号（密码均为" in text and "工作台 http://127.0.0.1:8000/accounts/staff-login/" in text
+    counts = (Org.objects.count(), Station.objects.count(), Case.objects.count(), Campaign.objects.count())
+    assert all(counts) and ServiceItem.objects.filter(org__short_name="安丘市总").count() == 31
+    call_command("demo", members=20, quiet_logins=True, stdout=StringIO())  # idempotent
+    assert (
+        Org.objects.count(),
+        Station.objects.count(),
+        Case.objects.count(),
+        Campaign.objects.count(),
+    ) == counts
+
+
+def test_demo_campaigns_seed_articles():
+    call_command("demo", members=20, quiet_logins=True, stdout=StringIO())
+    call_command("demo", only="campaigns", stdout=StringIO())  # idempotent
+    baoji = Campaign.objects.get(title="宝鸡市工人文化宫春季公益培训课程")
+    assert baoji.offers.count() >= 50
+    ningbo = {o.name: o.capacity for o in Offer.objects.filter(campaign__org__short_name="宁波市总")}
+    assert ningbo["电影券"] == 5000 and ningbo["游泳券"] == 2000 and ningbo["餐券"] == 1000
+    assert ningbo["体检券"] == 120 and ningbo["疗休养券（5天4晚）"] == 300
+    assert Campaign.objects.filter(mode="lottery").count() == 1
+
+
+def test_demo_refuses_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="生产环境"):
+        call_command("demo", members=20, stdout=StringIO())
+    assert not Org.objects.exists()

@@ -1,0 +1,125 @@
+"""The shell: the worker home, 服务 and 我的 pages, the inbox, the workbench home and the audit viewer."""
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from gonghui.core import notifications
+from gonghui.core.models import AuditEvent
+from gonghui.core.pagination import page_of
+from gonghui.orgs.decorators import workbench_view
+from gonghui.orgs.models import Staff
+from gonghui.orgs.scope import scope_paths
+from gonghui.orgs.selectors import org_get, org_roots, subtree_counts
+
+from .selectors import audit_events
+
+# --- worker face -------------------------------------------------------------------------
+
+# The home page tiles: (title, subtitle, icon, url name or None while the feature is being built).
+HOME_TILES = [
+    ("我要入会", "随时随地 线上申请", "join", "membership:join"),
+    ("电子会员卡", "扫码亮证 享受服务", "card", "membership:card"),
+    ("附近驿站", "歇脚 喝水 热饭 充电", "station", "stations:map"),
+    ("抢课抢券", "公益课程 福利券", "ticket", "campaigns:list"),
+    ("我要维权", "欠薪 工伤 劳动合同", "shield", "cases:mine"),
+    ("点单服务", "心理 法律 技能", "menu", None),
+]
+
+
+def home(request):
+    member = getattr(request.user, "member", None) if request.user.is_authenticated else None
+    return render(request, "site/home.html", {"tiles": HOME_TILES, "member": member, "tab": "home"})
+
+
+def services_page(request):
+    return render(request, "site/services.html", {"tiles": HOME_TILES, "tab": "services"})
+
+
+@login_required
+def me(request):
+    member = getattr(request.user, "member", None)
+    return render(
+        request,
+        "site/me.html",
+        {"member": member, "tab": "me", "is_union_staff": bool(scope_paths(request.user))},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inbox(request):
+    if request.method == "POST":
+        notifications.notification_mark_read(user=request.user)
+    items = notifications.notifications_for(request.user)[:50]
+    return render(request, "site/inbox.html", {"items": items, "tab": "me"})
+
+
+# --- workbench ---------------------------------------------------------------------------
+
+
+@workbench_view
+def workbench_home(request):
+    roots = list(org_roots(actor=request.user))
+    counts = subtree_counts(roots)
+    positions = (
+        Staff.objects.filter(user=request.user, is_active=True).select_related("org").order_by("org__path")
+    )
+    recent = notifications.notifications_for(request.user)[:5]
+    return render(
+        request,
+        "site/workbench_home.html",
+        {
+            "roots": [(r, counts[r.pk]) for r in roots],
+            "positions": positions,
+            "recent": recent,
+            "nav": "home",
+        },
+    )
+
+
+@workbench_view
+@require_http_methods(["GET", "POST"])
+def workbench_inbox(request):
+    if request.method == "POST":
+        notifications.notification_mark_read(user=request.user)
+    items = notifications.notifications_for(request.user)[:100]
+    return render(request, "site/workbench_inbox.html", {"items": items, "nav": "inbox"})
+
+
+@workbench_view
+def audit_log(request):
+    is_auditor = bool(scope_paths(request.user, roles=[Staff.Role.AUDITOR]))
+    if not is_auditor:
+        return render(request, "site/not_auditor.html", {"nav": "audit"}, status=403)
+    org_id = request.GET.get("org") or ""
+    # An org outside the auditor's subtree is a 404, like every other out-of-scope reference.
+    org_path = org_get(actor=request.user, org_id=org_id, roles=[Staff.Role.AUDITOR]).path if org_id else ""
+    events = audit_events(
+        actor=request.user,
+        action=request.GET.get("action", "").strip(),
+        result=request.GET.get("result", ""),
+        org_path=org_path,
+        date_from=_date_param(request.GET.get("from")),
+        date_to=_date_param(request.GET.get("to")),
+    )
+    page = page_of(events, request.GET.get("page"), per_page=50)
+    return render(
+        request,
+        "site/audit_log.html",
+        {
+            "page": page,
+            "results": AuditEvent.Result.choices,
+            "filters": request.GET,
+            "nav": "audit",
+        },
+    )
+
+
+def _date_param(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
