@@ -123,6 +123,10 @@ class WaitlistOut(Schema):
 class RedeemIn(Schema):
     code: str
     place: str = ""
+    offer_id: int | None = Field(
+        None, description="正在核销的场次（名额）；给出时，券不属于该场次或不在当天会以 409 redeem_check 拒绝"
+    )
+    acknowledged: bool = Field(False, description="已向持券人核实，仍然核销（忽略 redeem_check 提醒）")
 
 
 class RedeemOut(Schema):
@@ -173,7 +177,13 @@ def ticket_cancel(request, ticket_id: int):
 
 @router.post("/redeem", response={200: RedeemOut, **ERRORS}, summary="核销（扫码或输入券码）")
 def ticket_redeem(request, payload: RedeemIn):
-    ticket = services.ticket_redeem(actor=request.user, code=payload.code, place=payload.place)
+    ticket = services.ticket_redeem(
+        actor=request.user,
+        code=payload.code,
+        place=payload.place,
+        expected_offer_id=payload.offer_id,
+        acknowledged=payload.acknowledged,
+    )
     return {
         "message": "核销成功",
         "code": ticket.code,

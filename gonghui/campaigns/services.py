@@ -804,21 +804,70 @@ def campaign_draw(*, actor, campaign: Campaign) -> Campaign:
 # --- redemption ---------------------------------------------------------------------------------
 
 
+def redeemable_offer_get(*, actor, offer_id) -> Offer:
+    """A session (offer) the actor may check tickets in for."""
+    offer = (
+        Offer.objects.select_related("campaign__org").filter(pk=offer_id).first()
+        if str(offer_id).isdigit()
+        else None
+    )
+    if offer is None or not may_redeem(actor, offer.campaign):
+        raise NotFound("未找到该活动场次，或您无权核销", code="not_found", field="offer")
+    return offer
+
+
 def may_redeem(user, campaign: Campaign) -> bool:
     from gonghui.orgs.scope import in_scope
 
     return in_scope(user, campaign.org, REDEEM_ROLES) or campaign.redeemers.filter(pk=user.pk).exists()
 
 
-@transaction.atomic
-def ticket_redeem(*, actor, code: str, place: str = "") -> Ticket:
-    """核销: valid once. A second scan is told when and where the first one happened."""
+def ticket_for_redeem(*, actor, code: str) -> Ticket:
+    """The ticket behind a scanned or typed code, if the actor may redeem it (else 未找到)."""
     code = normalize_code(code)
     if not code:
         raise DomainError("请扫描二维码或输入券码", code="required", field="code")
     ticket = Ticket.objects.select_related("offer", "campaign__org", "member").filter(code=code).first()
     if ticket is None or not may_redeem(actor, ticket.campaign):
         raise NotFound("未找到该券码，请核对后重试", code="not_found")
+    return ticket
+
+
+def redeem_warnings(*, ticket: Ticket, expected_offer: Offer | None, today: dt.date) -> list[str]:
+    """What the person at the door should know before confirming: the ticket is for another
+    activity or session than the one being checked in, or its session is on another day."""
+    warnings = []
+    if expected_offer is not None:
+        if ticket.campaign_id != expected_offer.campaign_id:
+            warnings.append(
+                f"这张券属于「{ticket.campaign.title}」，不是正在核销的「{expected_offer.campaign.title}」"
+            )
+        elif ticket.offer_id != expected_offer.pk:
+            warnings.append(f"这张券是「{ticket.offer.name}」，不是正在核销的场次「{expected_offer.name}」")
+    starts = ticket.offer.starts_at
+    if starts is not None:
+        day = timezone.localtime(starts).date()
+        if day != today:
+            when = "已经过去" if day < today else "还没到"
+            warnings.append(f"这张券的场次在 {day:%Y-%m-%d}（{when}），不是今天 {today:%Y-%m-%d}")
+    return warnings
+
+
+@transaction.atomic
+def ticket_redeem(
+    *, actor, code: str, place: str = "", expected_offer_id: int | None = None, acknowledged: bool = False
+) -> Ticket:
+    """核销: valid once. A second scan is told when and where the first one happened.
+
+    With `expected_offer_id` (the session being checked in at the door), a ticket for another
+    activity or session, or for another day, is refused with code `redeem_check` and the reasons,
+    unless the staffer confirmed it anyway (`acknowledged`)."""
+    ticket = ticket_for_redeem(actor=actor, code=code)
+    if expected_offer_id is not None and not acknowledged:
+        expected = redeemable_offer_get(actor=actor, offer_id=expected_offer_id)
+        warnings = redeem_warnings(ticket=ticket, expected_offer=expected, today=timezone.localdate())
+        if warnings and ticket.status == Ticket.Status.ACTIVE:
+            raise Conflict("；".join(warnings) + "。确认无误后再核销", code="redeem_check", field="code")
     place = (place or ticket.offer.location or ticket.campaign.venue or ticket.campaign.org.display_name)[
         :200
     ]

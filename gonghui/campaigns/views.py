@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import segno
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -208,19 +210,54 @@ def bench_export(request, campaign_id):
 
 
 def redeem_page(request):
-    """核销: union staff and merchant accounts. Anyone else is sent to sign in."""
+    """核销 at the door: staff first say which activity/session they are checking in (kept for the
+    next scans), then each code is looked up and shown — with a warning when it is for another
+    activity or session, or another day — before 确认核销."""
     if not request.user.is_authenticated:
         from django.contrib.auth.views import redirect_to_login
 
         return redirect_to_login(request.get_full_path())
-    context = {"nav": "redeem", "code": "", "place": request.POST.get("place", "")}
+    post = request.POST
+    offer_id = post.get("offer") or request.GET.get("offer") or request.session.get("redeem_offer") or ""
+    offers = selectors.offers_redeemable(actor=request.user)
+    expected = next((o for o in offers if str(o.pk) == str(offer_id)), None)
+    if expected is None and offer_id and str(offer_id).isdigit():
+        # A session no longer listed (e.g. a week past) may still be chosen explicitly.
+        with contextlib.suppress(DomainError):
+            expected = services.redeemable_offer_get(actor=request.user, offer_id=offer_id)
+    if expected is not None:
+        request.session["redeem_offer"] = expected.pk
+    context = {
+        "nav": "redeem",
+        "code": "",
+        "place": post.get("place", ""),
+        "offers": offers,
+        "expected": expected,
+        "any_offer": offer_id == "any",
+    }
+    if offer_id == "any":
+        request.session["redeem_offer"] = "any"
+    status = 200
     if request.method == "POST":
-        context["code"] = request.POST.get("code", "")
+        context["code"] = post.get("code", "")
         try:
-            context["ticket"] = services.ticket_redeem(
-                actor=request.user, code=context["code"], place=context["place"]
-            )
+            if post.get("step") == "confirm":
+                context["ticket"] = services.ticket_redeem(
+                    actor=request.user,
+                    code=context["code"],
+                    place=context["place"],
+                    expected_offer_id=expected.pk if expected else None,
+                    acknowledged=post.get("acknowledged") == "1",
+                )
+                context["code"] = ""
+            else:
+                ticket = services.ticket_for_redeem(actor=request.user, code=context["code"])
+                context["preview"] = ticket
+                context["warnings"] = services.redeem_warnings(
+                    ticket=ticket, expected_offer=expected, today=timezone.localdate()
+                )
         except DomainError as exc:
             context["error"] = exc
+            status = 200 if request.htmx else exc.status
     template = "campaigns/_redeem_result.html" if request.htmx else "campaigns/redeem.html"
-    return render(request, template, context)
+    return render(request, template, context, status=status)

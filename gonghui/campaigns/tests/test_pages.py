@@ -141,10 +141,12 @@ def test_redeem_page_twice(personas, make_campaign, verified):
     client = login(personas.county_staffer)
     assert client.get("/workbench/campaigns/redeem/").status_code == 200
     first = client.post(
-        "/workbench/campaigns/redeem/", {"code": ticket.code, "place": "302 教室"}
+        "/workbench/campaigns/redeem/", {"code": ticket.code, "place": "302 教室", "step": "confirm"}
     ).content.decode()
     assert "核销成功" in first and "王*军" in first
-    second = client.post("/workbench/campaigns/redeem/", {"code": ticket.code}).content.decode()
+    second = client.post(
+        "/workbench/campaigns/redeem/", {"code": ticket.code, "step": "confirm"}
+    ).content.decode()
     assert "不能重复使用" in second and "302 教室" in second
     sibling = login(personas.sibling_staffer).post("/workbench/campaigns/redeem/", {"code": ticket.code})
     assert "未找到该券码" in sibling.content.decode()
