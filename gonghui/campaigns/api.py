@@ -195,6 +195,19 @@ def ticket_redeem(request, payload: RedeemIn):
     }
 
 
+@router.put(
+    "/{campaign_id}", response={200: CampaignOut, **ERRORS}, summary="修改活动（开始前，整体替换名额）"
+)
+def campaign_update(request, campaign_id: int, payload: CampaignIn):
+    campaign = selectors.campaign_managed_get(actor=request.user, campaign_id=campaign_id)
+    org = org_get(actor=request.user, org_id=payload.org_id)
+    data = payload.dict(exclude={"org_id", "offers"})
+    services.campaign_update(
+        actor=request.user, campaign=campaign, org=org, offers=[o.dict() for o in payload.offers], **data
+    )
+    return selectors.campaign_public_get(campaign_id=campaign.pk)
+
+
 @router.get("/{campaign_id}", response={200: CampaignOut, 404: ErrorOut}, summary="活动详情")
 def campaign_detail(request, campaign_id: int):
     return selectors.campaign_public_get(campaign_id=campaign_id)

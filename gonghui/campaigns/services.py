@@ -117,10 +117,8 @@ def _offer_fields(raw: dict, index: int, kind: str) -> dict:
     }
 
 
-@transaction.atomic
-def campaign_create(
+def _campaign_fields(
     *,
-    actor,
     org: Org,
     title: str,
     kind: str,
@@ -136,8 +134,8 @@ def campaign_create(
     new_form_only: bool = False,
     per_member_limit: int = 1,
     lottery_weight_losers: bool = False,
-) -> Campaign:
-    require_scope(actor, org, MANAGE_ROLES)
+) -> tuple[dict, list[dict]]:
+    """Validates what staff typed for a campaign (new or edited): the campaign's fields and its offer rows."""
     title = (title or "").strip()
     if not title:
         raise DomainError("请填写活动名称", code="required", field="title")
@@ -162,27 +160,36 @@ def campaign_create(
     if len(offers) > MAX_OFFERS:
         raise DomainError(f"一个活动最多 {MAX_OFFERS} 个名额类型", code="too_many", field="offers")
     offer_rows = [_offer_fields(raw, i, kind) for i, raw in enumerate(offers)]
+    fields = {
+        "org": org,
+        "org_path": org.path,
+        "title": title[:120],
+        "kind": kind,
+        "description": description or "",
+        "venue": (venue or "")[:200],
+        "mode": mode,
+        "opens_at": opens_at,
+        "closes_at": closes_at,
+        "cancel_deadline": cancel_deadline,
+        "real_name_required": real_name_required,
+        "occupations": occupations,
+        "new_form_only": new_form_only,
+        "per_member_limit": per_member_limit,
+        "lottery_weight_losers": lottery_weight_losers and mode == Campaign.Mode.LOTTERY,
+        "offer_count": len(offer_rows),
+    }
+    return fields, offer_rows
+
+
+@transaction.atomic
+def campaign_create(*, actor, org: Org, **data) -> Campaign:
+    """Publishes a campaign with its offers. `data`: title, kind, opens_at, closes_at, offers and the
+    optional fields of `_campaign_fields`."""
+    require_scope(actor, org, MANAGE_ROLES)
+    fields, offer_rows = _campaign_fields(org=org, **data)
     seed = secrets.token_hex(32)
     campaign = Campaign.objects.create(
-        org=org,
-        org_path=org.path,
-        title=title[:120],
-        kind=kind,
-        description=description or "",
-        venue=(venue or "")[:200],
-        mode=mode,
-        opens_at=opens_at,
-        closes_at=closes_at,
-        cancel_deadline=cancel_deadline,
-        real_name_required=real_name_required,
-        occupations=occupations,
-        new_form_only=new_form_only,
-        per_member_limit=per_member_limit,
-        lottery_weight_losers=lottery_weight_losers and mode == Campaign.Mode.LOTTERY,
-        seed=seed,
-        seed_commitment=lottery.commitment(seed),
-        created_by=actor,
-        offer_count=len(offer_rows),
+        **fields, seed=seed, seed_commitment=lottery.commitment(seed), created_by=actor
     )
     Offer.objects.bulk_create([Offer(campaign=campaign, **row) for row in offer_rows])
     audit_record(
@@ -191,8 +198,8 @@ def campaign_create(
         obj=campaign,
         org=org,
         detail={
-            "kind": kind,
-            "mode": mode,
+            "kind": fields["kind"],
+            "mode": fields["mode"],
             "offers": len(offer_rows),
             "capacity": sum(r["capacity"] for r in offer_rows),
         },
@@ -200,9 +207,54 @@ def campaign_create(
     return campaign
 
 
+def campaign_editable(campaign: Campaign, now: dt.datetime | None = None) -> bool:
+    """A campaign can be edited until it opens (no one can hold a ticket yet) and unless withdrawn."""
+    return campaign.phase(now) == "upcoming"
+
+
+@transaction.atomic
+def campaign_update(*, actor, campaign: Campaign, org: Org, **data) -> Campaign:
+    """Edits a campaign before it opens: every field and the offer rows (replaced as a whole — nobody
+    holds a ticket yet). The campaign row is locked, so an edit and the opening cannot interleave."""
+    require_scope(actor, campaign.org, MANAGE_ROLES)
+    require_scope(actor, org, MANAGE_ROLES)
+    campaign = Campaign.objects.select_for_update().select_related("org").get(pk=campaign.pk)
+    if not campaign_editable(campaign):
+        state = "已撤回" if campaign.status == Campaign.Status.WITHDRAWN else "已开始"
+        raise Conflict(f"活动{state}，不能再修改（开始前才能修改）", code="not_editable")
+    if campaign.tickets.exists() or campaign.entries.exists():
+        raise Conflict("已有会员领取或报名，不能修改", code="has_tickets")
+    fields, offer_rows = _campaign_fields(org=org, **data)
+    if fields["opens_at"] <= timezone.now():
+        raise DomainError(
+            "开始时间应晚于现在（要立即开始，请保存后等待开抢，或把开始时间设为几分钟后）",
+            code="invalid_window",
+            field="opens_at",
+        )
+    changed = sorted(k for k, v in fields.items() if k != "org" and getattr(campaign, k) != v)
+    for key, value in fields.items():
+        setattr(campaign, key, value)
+    campaign.save()
+    old_offers = list(campaign.offers.values_list("pk", flat=True))
+    campaign.offers.all().delete()
+    Offer.objects.bulk_create([Offer(campaign=campaign, **row) for row in offer_rows])
+    gate.forget_targets_after_commit(campaign.pk, old_offers)
+    audit_record(
+        actor=actor,
+        action="campaign.update",
+        obj=campaign,
+        org=campaign.org,
+        detail={"changed": changed, "offers": len(offer_rows)},
+    )
+    return campaign
+
+
 @transaction.atomic
 def campaign_withdraw(*, actor, campaign: Campaign) -> Campaign:
     require_scope(actor, campaign.org, MANAGE_ROLES)
+    campaign = Campaign.objects.select_for_update().select_related("org").get(pk=campaign.pk)
+    if campaign.status == Campaign.Status.WITHDRAWN:
+        raise Conflict("活动已撤回", code="already_withdrawn")
     if campaign.tickets.exists() or campaign.entries.exists():
         raise Conflict("已有会员领取或报名，不能撤回；如需停止，请联系会员逐一退订", code="has_tickets")
     Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.WITHDRAWN)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 
 import segno
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +18,7 @@ from gonghui.orgs.scope import scoped_orgs
 
 from . import selectors, services
 from .api import report_response
-from .forms import CampaignForm
+from .forms import CampaignForm, OfferRows
 from .models import Campaign, Ticket
 
 # --- worker pages ------------------------------------------------------------------------
@@ -145,39 +146,83 @@ def bench_list(request):
     )
 
 
+CAMPAIGN_FIELDS = (
+    "title",
+    "kind",
+    "mode",
+    "description",
+    "venue",
+    "opens_at",
+    "closes_at",
+    "cancel_deadline",
+    "real_name_required",
+    "new_form_only",
+    "occupations",
+    "per_member_limit",
+    "lottery_weight_losers",
+)
+
+
+def _campaign_form_page(request, *, campaign=None):
+    """New campaign, or the edit of one that has not opened: the same form, offers as rows."""
+    orgs = list(scoped_orgs(request.user, services.MANAGE_ROLES).order_by("path")[:500])
+    if campaign is None:
+        initial = {"per_member_limit": 1, "real_name_required": True}
+        rows = OfferRows([])
+    else:
+        initial = {f: getattr(campaign, f) for f in CAMPAIGN_FIELDS} | {"org": campaign.org_id}
+        initial |= {
+            f: timezone.localtime(initial[f])
+            for f in ("opens_at", "closes_at", "cancel_deadline")
+            if initial[f]
+        }
+        rows = OfferRows.from_offers(campaign.offers.all())
+    form = CampaignForm(request.POST or None, orgs=orgs, initial=initial)
+    status = 200
+    if request.method == "POST":
+        rows = OfferRows.from_post(request.POST)
+        adding_or_removing = "add_offer" in request.POST or "remove_offer" in request.POST
+        offers = rows.cleaned()
+        if not adding_or_removing and form.is_valid() and offers is not None:
+            data = {f: form.cleaned_data[f] for f in CAMPAIGN_FIELDS}
+            org = next(o for o in orgs if o.pk == form.cleaned_data["org"])
+            try:
+                if campaign is None:
+                    campaign = services.campaign_create(actor=request.user, org=org, offers=offers, **data)
+                    messages.success(request, "活动已发布")
+                else:
+                    services.campaign_update(
+                        actor=request.user, campaign=campaign, org=org, offers=offers, **data
+                    )
+                    messages.success(request, "修改已保存")
+                return redirect("campaign_bench:detail", campaign.pk)
+            except DomainError as exc:
+                field = exc.field or ""
+                if not rows.add_service_error(field, exc.message):
+                    field = field.split(".")[0]
+                    form.add_error(field if field in form.fields and field != "offers" else None, exc.message)
+        if not adding_or_removing:
+            status = 400
+    return render(
+        request,
+        "campaigns/bench_new.html",
+        {"form": form, "offer_rows": rows, "campaign": campaign, "nav": "campaigns"},
+        status=status,
+    )
+
+
 @workbench_view
 def bench_new(request):
-    orgs = scoped_orgs(request.user, services.MANAGE_ROLES).order_by("path")[:500]
-    form = CampaignForm(
-        request.POST or None, orgs=orgs, initial={"per_member_limit": 1, "real_name_required": True}
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            org = next(o for o in orgs if o.pk == data["org"])
-            campaign = services.campaign_create(
-                actor=request.user,
-                org=org,
-                title=data["title"],
-                kind=data["kind"],
-                mode=data["mode"],
-                description=data["description"],
-                venue=data["venue"],
-                opens_at=data["opens_at"],
-                closes_at=data["closes_at"],
-                cancel_deadline=data["cancel_deadline"],
-                real_name_required=data["real_name_required"],
-                new_form_only=data["new_form_only"],
-                occupations=data["occupations"],
-                per_member_limit=data["per_member_limit"],
-                lottery_weight_losers=data["lottery_weight_losers"],
-                offers=data["offers"],
-            )
-            return redirect("campaign_bench:detail", campaign.pk)
-        except DomainError as exc:
-            field = (exc.field or "").split(".")[0]
-            form.add_error(field if field in form.fields else None, exc.message)
-    return render(request, "campaigns/bench_new.html", {"form": form, "nav": "campaigns"})
+    return _campaign_form_page(request)
+
+
+@workbench_view
+def bench_edit(request, campaign_id):
+    campaign = selectors.campaign_managed_get(actor=request.user, campaign_id=campaign_id)
+    if not services.campaign_editable(campaign):
+        messages.error(request, "活动已开始或已撤回，不能再修改（开始前才能修改）")
+        return redirect("campaign_bench:detail", campaign.pk)
+    return _campaign_form_page(request, campaign=campaign)
 
 
 @workbench_view
@@ -185,9 +230,14 @@ def bench_detail(request, campaign_id):
     report = selectors.campaign_report(actor=request.user, campaign_id=campaign_id)
     campaign = report["campaign"]
     error = None
-    if request.method == "POST" and request.POST.get("action") == "draw":
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action in {"draw", "withdraw"}:
         try:
-            services.campaign_draw(actor=request.user, campaign=campaign)
+            if action == "draw":
+                services.campaign_draw(actor=request.user, campaign=campaign)
+            else:
+                services.campaign_withdraw(actor=request.user, campaign=campaign)
+                messages.success(request, "活动已撤回，会员不再能看到和领取")
             return redirect("campaign_bench:detail", campaign.pk)
         except DomainError as exc:
             error = exc.message
@@ -198,8 +248,13 @@ def bench_detail(request, campaign_id):
             "campaign": campaign,
             "report": report,
             "error": error,
+            "editable": services.campaign_editable(campaign),
+            "withdrawable": campaign.status != Campaign.Status.WITHDRAWN
+            and not report["totals"]["issued"]
+            and not report["entries"],
             "nav": "campaigns",
         },
+        status=409 if error else 200,
     )
 
 
