@@ -97,6 +97,19 @@ def http_status_error(status: int) -> tuple[str, str]:
 ERROR_CODES: frozenset[str] = frozenset(
     {
         # domain rules (DomainError and its subclasses, validators in core/validators.py)
+        # 公示 (core/notices.py)
+        "notice_source",
+        "notice_title",
+        "notice_empty",
+        "notice_workdays",
+        "notice_duplicate",
+        "notice_closed",
+        "name_required",
+        "reason_short",
+        "reason_long",
+        "decision_required",
+        "entry_invalid",
+        "objection_decided",
         "action",
         "action_invalid",
         "already_drawn",

@@ -8,10 +8,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from gonghui.core.models import AuditEvent
-from gonghui.core.selectors import audit_events
 from gonghui.core.tests.hostile import bomb_xlsx, many_rows_xlsx
 from gonghui.members import imports
 from gonghui.members.models import Member
+from gonghui.site.selectors import audit_events
 
 pytestmark = pytest.mark.django_db
 

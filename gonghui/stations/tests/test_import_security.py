@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from gonghui.core.models import AuditEvent
-from gonghui.core.selectors import audit_events
 from gonghui.core.tests.hostile import bomb_xlsx
+from gonghui.site.selectors import audit_events
 from gonghui.stations.models import Station
 
 pytestmark = pytest.mark.django_db
