@@ -21,7 +21,7 @@ from gonghui.accounts.models import phone_index
 from gonghui.core import crypto
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import DomainError
-from gonghui.core.validators import make_id_number, normalize_mobile, parse_id_number
+from gonghui.core.validators import display_phone, make_id_number, normalize_mobile, parse_id_number
 from gonghui.core.xlsx import XlsxWriter, export_audit, read_first_sheet
 from gonghui.orgs.models import Org, Staff
 from gonghui.orgs.scope import require_scope, scope_paths
@@ -500,7 +500,7 @@ def members_export(*, actor, queryset, reveal: bool = False, reason: str = "", o
                 m.member_no,
                 m.name if full else crypto.mask_name(m.name),
                 m.id_number if full else crypto.mask_id_number(m.id_number),
-                m.phone if full else crypto.mask_phone(m.phone),
+                display_phone(m.phone) if full else crypto.mask_phone(m.phone),
                 "男" if m.gender == "M" else "女",
                 occupation.get(m.occupation, ""),
                 forms.get(m.employment_form, ""),

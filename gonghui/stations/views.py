@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.validators import display_phone
 from gonghui.core.pagination import page_of
 from gonghui.members.models import OCCUPATIONS
 from gonghui.orgs.decorators import workbench_view
@@ -217,7 +218,7 @@ def _form_context(request, station=None, data=None, error=None) -> dict:
             "coord": "gcj02",
             "service_phone": station.service_phone,
             "keeper_name": station.keeper_name,
-            "keeper_phone": station.keeper_phone,
+            "keeper_phone": display_phone(station.keeper_phone),
             "hours_text": "" if station.is_24h else format_hours(station.hours, False),
             "is_24h": station.is_24h,
             "description": station.description,
