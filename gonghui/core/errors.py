@@ -108,6 +108,7 @@ ERROR_CODES: frozenset[str] = frozenset(
         "reason_short",
         "reason_long",
         "decision_required",
+        "dues_zero",
         "entry_invalid",
         "objection_decided",
         "action",
