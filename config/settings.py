@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "gonghui.stations",
     "gonghui.cases",
     "gonghui.campaigns",
+    "gonghui.proposals",
     "gonghui.site",
     "gonghui.demo",
 ]

@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("gonghui.members.worker_urls")),
     path("workbench/campaigns/", include("gonghui.campaigns.urls_workbench")),
     path("campaigns/", include("gonghui.campaigns.urls")),
+    path("proposals/", include("gonghui.proposals.urls.worker")),
+    path("workbench/proposals/", include("gonghui.proposals.urls.bench")),
     path("notices/", include("gonghui.core.urls_notices")),
     path("", include("gonghui.site.urls")),
     # The shell's URLs were `core:…` before the site app; the alias keeps in-flight templates working

@@ -1,6 +1,6 @@
 """The workbench sidebar: one list of pages, each with the roles that work there. A staffer sees only
 the pages their posts let them open and use (an auditor sees the audit log; a station keeper does not
-get 入会审批 or 批量导入)."""
+get 入会审批 or 批量导入). A new app's workbench page is one NavItem line here."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from gonghui.cases.services import READ_ROLES as CASE_ROLES
 from gonghui.members.services import APPROVER_ROLES, REGISTRY_ROLES
 from gonghui.orgs.models import Staff
 from gonghui.orgs.scope import roles_held
+from gonghui.proposals.services import MANAGER_ROLES as PROPOSAL_ROLES
 from gonghui.service_orders.services import MANAGERS as ORDER_ROLES
 from gonghui.stations.services import EDIT_ROLES as STATION_EDIT
 from gonghui.stations.services import OBSERVER_ROLES as STATION_OBSERVE
@@ -49,6 +50,7 @@ BENCH_NAV = [
     NavItem("stations", "服务站点", "stations:bench_list", "pin", _roles(STATION_EDIT, STATION_OBSERVE)),
     NavItem("service_orders", "订单式服务", "service_orders:home", "menu", _roles(ORDER_ROLES, [A.EXPERT])),
     NavItem("cases", "诉求工单", "cases:bench_inbox", "shield", _roles(CASE_ROLES)),
+    NavItem("proposals", "全员改善", "proposals_bench:list", "bulb", _roles(PROPOSAL_ROLES, [A.EXPERT])),
     NavItem("campaigns", "活动与福利券", "campaign_bench:list", "ticket", _roles(MANAGE_ROLES)),
     NavItem("redeem", "核销", "campaign_bench:redeem", "ticket", _roles(REDEEM_ROLES)),
     NavItem("inbox", "待办与通知", "site:workbench_inbox", "inbox", ALL),

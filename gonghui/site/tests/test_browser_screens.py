@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from gonghui.core.notifications import notify
+from gonghui.site.views import HOME_TILES
 from gonghui.testing.browser import assert_fits_width, login_staff, login_worker, screenshot
 from gonghui.testing.factories import PASSWORD, make_member
 
@@ -41,7 +42,7 @@ def test_worker_pages(populated, phone_page, live_server, width):
     page, suffix = phone_page, "" if width == 390 else f"-{width}"
     page.set_viewport_size({"width": width, "height": 844})
     page.goto(live_server.url + "/")
-    expect(page.locator(".tile")).to_have_count(6)
+    expect(page.locator(".tile")).to_have_count(len(HOME_TILES))
     _shot(page, f"worker-home-anon{suffix}")
     page.goto(live_server.url + "/accounts/login/")
     page.fill("input[name=phone]", "13812345678")

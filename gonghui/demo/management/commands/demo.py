@@ -26,6 +26,7 @@ APPS = [
     "cases",  # 阳江 wage arrears
     "members",  # 周转池, applications, cards, dues
     "campaigns",  # 宝鸡 courses, 宁波 coupons
+    "proposals",  # 全员改善 (seed 001): 山钢莱芜分公司
 ]
 
 
