@@ -1,7 +1,6 @@
 import contextlib
 import datetime as dt
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -68,7 +67,7 @@ def map_page(request):
         districts=selectors.districts(),
         filters=request.GET,
         amenity_filter=request.GET.getlist("amenity"),
-        tile_url=settings.TILE_URL,
+        tiles=selectors.tile_layer(),
     )
     return render(request, "stations/map.html", ctx)
 
