@@ -150,6 +150,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gonghui.core.context_processors.site",
+                "gonghui.site.context_processors.navigation",
             ],
         },
     }
@@ -295,10 +296,28 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+# Map tiles: 高德 by default; an intranet tile server (GCJ-02 tiles, Leaflet's {z}/{x}/{y} template)
+# via GONGHUI_TILE_URL, with its own attribution and {s} subdomains ("" when the URL has no {s}).
 TILE_URL = os.environ.get(
     "GONGHUI_TILE_URL",
     "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
 )
+TILE_ATTRIBUTION = os.environ.get("GONGHUI_TILE_ATTRIBUTION", "地图数据 © 高德")
+TILE_SUBDOMAINS = os.environ.get("GONGHUI_TILE_SUBDOMAINS", "1234")
+
+
+def tile_img_sources(url: str) -> list[str]:
+    """CSP img-src for the tile server: https: is allowed already; a plain-http intranet server
+    (http://tiles.union.local:8080/…) is allowed by its own origin only."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme != "http" or not parts.netloc:
+        return []
+    host = parts.netloc.replace("{s}", "*", 1) if parts.netloc.startswith("{s}") else parts.netloc
+    return [f"http://{host.replace('{s}', '*')}"]
+
+
 # Stations: walking speed and street detour for "walking minutes" and the 15-minute circle.
 STATIONS_WALK_SPEED_MPS = float(os.environ.get("GONGHUI_WALK_SPEED_MPS", "1.2"))
 STATIONS_WALK_DETOUR = float(os.environ.get("GONGHUI_WALK_DETOUR", "1.3"))
@@ -306,7 +325,7 @@ STATIONS_CIRCLE_MINUTES = 15
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:", "blob:", "https:"],
+        "img-src": ["'self'", "data:", "blob:", "https:", *tile_img_sources(TILE_URL)],
         "style-src": ["'self'"],
         "script-src": ["'self'"],
         "connect-src": ["'self'"],

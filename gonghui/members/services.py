@@ -1161,6 +1161,13 @@ def dues_payment_record(*, actor, member: Member, period: str, wage_base=None, a
         value = dues_monthly_amount(
             dues_setting_for(member.org), base if base is not None else member.wage_base
         )
+        if value <= 0:
+            # E.g. a wage base under 10 元 (tails under 10 元 are not counted): nothing to collect.
+            raise DomainError(
+                f"按此工资基数计算的会费为 {value:.2f} 元，不能登记 0 元会费：请核对月工资基数或直接填写金额",
+                code="dues_zero",
+                field="wage_base",
+            )
     try:
         with transaction.atomic():
             payment = DuesPayment.objects.create(

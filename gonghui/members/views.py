@@ -376,11 +376,9 @@ def my_data_download(request):
 
 def _registry_filters(request, params=None):
     params = request.GET if params is None else params
-    org_path = ""
     org_id = params.get("org", "")
-    if org_id.isdigit():
-        org = scoped_orgs(request.user).filter(pk=int(org_id)).first()
-        org_path = org.path if org else "-"
+    # An org outside the staffer's subtree, unknown or malformed is a 404, as everywhere else.
+    org_path = org_get(actor=request.user, org_id=org_id).path if org_id else ""
     return dict(
         q=params.get("q", ""),
         org_path=org_path,
@@ -403,6 +401,10 @@ def member_list(request):
         if not selectors.is_personal_number(filters.get("q", "")):
             params = {k: v.strip() for k, v in filters.items() if k != "csrfmiddlewaretoken" and v.strip()}
             return redirect(f"{request.path}?{urlencode(params)}")
+    return _registry_page(request, filters)
+
+
+def _registry_page(request, filters, *, export_error=None, status=200):
     qs = selectors.member_search(actor=request.user, **_registry_filters(request, filters))
     page = page_of(qs, request.GET.get("page"), per_page=30, paginator_class=CappedPaginator)
     return render(
@@ -419,8 +421,10 @@ def member_list(request):
             "may_reveal_any": Staff.objects.filter(
                 user=request.user, is_active=True, can_reveal_pii=True
             ).exists(),
+            "export_error": export_error,
             "nav": "members",
         },
+        status=status,
     )
 
 
@@ -441,8 +445,9 @@ def member_export(request):
             org=org,
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect(f"{reverse('members:list')}?{request.GET.urlencode()}")
+        # The registry again, with the filters as they were and the error under the export form
+        # (no redirect: a posted 身份证号 search must not land in a URL).
+        return _registry_page(request, params, export_error=exc, status=exc.status)
     return xlsx_response(data, f"members-{timezone.localdate():%Y%m%d}.xlsx")
 
 

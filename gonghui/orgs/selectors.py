@@ -107,6 +107,16 @@ def staff_for_org(*, actor, org: Org) -> QuerySet[Staff]:
     return Staff.objects.filter(org=org, is_active=True).select_related("user").order_by("role", "id")
 
 
+def staff_is_last_admin(*, staff: Staff) -> bool:
+    """True when this post is the only active admin of its union (it may not be revoked)."""
+    return (
+        staff.role == Staff.Role.ADMIN
+        and not Staff.objects.filter(org_id=staff.org_id, role=Staff.Role.ADMIN, is_active=True)
+        .exclude(pk=staff.pk)
+        .exists()
+    )
+
+
 def staff_in_scope(*, actor) -> QuerySet[Staff]:
     return Staff.objects.filter(path_q(scope_paths(actor), "org__path"), is_active=True).select_related(
         "user", "org"

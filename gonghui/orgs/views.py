@@ -145,8 +145,10 @@ def staff_add(request, org_id):
 
 
 @workbench_view
-@require_POST
+@require_http_methods(["GET", "POST"])
 def staff_remove(request, staff_id):
+    """撤销 asks first: GET (or a POST without confirm=1) shows what will be revoked; the confirm
+    button posts confirm=1. The last admin of a union is refused with the reason."""
     staff = get_object_or_404(Staff.objects.select_related("org", "user"), pk=staff_id, is_active=True)
     if not in_scope(request.user, staff.org, roles=[Staff.Role.ADMIN]):
         return render(
@@ -155,5 +157,19 @@ def staff_remove(request, staff_id):
             {"title": "页面不存在", "message": "未找到该记录，或不在您的管辖范围内。"},
             status=404,
         )
-    services.staff_revoke(actor=request.user, staff=staff)
-    return redirect("orgs:detail", org_id=staff.org_id)
+    context = {
+        "staff": staff,
+        "org": staff.org,
+        "is_self": staff.user_id == request.user.pk,
+        "last_admin": selectors.staff_is_last_admin(staff=staff),
+        "nav": "orgs",
+    }
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        try:
+            services.staff_revoke(actor=request.user, staff=staff)
+        except DomainError as exc:
+            context["error"] = exc
+            return render(request, "orgs/staff_revoke.html", context, status=exc.status)
+        messages.success(request, f"已撤销{staff.user.name or '该干部'}的{staff.get_role_display()}岗位")
+        return redirect("orgs:detail", org_id=staff.org_id)
+    return render(request, "orgs/staff_revoke.html", context)

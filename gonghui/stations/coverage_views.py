@@ -137,7 +137,7 @@ def bench_coverage(request):
             "uncovered": [[round(a, 6), round(b, 6)] for a, b, _ in result.uncovered[:MAX_UNCOVERED_ON_MAP]],
             "suggestions": [[s["lat"], s["lng"], s["rank"]] for s in result.suggestions],
         },
-        tile_url=settings.TILE_URL,
+        tiles=selectors.tile_layer(),
     )
     return render(request, "stations/coverage.html", ctx)
 

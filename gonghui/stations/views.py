@@ -2,7 +2,6 @@ import contextlib
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -15,6 +14,7 @@ from gonghui.core.errors import DomainError, NotFound
 from gonghui.core.forms import FORM_ERROR_STATUS, FormErrors
 from gonghui.core.glossary import OCCUPATIONS
 from gonghui.core.pagination import page_of
+from gonghui.core.validators import display_phone
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.scope import in_scope, scoped_orgs
 
@@ -70,7 +70,7 @@ def map_page(request):
         districts=selectors.districts(),
         filters=request.GET,
         amenity_filter=request.GET.getlist("amenity"),
-        tile_url=settings.TILE_URL,
+        tiles=selectors.tile_layer(),
     )
     return render(request, "stations/map.html", ctx)
 
@@ -87,14 +87,13 @@ def join_url(station: Station) -> str:
 
 def station_page(request, code):
     station = selectors.station_public(code=code)
-    schedule = selectors.schedule_for(station)
     visit_id = request.session.get("station_visits", {}).get(station.code)
     return render(
         request,
         "stations/station.html",
         {
             "station": station,
-            "status": schedule.status(timezone.localtime()),
+            "status": selectors.station_status(station),
             "hours_text": format_hours(station.hours, station.is_24h),
             "tab": "stations",
             "welcome": request.GET.get("welcome") == "1",
@@ -218,7 +217,7 @@ def _form_context(request, station=None, data=None, error=None) -> dict:
             "coord": "gcj02",
             "service_phone": station.service_phone,
             "keeper_name": station.keeper_name,
-            "keeper_phone": station.keeper_phone,
+            "keeper_phone": display_phone(station.keeper_phone),
             "hours_text": "" if station.is_24h else format_hours(station.hours, False),
             "is_24h": station.is_24h,
             "description": station.description,
@@ -289,13 +288,12 @@ def bench_edit(request, station_id):
 @workbench_view
 def bench_detail(request, station_id, closure_error=None, status=200):
     station = selectors.station_get(actor=request.user, station_id=station_id)
-    schedule = selectors.schedule_for(station)
     return render(
         request,
         "stations/bench_detail.html",
         {
             "station": station,
-            "status": schedule.status(timezone.localtime()),
+            "status": selectors.station_status(station),
             "hours_text": format_hours(station.hours, station.is_24h),
             "closures": station.closures.filter(end_date__gte=timezone.localdate() - dt.timedelta(days=30)),
             "closure_kinds": StationClosure.Kind.choices,
@@ -363,6 +361,7 @@ def bench_poster(request, station_id):
             "station": station,
             "qr_svg": poster_svg(scan_url),
             "scan_url": scan_url,
+            "paused": station.status == Station.Status.PAUSED,
             "hours_text": format_hours(station.hours, station.is_24h),
             "nav": "stations",
         },

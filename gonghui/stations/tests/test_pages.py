@@ -437,3 +437,32 @@ def test_worker_map_page_lists_nearest_by_district_and_tab_links_here(personas, 
 def test_worker_map_bad_coordinates_show_the_message(db):
     html = Client().get("/stations/list/", {"lat": "120.1", "lng": "33.3"}).content.decode()
     assert "填反" in html
+
+
+def test_coverage_page_reports_cross_coverage_and_never_claims_full_coverage_when_no_suggestions_asked(
+    personas, make_station
+):
+    make_station(name="城关驿站")
+    make_station(name="龙门驿站", lat=37.4353, lng=110.8893)  # 445 m north: circles overlap
+    c = client_for(personas.county_staffer)
+    html = c.get(
+        "/workbench/stations/coverage/", {"district": "柳林县", "spacing_m": "200", "suggest": "0"}
+    ).content.decode()
+    assert "交叉覆盖" in html and "两个及以上站点的服务圈内" in html
+    assert 'id="cov-multi">0.0%' not in html
+    assert "已全部覆盖" not in html
+    assert "建议新站数为 0，未计算建议选址" in html
+
+
+def test_map_tiles_come_from_the_setting(personas, settings):
+    from config.settings import tile_img_sources
+
+    page = Client().get("/stations/").content.decode()
+    assert "webrd0{s}.is.autonavi.com" in page and 'data-tile-subdomains="1234"' in page
+    settings.TILE_URL = "http://tiles.gonghui.local:8080/gcj02/{z}/{x}/{y}.png"
+    settings.TILE_ATTRIBUTION = "地图 © 省总工会内网"
+    page = Client().get("/stations/").content.decode()
+    assert 'data-tile-url="http://tiles.gonghui.local:8080/gcj02/{z}/{x}/{y}.png"' in page
+    assert 'data-tile-attribution="地图 © 省总工会内网"' in page and 'data-tile-subdomains=""' in page
+    assert tile_img_sources(settings.TILE_URL) == ["http://tiles.gonghui.local:8080"]
+    assert tile_img_sources("https://webrd0{s}.is.autonavi.com/x") == []  # https: is allowed already
