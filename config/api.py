@@ -19,6 +19,7 @@ from gonghui.members.api import cards_router, enrollments_router
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.proposals.api import router as proposals_router
+from gonghui.registration.api import router as registration_router
 from gonghui.service_orders.api import router as service_orders_router
 from gonghui.site.api import router as site_router
 from gonghui.stations.api import router as stations_router
@@ -134,3 +135,4 @@ api.add_router("/cases", cases_router)
 api.add_router("/enrollments", enrollments_router)
 api.add_router("/cards", cards_router)
 api.add_router("/proposals", proposals_router)
+api.add_router("/registration", registration_router)

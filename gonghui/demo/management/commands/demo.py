@@ -27,6 +27,7 @@ APPS = [
     "members",  # 周转池, applications, cards, dues
     "campaigns",  # 宝鸡 courses, 宁波 coupons
     "proposals",  # 全员改善 (seed 001): 山钢莱芜分公司
+    "registration",  # 工会法人登记 (北京 一网通办): 朝阳区总工会
 ]
 
 
