@@ -27,9 +27,27 @@ DISTRICT = "北京市朝阳区总工会"
 
 UNIONS = [
     # key, name, credit first17, chair (phone, name), address
-    ("cbd", "北京国贸物业管理有限公司工会", "81110105MA01A2B3C", ("13800018001", "陈雅琴"), "北京市朝阳区建国门外大街1号"),
-    ("wj", "北京望京科技园运营有限公司工会", "81110105MA01D4E5F", ("13800018002", "刘志远"), "北京市朝阳区望京街10号"),
-    ("jxq", "北京酒仙桥电子器材厂工会", "81110105MA01G6H7J", ("13800018003", "孙建平"), "北京市朝阳区酒仙桥路4号"),
+    (
+        "cbd",
+        "北京国贸物业管理有限公司工会",
+        "81110105MA01A2B3C",
+        ("13800018001", "陈雅琴"),
+        "北京市朝阳区建国门外大街1号",
+    ),
+    (
+        "wj",
+        "北京望京科技园运营有限公司工会",
+        "81110105MA01D4E5F",
+        ("13800018002", "刘志远"),
+        "北京市朝阳区望京街10号",
+    ),
+    (
+        "jxq",
+        "北京酒仙桥电子器材厂工会",
+        "81110105MA01G6H7J",
+        ("13800018003", "孙建平"),
+        "北京市朝阳区酒仙桥路4号",
+    ),
 ]
 DOCS = services.REQUIRED_DOCUMENTS
 
@@ -64,8 +82,14 @@ def load(*, stdout) -> None:
         _staff(beijing, "13800018011", "郑国强", Staff.Role.ADMIN, "北京市总工会 基层工作部")
         unions = {}
         for key, name, first17, (phone, chair), address in UNIONS:
-            org = make_org(district, Org.Kind.GRASSROOTS, name, region_code=REGION, address=address, chair_name=chair)
-            unions[key] = (org, _staff(org, phone, chair, Staff.Role.ADMIN, "工会主席"), make_credit_code(first17))
+            org = make_org(
+                district, Org.Kind.GRASSROOTS, name, region_code=REGION, address=address, chair_name=chair
+            )
+            unions[key] = (
+                org,
+                _staff(org, phone, chair, Staff.Role.ADMIN, "工会主席"),
+                make_credit_code(first17),
+            )
 
         def apply(key, when, start, end):
             org, user, code = unions[key]
@@ -83,14 +107,24 @@ def load(*, stdout) -> None:
                 )
 
         with at(_t(2024, 5, 8)):
-            services.filing_approve(actor=approver, filing=apply("cbd", _t(2024, 5, 6), dt.date(2024, 4, 28), dt.date(2029, 4, 27)))
+            services.filing_approve(
+                actor=approver,
+                filing=apply("cbd", _t(2024, 5, 6), dt.date(2024, 4, 28), dt.date(2029, 4, 27)),
+            )
         org, user, _ = unions["cbd"]
         with at(_t(2026, 9, 14)):
             replace = services.filing_submit(
-                actor=user, org=org, kind=Filing.Kind.REPLACE, reason="办公室搬迁中证书遗失", documents=DOCS[Filing.Kind.REPLACE]
+                actor=user,
+                org=org,
+                kind=Filing.Kind.REPLACE,
+                reason="办公室搬迁中证书遗失",
+                documents=DOCS[Filing.Kind.REPLACE],
             )
             services.filing_approve(actor=approver, filing=replace)
         with at(_t(2021, 12, 22)):
-            services.filing_approve(actor=approver, filing=apply("wj", _t(2021, 12, 20), dt.date(2021, 12, 20), dt.date(2026, 12, 19)))
+            services.filing_approve(
+                actor=approver,
+                filing=apply("wj", _t(2021, 12, 20), dt.date(2021, 12, 20), dt.date(2026, 12, 19)),
+            )
         apply("jxq", _t(2026, 11, 26), dt.date(2026, 11, 20), dt.date(2031, 11, 19))
     stdout.write("工会法人登记：朝阳区总工会 3 家基层工会（已登记并补领 1、即将到期 1、待审批 1）")

@@ -58,5 +58,3 @@ def certificate_pdf(request, number: str):
     response = HttpResponse(bytes(cert.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{cert.number}.pdf"'
     return response
-
-

@@ -119,3 +119,6 @@ class AuthorityKey(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "登记机关签章证书"
+
+    def __str__(self):
+        return f"{self.authority} 签章证书"

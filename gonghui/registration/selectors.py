@@ -15,7 +15,9 @@ from .services import RENEW_WINDOW_DAYS, today
 
 
 def filings(*, actor, view: str = "") -> QuerySet[Filing]:
-    qs = Filing.objects.filter(path_q(scope_paths(actor), field="org__path")).select_related("org", "authority")
+    qs = Filing.objects.filter(path_q(scope_paths(actor), field="org__path")).select_related(
+        "org", "authority"
+    )
     if view == "open":
         qs = qs.filter(status__in=[Filing.Status.SUBMITTED, Filing.Status.RETURNED])
     elif view == "overdue":

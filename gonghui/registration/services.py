@@ -70,7 +70,9 @@ def _check_term(start: dt.date | None, end: dt.date | None) -> None:
         raise DomainError("任期止日应晚于任期起日", code="term_order", field="term_end")
     if end < _add_years(start, 3) - dt.timedelta(days=1) or end > _add_years(start, 5):
         raise DomainError(
-            "法人资格证书有效期与工会任期一致，应为 3 至 5 年，请核对任期起止日期", code="term_length", field="term_end"
+            "法人资格证书有效期与工会任期一致，应为 3 至 5 年，请核对任期起止日期",
+            code="term_length",
+            field="term_end",
         )
 
 
@@ -81,7 +83,9 @@ def _check_credit_code(value: str) -> str:
         raise DomainError.from_validation(exc, field="credit_code") from None
     if not is_union_credit_code(code):
         raise DomainError(
-            "基层工会的统一社会信用代码以 81 开头，请核对后重新输入", code="credit_not_union", field="credit_code"
+            "基层工会的统一社会信用代码以 81 开头，请核对后重新输入",
+            code="credit_not_union",
+            field="credit_code",
         )
     return code
 
@@ -90,9 +94,9 @@ def _check_legal_rep(org: Org, name: str) -> str:
     name = (name or "").strip()
     if not name:
         raise DomainError("请填写法定代表人姓名", code="legal_rep_required", field="legal_rep")
-    holders = set(
-        Staff.objects.filter(org=org, is_active=True).values_list("user__name", flat=True)
-    ) | {org.chair_name}
+    holders = set(Staff.objects.filter(org=org, is_active=True).values_list("user__name", flat=True)) | {
+        org.chair_name
+    }
     if name not in holders:
         raise DomainError(
             f"法定代表人“{name}”不是本工会在任的主席或工作人员，请先在组织树中登记其职务",
@@ -117,12 +121,17 @@ def _is_filer(actor, org: Org) -> bool:
 def _authority_staff(authority: Org):
     return [
         s.user
-        for s in Staff.objects.filter(org=authority, role__in=APPROVER_ROLES, is_active=True).select_related("user")
+        for s in Staff.objects.filter(org=authority, role__in=APPROVER_ROLES, is_active=True).select_related(
+            "user"
+        )
     ]
 
 
 def _union_staff(org: Org):
-    return [s.user for s in Staff.objects.filter(org=org, role__in=FILER_ROLES, is_active=True).select_related("user")]
+    return [
+        s.user
+        for s in Staff.objects.filter(org=org, role__in=FILER_ROLES, is_active=True).select_related("user")
+    ]
 
 
 def _validated(org: Org, kind: str, data: dict, current: Certificate | None) -> dict:
@@ -131,7 +140,9 @@ def _validated(org: Org, kind: str, data: dict, current: Certificate | None) -> 
     now = today()
     if kind == Filing.Kind.APPLY:
         if current:
-            raise DomainError("本工会已取得法人资格证书，请办理变更、换领或补领", code="already_registered", field="kind")
+            raise DomainError(
+                "本工会已取得法人资格证书，请办理变更、换领或补领", code="already_registered", field="kind"
+            )
     elif not current:
         raise DomainError("本工会尚无有效的法人资格证书，请先申请登记", code="not_registered", field="kind")
     out = {
@@ -148,7 +159,9 @@ def _validated(org: Org, kind: str, data: dict, current: Certificate | None) -> 
     }
     out["credit_code"] = _check_credit_code(out["credit_code"])
     if current and out["credit_code"] != current.credit_code:
-        raise DomainError("统一社会信用代码登记后不变，请填写证书上的代码", code="credit_mismatch", field="credit_code")
+        raise DomainError(
+            "统一社会信用代码登记后不变，请填写证书上的代码", code="credit_mismatch", field="credit_code"
+        )
     if not out["address"]:
         raise DomainError("请填写工会住所", code="address_required", field="address")
     if kind in (Filing.Kind.APPLY, Filing.Kind.CHANGE, Filing.Kind.RENEW):
@@ -163,7 +176,9 @@ def _validated(org: Org, kind: str, data: dict, current: Certificate | None) -> 
             current.legal_rep,
             current.address,
         ):
-            raise DomainError("变更登记至少应变更名称、法定代表人或住所中的一项", code="nothing_changed", field="legal_rep")
+            raise DomainError(
+                "变更登记至少应变更名称、法定代表人或住所中的一项", code="nothing_changed", field="legal_rep"
+            )
         if not out["change_date"]:
             raise DomainError("请填写变更事项发生的日期", code="change_date_required", field="change_date")
         if out["change_date"] > now:
@@ -173,7 +188,9 @@ def _validated(org: Org, kind: str, data: dict, current: Certificate | None) -> 
         opens = current.valid_until - dt.timedelta(days=RENEW_WINDOW_DAYS)
         if now < opens:
             raise DomainError(
-                f"证书有效期届满前 30 日内方可换领，请于 {opens:%Y-%m-%d} 起申报", code="renew_too_early", field="kind"
+                f"证书有效期届满前 30 日内方可换领，请于 {opens:%Y-%m-%d} 起申报",
+                code="renew_too_early",
+                field="kind",
             )
         if out["term_start"] <= current.valid_from:
             raise DomainError("新一届任期应晚于原证书有效期", code="term_not_new", field="term_start")
@@ -206,7 +223,9 @@ def filing_submit(*, actor, org: Org, kind: str, **data) -> Filing:
                 **fields,
             )
     except IntegrityError:
-        raise Conflict("本工会已有一件办理中的登记申请，请等待审批或补正后再提交", code="filing_open") from None
+        raise Conflict(
+            "本工会已有一件办理中的登记申请，请等待审批或补正后再提交", code="filing_open"
+        ) from None
     audit_record(actor=actor, action="registration.filing_submit", obj=filing, org=org, detail={"kind": kind})
     for user in _authority_staff(authority):
         notify(
@@ -230,7 +249,15 @@ def filing_resubmit(*, actor, filing: Filing, **data) -> Filing:
         raise Conflict("只有退回补正的申请可以重新提交", code="not_returned")
     merged = {
         k: getattr(filing, k)
-        for k in ("union_name", "credit_code", "legal_rep", "address", "term_start", "term_end", "change_date")
+        for k in (
+            "union_name",
+            "credit_code",
+            "legal_rep",
+            "address",
+            "term_start",
+            "term_end",
+            "change_date",
+        )
     }
     merged.update({"reason": filing.reason, "documents": filing.documents})
     merged.update({k: v for k, v in data.items() if v not in (None, "")})
@@ -267,7 +294,9 @@ def filing_return(*, actor, filing: Filing, items: list[str]) -> Filing:
     if not updated:
         raise Conflict("该申请已处理，请刷新", code="filing_decided")
     filing.refresh_from_db()
-    audit_record(actor=actor, action="registration.filing_return", obj=filing, org=filing.org, detail={"items": items})
+    audit_record(
+        actor=actor, action="registration.filing_return", obj=filing, org=filing.org, detail={"items": items}
+    )
     for user in _union_staff(filing.org):
         notify(
             user=user,
@@ -282,7 +311,10 @@ def filing_return(*, actor, filing: Filing, items: list[str]) -> Filing:
 def _number(authority: Org, year: int) -> str:
     prefix = f"{authority.region_code or '000000'}{year}"
     last = (
-        Certificate.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
+        Certificate.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
     )
     seq = int(last[len(prefix) :]) + 1 if last else 1
     return f"{prefix}{seq:05d}"
@@ -298,7 +330,11 @@ def filing_approve(*, actor, filing: Filing) -> Certificate | None:
     if not updated:
         raise Conflict("该申请已处理，请刷新", code="filing_decided")
     filing.refresh_from_db()
-    old = Certificate.objects.select_for_update().filter(org=filing.org, status=Certificate.Status.VALID).first()
+    old = (
+        Certificate.objects.select_for_update()
+        .filter(org=filing.org, status=Certificate.Status.VALID)
+        .first()
+    )
     retire = {
         Filing.Kind.CHANGE: Certificate.Status.CHANGED,
         Filing.Kind.RENEW: Certificate.Status.RENEWED,
@@ -333,7 +369,11 @@ def filing_approve(*, actor, filing: Filing) -> Certificate | None:
         action="registration.filing_approve",
         obj=filing,
         org=filing.org,
-        detail={"kind": filing.kind, "certificate": cert.number if cert else "", "retired": old.number if old else ""},
+        detail={
+            "kind": filing.kind,
+            "certificate": cert.number if cert else "",
+            "retired": old.number if old else "",
+        },
     )
     for user in _union_staff(filing.org):
         notify(
@@ -404,7 +444,9 @@ def deadline_sweep(*, on: dt.date | None = None) -> dict:
             )
         Certificate.objects.filter(pk=cert.pk).update(expiry_reminded=True)
         counts["expiry"] += 1
-    for cert in Certificate.objects.filter(status=Certificate.Status.VALID).select_related("org", "authority"):
+    for cert in Certificate.objects.filter(status=Certificate.Status.VALID).select_related(
+        "org", "authority"
+    ):
         org = cert.org
         drifted = (
             (org.chair_name and org.chair_name != cert.legal_rep)

@@ -8,9 +8,11 @@ encrypted). SM2: neither cryptography nor pyHanko sign with SM2/SM3 today, so si
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import math
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import segno
@@ -205,12 +207,13 @@ def render_pdf(cert) -> bytes:
         y -= 38
     issued = timezone.localtime(cert.issued_at).date()
     c.setFont(FONT, 13)
-    c.drawString(width - 300, 95, cert.authority.name)
-    c.drawString(width - 300, 72, f"发证日期：{issued:%Y-%m-%d}")
-    _seal(c, width - 215, 118, 62, cert.authority.name)
+    c.drawString(width - 360, 95, cert.authority.name)
+    c.drawString(width - 360, 72, f"发证日期：{issued:%Y-%m-%d}")
+    _seal(c, width - 160, 122, 62, cert.authority.name)
     _qr(c, 80, 60, 90, verify_url(cert.number))
     c.setFont(FONT, 9)
-    c.drawString(180, 70, "扫码或访问查验页面核验证书状态；本证书经登记机关数字签名，内容被改动即验签失败。")
+    c.drawString(180, 80, "扫码或访问查验页面核验证书状态；")
+    c.drawString(180, 66, "本证书经登记机关数字签名，内容被改动即验签失败。")
     c.showPage()
     c.save()
     return buf.getvalue()
@@ -235,7 +238,7 @@ def sign_pdf(pdf: bytes, authority) -> bytes:
         reason="工会法人登记",
         location=authority.name,
     )
-    out = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), meta, signer=signer)
+    out = _off_loop(signers.sign_pdf, IncrementalPdfFileWriter(io.BytesIO(pdf)), meta, signer)
     return out.getvalue()
 
 
@@ -243,8 +246,23 @@ def certificate_pdf(cert) -> bytes:
     return sign_pdf(render_pdf(cert), cert.authority)
 
 
+def _off_loop(fn, *args):
+    """pyHanko's sync API runs its own event loop: from inside a running loop, run it on a thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args).result()
+
+
 def validate(pdf: bytes, authority) -> dict:
     """pyHanko's validator on a certificate PDF, trusting the authority's certificate."""
+    trust_root = authority_certificate(authority)
+    return _off_loop(_validate, pdf, trust_root)
+
+
+def _validate(pdf: bytes, trust_root) -> dict:
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         sigs = reader.embedded_signatures
@@ -252,7 +270,7 @@ def validate(pdf: bytes, authority) -> dict:
         return {"intact": False, "valid": False, "trusted": False, "signer": ""}
     if not sigs:
         return {"intact": False, "valid": False, "trusted": False, "signer": ""}
-    ctx = ValidationContext(trust_roots=[authority_certificate(authority)], allow_fetching=False)
+    ctx = ValidationContext(trust_roots=[trust_root], allow_fetching=False)
     try:
         status = validate_pdf_signature(sigs[0], ctx)
     except Exception:

@@ -7,10 +7,10 @@ import pytest
 
 from gonghui.core.errors import Conflict, DomainError, Forbidden
 from gonghui.core.models import Notification
+from gonghui.orgs.models import Staff
 from gonghui.registration import services, signing
 from gonghui.registration.models import Certificate, Filing
 from gonghui.testing.factories import make_staff
-from gonghui.orgs.models import Staff
 
 from .conftest import CODE, at
 
@@ -102,7 +102,9 @@ def test_change_retires_the_old_certificate_and_the_30_day_rule_flags_late_filin
     with at(2026, 6, 11):
         assert services.certificate_status(cert.number)["status"] == "changed"
         assert services.certificate_status(new.number)["status"] == "valid"
-        on_time = world.file(Filing.Kind.CHANGE, address="柳林县新城路 1 号", change_date=dt.date(2026, 5, 12))
+        on_time = world.file(
+            Filing.Kind.CHANGE, address="柳林县新城路 1 号", change_date=dt.date(2026, 5, 12)
+        )
         assert on_time.late is False  # 30 days after the change
 
 

@@ -31,7 +31,9 @@ def test_file_approve_download_verify_through_the_api(world, api):
         assert r.status_code == 201, r.json()
         filing_id = r.json()["id"]
         assert r.json()["authority_name"] == "柳林县总工会"
-        bad = api(world.filer).post("/api/v1/registration/filings", _payload(world, credit_code="81141125MA0Y5T2K10"))
+        bad = api(world.filer).post(
+            "/api/v1/registration/filings", _payload(world, credit_code="81141125MA0Y5T2K10")
+        )
         assert bad.status_code in (400, 409)
         r = api(world.approver).post(f"/api/v1/registration/filings/{filing_id}/approve")
         assert r.status_code == 200 and r.json()["status"] == "approved"
@@ -67,7 +69,10 @@ def test_sibling_staff_get_404_and_nothing_changes(world, api, client):
 
 def test_sibling_cannot_download_the_certificate(world, api):
     cert = world.registered()
-    assert api(world.p.sibling_staffer).get(f"/api/v1/registration/certificates/{cert.number}/pdf").status_code == 404
+    assert (
+        api(world.p.sibling_staffer).get(f"/api/v1/registration/certificates/{cert.number}/pdf").status_code
+        == 404
+    )
 
 
 def test_public_verify_page_and_register(world, client):
@@ -78,4 +83,4 @@ def test_public_verify_page_and_register(world, client):
         assert "未找到该证书" in client.get("/registration/verify/000/").content.decode()
         client.force_login(world.approver)
         html = client.get("/workbench/registration/register/").content.decode()
-    assert "已登记 <strong class=\"ok\">1</strong>" in html and cert.number in html
+    assert '已登记 <strong class="ok">1</strong>' in html and cert.number in html

@@ -44,7 +44,11 @@ def _filer_orgs(user):
 @workbench_view
 def filing_list(request):
     view = request.GET.get("view", "open")
-    page = page_of(selectors.filings(actor=request.user, view=view if view != "all" else ""), request.GET.get("page"), per_page=30)
+    page = page_of(
+        selectors.filings(actor=request.user, view=view if view != "all" else ""),
+        request.GET.get("page"),
+        per_page=30,
+    )
     return render(
         request,
         "registration/bench_list.html",
@@ -146,7 +150,9 @@ def certificate_pdf(request, number: str):
 def register(request):
     state = request.GET.get("state", "")
     q = request.GET.get("q", "").strip()[:40]
-    page = page_of(selectors.register(actor=request.user, state=state, q=q), request.GET.get("page"), per_page=50)
+    page = page_of(
+        selectors.register(actor=request.user, state=state, q=q), request.GET.get("page"), per_page=50
+    )
     certs = {
         c.org_id: c
         for c in selectors.certificates(actor=request.user).filter(

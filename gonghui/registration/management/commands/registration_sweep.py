@@ -8,4 +8,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = services.deadline_sweep()
-        self.stdout.write(f"到期提醒 {counts['expiry']}，变更提醒 {counts['drift']}，超期督办 {counts['escalated']}")
+        self.stdout.write(
+            f"到期提醒 {counts['expiry']}，变更提醒 {counts['drift']}，超期督办 {counts['escalated']}"
+        )
