@@ -76,8 +76,10 @@ def login_code_consume(*, phone: str, code: str) -> bool:
         return True
 
 
-def user_get_or_create_by_phone(*, phone: str) -> User:
-    """Workers need no separate registration: a verified phone number creates the account."""
+def user_get_or_create_by_phone(*, phone: str, actor=None, org=None) -> User:
+    """Workers need no separate registration: a verified phone number creates the account. A staffer who
+    appoints someone without an account (orgs.services.staff_assign_by_phone) creates it on their behalf;
+    the audit row then names the staffer and the union."""
     phone = normalize_mobile(phone)
     index = phone_index(phone)
     user = User.objects.filter(phone_index=index).first()
@@ -85,10 +87,22 @@ def user_get_or_create_by_phone(*, phone: str) -> User:
         try:
             with transaction.atomic():
                 user = User.objects.create_user(phone)
-                audit_record(actor=user, action="user.register", obj=user)
+                audit_record(actor=actor or user, action="user.register", obj=user, org=org)
         except IntegrityError:
             # The same number signed in twice at once: the other request created the account.
             user = User.objects.get(phone_index=index)
+    return user
+
+
+@transaction.atomic
+def user_name_set(*, actor, user: User, name: str, org=None) -> User:
+    """Gives a nameless account its name (a staffer appointing someone by phone and name). A name the
+    person already has is never overwritten by someone else."""
+    if user.name or not name:
+        return user
+    user.name = name
+    user.save(update_fields=["name"])
+    audit_record(actor=actor, action="user.name_set", obj=user, org=org)
     return user
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 
-from gonghui.members.models import OCCUPATIONS
+from gonghui.core.glossary import OCCUPATIONS
 
 from .models import Campaign
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from gonghui.core.crypto import mask_name
 from gonghui.core.errors import NotFound
-from gonghui.members.models import OCCUPATIONS, Member
+from gonghui.core.glossary import OCCUPATIONS
+from gonghui.members.models import Member
 from gonghui.orgs.models import STEP
 from gonghui.orgs.scope import path_q, scope_paths
 

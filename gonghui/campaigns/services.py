@@ -20,10 +20,11 @@ from django.utils import timezone
 
 from gonghui.core.audit import audit_event, audit_record
 from gonghui.core.errors import Conflict, DomainError, NotFound
+from gonghui.core.glossary import OCCUPATIONS
 from gonghui.core.models import AuditEvent
 from gonghui.core.notifications import notify
 from gonghui.core.rows import insert_row
-from gonghui.members.models import OCCUPATIONS, Member
+from gonghui.members.models import Member
 from gonghui.members.services import member_lock, member_took_part
 from gonghui.orgs.models import Org, Staff
 from gonghui.orgs.scope import require_scope

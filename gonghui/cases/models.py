@@ -13,28 +13,6 @@ def phone_blind_index(phone: str) -> str:
     return crypto.blind_index(phone, purpose=PHONE_INDEX) if phone else ""
 
 
-class CalendarDay(models.Model):
-    """An exception to the Monday–Friday rule: a public holiday, or a make-up working day (调休上班).
-
-    Kept as data, one row per day, because the State Council publishes the next year's
-    schedule each November and provinces add their own days (e.g. 三月三 in 广西)."""
-
-    class Kind(models.TextChoices):
-        HOLIDAY = "holiday", "放假"
-        WORKDAY = "workday", "调休上班"
-
-    date = models.DateField("日期", unique=True)
-    kind = models.CharField("类型", max_length=8, choices=Kind.choices)
-    name = models.CharField("节日", max_length=20)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "节假日与调休"
-        ordering = ["date"]
-
-    def __str__(self):
-        return f"{self.date:%Y-%m-%d} {self.name}{self.get_kind_display()}"
-
-
 class Case(models.Model):
     class Category(models.TextChoices):
         WAGES = "wages", "欠薪"

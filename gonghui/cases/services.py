@@ -19,8 +19,9 @@ from gonghui.core.money import parse_amount
 from gonghui.core.notifications import notify
 from gonghui.core.validators import normalize_mobile, validate_credit_code
 from gonghui.core.workdays import add_working_days, end_of_day, working_days_between
-from gonghui.orgs.models import STEP, Org, Staff
+from gonghui.orgs.models import Org, Staff
 from gonghui.orgs.scope import in_scope, scope_paths
+from gonghui.orgs.selectors import staff_holding, staff_users
 
 from . import routing
 from .attachments import check_uploads
@@ -349,18 +350,11 @@ def _step(case, kind, actor, *, body="", visible=False, department="", org=None)
 
 def chain_positions(case: Case, roles):
     """Active positions with these roles on the handling union or a union above it."""
-    chain = [case.org_path[:i] for i in range(STEP, len(case.org_path) + 1, STEP)]
-    return Staff.objects.filter(org__path__in=chain, role__in=list(roles), is_active=True).select_related(
-        "user", "org"
-    )
+    return staff_holding(org=case.org, roles=roles, reach="chain")
 
 
 def _staff_users(org: Org, roles=ACT_ROLES):
-    from gonghui.accounts.models import User
-
-    return User.objects.filter(
-        positions__org=org, positions__role__in=roles, positions__is_active=True, is_active=True
-    ).distinct()
+    return staff_users(org=org, roles=roles)
 
 
 def _staff_link(case) -> str:

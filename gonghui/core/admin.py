@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEvent, Notification
+from .models import AuditEvent, CalendarDay, Notification
 
 
 @admin.register(AuditEvent)
@@ -27,3 +27,12 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ("created_at", "user", "kind", "title", "read_at")
     list_filter = ("kind",)
     raw_id_fields = ("user",)
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """Overrides of the official calendar; staff edit them on the workbench page 节假日与调休 (audited)."""
+
+    list_display = ["date", "kind", "name"]
+    list_filter = ["kind", "name"]
+    date_hierarchy = "date"

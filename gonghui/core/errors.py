@@ -97,6 +97,14 @@ def http_status_error(status: int) -> tuple[str, str]:
 ERROR_CODES: frozenset[str] = frozenset(
     {
         # domain rules (DomainError and its subclasses, validators in core/validators.py)
+        # input cleaners (core/cleaners.py)
+        "amount_too_small",
+        "invalid_amount",
+        "invalid_date",
+        "date_too_late",
+        "invalid_region",
+        # working-day calendar (core/workdays.py and its users)
+        "holiday",
         # 公示 (core/notices.py)
         "notice_source",
         "notice_title",

@@ -189,3 +189,29 @@ class NoticeObjection(models.Model):
 
     def __str__(self):
         return f"异议 #{self.pk}"
+
+
+class CalendarDay(models.Model):
+    """An override of the official calendar for one day: a public holiday, or a make-up working day (调休上班).
+
+    The official schedule comes from the chinese-calendar package (it carries the State Council's notices);
+    this table is what 全总 and provincial staff edit in the workbench for a year the package does not know
+    yet (the notice comes out each November) and for provincial days (三月三 in 广西). A row here wins.
+
+    The table keeps the name it was born with in the cases app (state-only move, no data copied)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "放假"
+        WORKDAY = "workday", "调休上班"
+
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=8, choices=Kind.choices)
+    name = models.CharField("节日", max_length=20)
+
+    class Meta:
+        db_table = "cases_calendarday"
+        verbose_name = verbose_name_plural = "节假日与调休"
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}{self.get_kind_display()}"

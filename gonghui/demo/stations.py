@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from gonghui.accounts.models import User
 from gonghui.core.audit import audit_record
-from gonghui.members.models import OCCUPATIONS
+from gonghui.core.glossary import OCCUPATIONS
 from gonghui.orgs.models import Org, Staff, path_segment
 from gonghui.stations import index
 from gonghui.stations.models import Station, StationClosure, StationFeedback, StationVisit

@@ -5,38 +5,16 @@ from django.db import models
 
 from gonghui.core import crypto
 from gonghui.core.fields import EncryptedTextField
+from gonghui.core.glossary import (  # noqa: F401 - members.routing and members.services read them from here
+    MOBILE_OCCUPATIONS,
+    OCCUPATION_LABELS,
+    OCCUPATIONS,
+    PRIORITY_GROUPS,
+)
 
 ID_INDEX = "id_number"
 
-OCCUPATIONS = [
-    # 八大群体 first, then 网约车司机, then ordinary occupations.
-    ("truck_driver", "货车司机"),
-    ("courier", "快递员"),
-    ("caregiver", "护工护理员"),
-    ("housekeeper", "家政服务员"),
-    ("mall_informant", "商场信息员"),
-    ("food_delivery", "网约送餐员"),
-    ("real_estate_agent", "房产中介员"),
-    ("security_guard", "保安员"),
-    ("ride_hailing", "网约车司机"),
-    ("factory_worker", "生产工人"),
-    ("construction_worker", "建筑工人"),
-    ("office_clerk", "办公室职员"),
-    ("teacher", "教师"),
-    ("medical", "医务人员"),
-    ("service", "服务业人员"),
-    ("other", "其他"),
-]
-PRIORITY_GROUPS = {
-    "truck_driver",
-    "courier",
-    "caregiver",
-    "housekeeper",
-    "mall_informant",
-    "food_delivery",
-    "real_estate_agent",
-    "security_guard",
-}
+# The occupations live in the glossary (core/glossary.py); the names stay importable from here.
 
 
 def id_index(id_number: str) -> str:
@@ -138,10 +116,6 @@ class Member(models.Model):
     @property
     def is_priority_group(self) -> bool:
         return self.occupation in PRIORITY_GROUPS
-
-
-MOBILE_OCCUPATIONS = {"truck_driver", "ride_hailing"}
-OCCUPATION_LABELS = dict(OCCUPATIONS)
 
 
 class Counter(models.Model):

@@ -20,11 +20,13 @@ from gonghui.accounts.services import login_code_consume
 from gonghui.core.audit import _actor_label as actor_label
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import Conflict, DomainError, Forbidden, field_value
+from gonghui.core.glossary import NEW_FORM_OCCUPATIONS
 from gonghui.core.notifications import notify
 from gonghui.core.validators import normalize_mobile, parse_id_number
 from gonghui.core.workdays import WorkCalendar, working_days_between
 from gonghui.orgs.models import Org, Staff
 from gonghui.orgs.scope import may_reveal_pii, require_scope
+from gonghui.orgs.selectors import staff_users
 
 from . import routing, selectors
 from .models import (
@@ -46,7 +48,6 @@ APPROVER_ROLES = (Staff.Role.ADMIN, Staff.Role.APPROVER)
 REGISTRY_ROLES = (Staff.Role.ADMIN, Staff.Role.APPROVER, Staff.Role.HANDLER)
 MIN_AGE = 16
 CARD_SALT = "gonghui.members.card"
-NEW_FORM_OCCUPATIONS = {"truck_driver", "courier", "food_delivery", "ride_hailing"}
 
 
 def member_reveal(*, actor, member: Member, field: str, reason: str) -> str:
@@ -87,18 +88,7 @@ def _reason(value: str, field: str = "reason", what: str = "原因") -> str:
 
 def _approvers(org: Org) -> list:
     """Approvers of the org, or of the nearest ancestor that has any, so nothing lands unread."""
-    from gonghui.orgs.selectors import org_ancestors
-
-    for node in [org, *reversed(org_ancestors(org))]:
-        users = [
-            s.user
-            for s in Staff.objects.filter(org=node, role__in=APPROVER_ROLES, is_active=True).select_related(
-                "user"
-            )
-        ]
-        if users:
-            return users
-    return []
+    return staff_users(org=org, roles=APPROVER_ROLES, reach="nearest")
 
 
 def _notify_staff(org: Org, *, title: str, body: str, link: str, sms: bool = False) -> None:

@@ -1,11 +1,6 @@
-from django.db import transaction
 from ninja import Field, Router, Schema
 
-from gonghui.accounts.models import User
-from gonghui.accounts.services import user_get_or_create_by_phone
-from gonghui.core.errors import field_value
 from gonghui.core.pagination import window
-from gonghui.core.validators import normalize_mobile
 
 from . import selectors, services
 from .models import Org, Staff
@@ -119,16 +114,7 @@ def staff_list(request, org_id: int):
 @router.post("/{org_id}/staff", response={201: StaffOut}, summary="任命工会干部")
 def staff_assign(request, org_id: int, payload: StaffIn):
     org = selectors.org_get(actor=request.user, org_id=org_id, roles=[Staff.Role.ADMIN])
-    field_value(payload.phone, "phone", normalize_mobile)
-    with transaction.atomic():
-        user: User = user_get_or_create_by_phone(phone=payload.phone)
-        if payload.name and not user.name:
-            user.name = payload.name.strip()[:40]
-            user.save(update_fields=["name"])
-        staff = services.staff_assign(
-            actor=request.user, org=org, user=user, role=payload.role, title=payload.title
-        )
-    return 201, staff
+    return 201, services.staff_assign_by_phone(actor=request.user, org=org, **payload.dict())
 
 
 __all__ = ["Org", "router"]

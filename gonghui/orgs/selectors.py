@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
 from gonghui.core.errors import NotFound
 
-from .models import Org, Staff
+from .models import STEP, Org, Staff
 from .scope import path_q, scope_paths, scoped_orgs, subtree_q
 
 
@@ -106,3 +106,38 @@ def staff_in_scope(*, actor) -> QuerySet[Staff]:
     return Staff.objects.filter(path_q(scope_paths(actor), "org__path"), is_active=True).select_related(
         "user", "org"
     )
+
+
+# --- which staff hold which roles: the one query every app asks -------------------------------------------
+
+
+def staff_holding(
+    *, roles: Iterable[str], org: Org | None = None, org_ids: Iterable[int] = (), reach: str = "here"
+) -> QuerySet[Staff]:
+    """Active positions of active people holding one of `roles`.
+
+    reach="here"     on `org` (or on any of `org_ids`) itself;
+    reach="chain"    on `org` or any union above it (who may act on a case handled by `org`);
+    reach="nearest"  on `org`, or else on the nearest union above it that has any (so nothing lands unread)."""
+    if reach not in {"here", "chain", "nearest"}:
+        raise ValueError(f"unknown reach {reach!r}")
+    qs = Staff.objects.filter(role__in=list(roles), is_active=True, user__is_active=True).select_related(
+        "user", "org"
+    )
+    if reach == "here":
+        ids = [org.pk] if org is not None else list(org_ids)
+        return qs.filter(org_id__in=ids)
+    chain = [org.path[:i] for i in range(STEP, len(org.path) + 1, STEP)]
+    qs = qs.filter(org__path__in=chain)
+    if reach == "nearest":
+        nearest = qs.order_by("-org__path").values_list("org__path", flat=True).first()
+        qs = qs.filter(org__path=nearest) if nearest else qs.none()
+    return qs
+
+
+def staff_users(**kwargs) -> list:
+    """The people behind staff_holding(**kwargs), each once, in a stable order."""
+    users = {}
+    for position in staff_holding(**kwargs).order_by("org__path", "id"):
+        users.setdefault(position.user_id, position.user)
+    return list(users.values())

@@ -7,8 +7,11 @@ from contextlib import contextmanager
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 
+from gonghui.accounts.services import user_get_or_create_by_phone, user_name_set
 from gonghui.core.audit import audit_record
-from gonghui.core.errors import DomainError, field_value
+from gonghui.core.cleaners import clean_date, clean_text
+from gonghui.core.errors import DomainError, NotFound, field_value
+from gonghui.core.models import CalendarDay
 from gonghui.core.validators import normalize_mobile, validate_credit_code
 
 from .models import Org, Staff, path_segment
@@ -183,3 +186,81 @@ def staff_revoke(*, actor, staff: Staff) -> Staff:
     staff.user.__dict__.pop("_scope_cache", None)
     audit_record(actor=actor, action="staff.revoke", obj=staff, org=staff.org, detail={"role": staff.role})
     return staff
+
+
+@transaction.atomic
+def staff_assign_by_phone(
+    *, actor, org: Org, phone: str, name: str = "", role: str, title: str = "", can_reveal_pii: bool = False
+) -> Staff:
+    """Appoint whoever owns this mobile number; an account is opened for a number that has none, and a
+    nameless account takes the name given. One call for the page and the API; every write is audited."""
+    require_scope(actor, org, roles=[Staff.Role.ADMIN])
+    phone = field_value(phone, "phone", normalize_mobile)
+    name = clean_text(name, field="name", label="姓名", max_length=40, required=False)
+    user = user_get_or_create_by_phone(phone=phone, actor=actor, org=org)
+    user_name_set(actor=actor, user=user, name=name, org=org)
+    return staff_assign(
+        actor=actor, org=org, user=user, role=role, title=title, can_reveal_pii=can_reveal_pii
+    )
+
+
+# --- the working-day calendar's overrides (core.CalendarDay), edited by 全总 and provincial admins ---------
+
+CALENDAR_EDITOR_KINDS = (Org.Kind.NATIONAL, Org.Kind.PROVINCE)
+
+
+def calendar_editor_org(user) -> Org | None:
+    """The 全总 or provincial union on which the user is an admin (the highest, if several), else None."""
+    if user is None or not user.is_authenticated:
+        return None
+    position = (
+        Staff.objects.filter(
+            user=user,
+            role=Staff.Role.ADMIN,
+            is_active=True,
+            org__is_active=True,
+            org__kind__in=CALENDAR_EDITOR_KINDS,
+        )
+        .select_related("org")
+        .order_by("org__depth", "org__path")
+        .first()
+    )
+    return position.org if position else None
+
+
+def _calendar_editor(actor) -> Org:
+    org = calendar_editor_org(actor)
+    if org is None:
+        raise NotFound()
+    return org
+
+
+@transaction.atomic
+def calendar_day_set(*, actor, date, kind: str, name: str) -> CalendarDay:
+    """Adds or changes one day of the override table: a holiday, or a make-up working day (调休上班)."""
+    org = _calendar_editor(actor)
+    day = clean_date(date, field="date", label="日期")
+    if kind not in CalendarDay.Kind.values:
+        raise DomainError("请选择类型：放假或调休上班", code="invalid", field="kind")
+    name = clean_text(name, field="name", label="节日名称", max_length=20)
+    row, created = CalendarDay.objects.update_or_create(date=day, defaults={"kind": kind, "name": name})
+    audit_record(
+        actor=actor,
+        action="calendar.set",
+        obj=row,
+        org=org,
+        detail={"date": day.isoformat(), "kind": kind, "name": name, "created": created},
+    )
+    return row
+
+
+@transaction.atomic
+def calendar_day_delete(*, actor, date) -> None:
+    """Removes an override: the day follows the official calendar (or Monday–Friday) again."""
+    org = _calendar_editor(actor)
+    day = clean_date(date, field="date", label="日期")
+    row = CalendarDay.objects.filter(date=day).first()
+    if row is None:
+        raise NotFound("该日期没有自定义安排")
+    audit_record(actor=actor, action="calendar.delete", obj=row, org=org, detail={"date": day.isoformat()})
+    row.delete()

@@ -1,10 +1,7 @@
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gonghui.accounts.services import user_get_or_create_by_phone
-from gonghui.core.errors import DomainError, field_value
-from gonghui.core.validators import normalize_mobile
+from gonghui.core.errors import DomainError
 
 from . import selectors, services
 from .decorators import workbench_view
@@ -107,19 +104,7 @@ def staff_add(request, org_id):
     form = StaffForm(request.POST)
     if form.is_valid():
         try:
-            phone = field_value(form.cleaned_data["phone"], "phone", normalize_mobile)
-            with transaction.atomic():
-                user = user_get_or_create_by_phone(phone=phone)
-                if form.cleaned_data["name"] and not user.name:
-                    user.name = form.cleaned_data["name"]
-                    user.save(update_fields=["name"])
-                services.staff_assign(
-                    actor=request.user,
-                    org=org,
-                    user=user,
-                    role=form.cleaned_data["role"],
-                    title=form.cleaned_data["title"],
-                )
+            services.staff_assign_by_phone(actor=request.user, org=org, **form.cleaned_data)
         except DomainError as exc:
             _apply_errors(form, exc)
     if form.errors:

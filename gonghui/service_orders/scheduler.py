@@ -1,6 +1,10 @@
 """Finding an expert slot: the earliest time on which enough of an item's team are working, not on
 leave and free, with a travel buffer between sessions at different sites.
 
+Days follow the one working-day calendar (gonghui/core/workdays.py): no session on a public holiday
+(国庆, 春节…), even for an expert who serves weekends; on a make-up working day (调休上班 Saturday or
+Sunday) an expert serves their own hours for that day if they have any, else their Monday hours.
+
 Pure reads: the answer is a suggestion. Booking it happens in services, under the per-expert-day
 row lock, which re-checks the same rules."""
 
@@ -12,6 +16,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils import timezone
+
+from gonghui.core.workdays import WorkCalendar
 
 from .models import Availability, Booking, Expert, Leave, ServiceItem
 
@@ -63,13 +69,14 @@ class TeamCalendar:
     hours: dict[int, dict[int, list[tuple[dt.time, dt.time]]]] = field(default_factory=dict)
     leaves: dict[int, list[tuple[dt.date, dt.date]]] = field(default_factory=dict)
     busy: dict[int, dict[dt.date, list[_Busy]]] = field(default_factory=dict)
+    work: WorkCalendar | None = None
 
     @classmethod
     def load(
         cls, experts: list[Expert], first: dt.date, last: dt.date, *, exclude_order_id=None
     ) -> TeamCalendar:
         ids = [e.pk for e in experts]
-        cal = cls(experts=experts)
+        cal = cls(experts=experts, work=WorkCalendar(first, last))
         cal.hours = defaultdict(lambda: defaultdict(list))
         for a in Availability.objects.filter(expert_id__in=ids).order_by("start_time"):
             cal.hours[a.expert_id][a.weekday].append((a.start_time, a.end_time))
@@ -84,6 +91,20 @@ class TeamCalendar:
             cal.busy[b.expert_id][b.day].append(_Busy(b.start, b.end, b.site))
         return cal
 
+    def windows(self, expert_id: int, day: dt.date) -> list[tuple[dt.time, dt.time]]:
+        """The expert's hours on that day, after the holiday calendar."""
+        hours = self.hours.get(expert_id, {})
+        if self.work is None or not (self.work.start <= day <= self.work.end):
+            return hours.get(day.weekday(), [])
+        if not self.work.is_working_day(day):
+            if day.weekday() < 5:
+                return []  # a public holiday on a weekday
+            # A weekend stays a weekend for experts who serve weekends, unless it is inside a holiday.
+            return [] if self.work.is_holiday(day) else hours.get(day.weekday(), [])
+        if day.weekday() >= 5:  # 调休上班
+            return hours.get(day.weekday()) or hours.get(0, [])
+        return hours.get(day.weekday(), [])
+
     def on_leave(self, expert_id: int, day: dt.date) -> bool:
         return any(a <= day <= b for a, b in self.leaves.get(expert_id, ()))
 
@@ -94,8 +115,7 @@ class TeamCalendar:
         local_start, local_end = timezone.localtime(start).time(), timezone.localtime(end).time()
         if timezone.localtime(end).date() != day:
             return False
-        windows = self.hours.get(expert_id, {}).get(day.weekday(), ())
-        if not any(ws <= local_start and local_end <= we for ws, we in windows):
+        if not any(ws <= local_start and local_end <= we for ws, we in self.windows(expert_id, day)):
             return False
         return not any(
             conflicts(b.start, b.end, b.site, start, end, site)
@@ -108,7 +128,7 @@ class TeamCalendar:
         for expert in self.experts:
             if self.on_leave(expert.pk, day):
                 continue
-            for ws, we in self.hours.get(expert.pk, {}).get(day.weekday(), ()):
+            for ws, we in self.windows(expert.pk, day):
                 t, close = aware(day, ws), aware(day, we)
                 while t + duration <= close:
                     starts.add(t)

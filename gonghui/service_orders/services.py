@@ -12,8 +12,10 @@ from gonghui.core.audit import audit_record
 from gonghui.core.errors import Conflict, DomainError, NotFound, field_value
 from gonghui.core.notifications import notify
 from gonghui.core.validators import normalize_mobile
+from gonghui.core.workdays import holiday_name
 from gonghui.orgs.models import Org, Staff
 from gonghui.orgs.scope import in_scope
+from gonghui.orgs.selectors import staff_users
 
 from . import scheduler
 from .models import (
@@ -458,6 +460,12 @@ def _book(order: ServiceOrder, experts: list[Expert], start: dt.datetime, end: d
     _lock_expert_days([e.pk for e in experts], day)
     site = scheduler.order_site(order)
     cal = scheduler.TeamCalendar.load(experts, day, day, exclude_order_id=order.pk)
+    if cal.work.is_holiday(day):
+        raise Conflict(
+            f"{day:%Y-%m-%d} 是节假日（{holiday_name(day) or '放假'}），不安排服务，请选择其他日期",
+            field="start",
+            code="holiday",
+        )
     for expert in experts:
         if not cal.is_free(expert.pk, start, end, site):
             why = "请假" if cal.on_leave(expert.pk, day) else "已有其他安排或不在可服务时间内（含路途间隔）"
@@ -665,12 +673,7 @@ def _notify(order: ServiceOrder, actor, title: str, *, to: tuple[str, ...]) -> N
         orgs.append(order.org_id)
     if "provider" in to:
         orgs.append(order.item.org_id)
-    users = {
-        s.user
-        for s in Staff.objects.filter(org_id__in=orgs, role__in=MANAGERS, is_active=True).select_related(
-            "user"
-        )
-    }
+    users = set(staff_users(org_ids=orgs, roles=MANAGERS))
     if "union" in to:
         users.add(order.created_by)
     link = f"/workbench/service-orders/orders/{order.pk}/"

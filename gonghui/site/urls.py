@@ -11,4 +11,5 @@ urlpatterns = [
     path("workbench/", views.workbench_home, name="workbench"),
     path("workbench/inbox/", views.workbench_inbox, name="workbench_inbox"),
     path("workbench/audit/", views.audit_log, name="audit"),
+    path("workbench/calendar/", views.calendar, name="calendar"),
 ]

@@ -2,17 +2,23 @@
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from gonghui.core import notifications
-from gonghui.core.models import AuditEvent
+from gonghui.core import notifications, workdays
+from gonghui.core.errors import DomainError
+from gonghui.core.models import AuditEvent, CalendarDay
 from gonghui.core.pagination import page_of
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.models import Staff
 from gonghui.orgs.scope import scope_paths
 from gonghui.orgs.selectors import org_get, org_roots, subtree_counts
+from gonghui.orgs.services import calendar_day_delete, calendar_day_set, calendar_editor_org
 
 from .selectors import audit_events
 
@@ -77,6 +83,8 @@ def workbench_home(request):
             "positions": positions,
             "recent": recent,
             "nav": "home",
+            "missing_year": workdays.next_year_missing(),
+            "may_edit_calendar": calendar_editor_org(request.user) is not None,
         },
     )
 
@@ -124,3 +132,52 @@ def _date_param(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+# --- 节假日与调休: the override table of the working-day calendar -----------------------------------------
+
+
+@workbench_view
+@require_http_methods(["GET", "POST"])
+def calendar(request):
+    """全总 and provincial admins keep the table of holidays and 调休 days the official calendar lacks."""
+    if calendar_editor_org(request.user) is None:
+        raise Http404
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    year = min(max(year, today.year - 5), today.year + 5)
+    form = {"date": "", "kind": CalendarDay.Kind.HOLIDAY, "name": ""}
+    error = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("delete"):
+                calendar_day_delete(actor=request.user, date=request.POST["delete"])
+                messages.success(request, f"已删除 {request.POST['delete']} 的自定义安排")
+            else:
+                form = {k: request.POST.get(k, "") for k in form}
+                row = calendar_day_set(actor=request.user, **form)
+                messages.success(request, f"已保存：{row}")
+                year = row.date.year
+            return redirect(f"{reverse('site:calendar')}?year={year}")
+        except DomainError as exc:
+            error = exc
+    rows = CalendarDay.objects.filter(date__year=year)
+    return render(
+        request,
+        "site/calendar.html",
+        {
+            "nav": "calendar",
+            "year": year,
+            "years": range(today.year - 1, today.year + 3),
+            "official": year in workdays.official_years(),
+            "known": workdays.year_known(year),
+            "rows": rows,
+            "kinds": CalendarDay.Kind.choices,
+            "form": form,
+            "error": error,
+        },
+        status=422 if error else 200,
+    )

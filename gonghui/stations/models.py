@@ -3,7 +3,7 @@ from django.db import models
 
 from gonghui.core.crypto import mask_name, mask_phone
 from gonghui.core.fields import EncryptedTextField
-from gonghui.members.models import OCCUPATIONS
+from gonghui.core.glossary import OCCUPATIONS
 from gonghui.orgs.models import Org
 
 # (code, label): the amenities workers ask for (DOMAIN.md) plus the ones the seed stations advertise.

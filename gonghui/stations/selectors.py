@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from gonghui.core.errors import DomainError, NotFound
 from gonghui.core.geo import EARTH_RADIUS_M, check_china_point, from_gcj02, to_gcj02
-from gonghui.members.models import OCCUPATIONS
+from gonghui.core.glossary import OCCUPATIONS
 from gonghui.orgs.scope import path_q, scope_paths
 
 from . import index

@@ -12,8 +12,8 @@ from django.utils import timezone
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import Conflict, DomainError, NotFound
 from gonghui.core.geo import check_china_point, gcj02_to_wgs84, to_gcj02
+from gonghui.core.glossary import OCCUPATIONS
 from gonghui.core.validators import normalize_mobile
-from gonghui.members.models import OCCUPATIONS
 from gonghui.orgs.models import Org, Staff
 from gonghui.orgs.scope import require_scope, scoped_orgs
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.glossary import OCCUPATIONS
 from gonghui.core.pagination import page_of
-from gonghui.members.models import OCCUPATIONS
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.scope import in_scope, scoped_orgs
 

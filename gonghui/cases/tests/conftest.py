@@ -11,22 +11,6 @@ from gonghui.testing.factories import make_staff
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-@pytest.fixture(autouse=True)
-def _calendar(request):
-    """The 2025/2026 calendar comes from a data migration; a transactional test elsewhere flushes it."""
-    names = request.fixturenames
-    if "transactional_db" in names or "live_server" in names:
-        return  # serialized_rollback restores it
-    if "db" not in names and not request.node.get_closest_marker("django_db"):
-        return
-    request.getfixturevalue("db")
-    from gonghui.cases.holidays import calendar_rows
-    from gonghui.cases.models import CalendarDay
-
-    if not CalendarDay.objects.exists():
-        CalendarDay.objects.bulk_create([CalendarDay(date=d, kind=k, name=n) for d, k, n in calendar_rows()])
-
-
 class Clock:
     """Sets "now" for services and auto_now fields: time limits are about real calendar dates."""
 

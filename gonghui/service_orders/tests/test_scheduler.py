@@ -2,6 +2,7 @@ import datetime as dt
 import itertools
 
 import pytest
+import time_machine
 
 from gonghui.core.errors import Conflict
 from gonghui.service_orders import scheduler, services
@@ -140,3 +141,57 @@ def test_inactive_expert_is_never_suggested(personas, menu, api):
     order = place(personas, menu.checkup, [menu.monday])
     # 身心双检 needs a doctor and a counsellor; the only counsellor with the skill has left.
     assert scheduler.suggest(order) is None and order.expected_date is None
+
+
+# --- the holiday calendar (gonghui/core/workdays.py) ---------------------------------------------
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+NATIONAL_DAY = [dt.date(2026, 10, d) for d in range(1, 8)]
+
+
+@time_machine.travel(dt.datetime(2026, 9, 14, 9, 0, tzinfo=SHANGHAI), tick=True)
+def test_no_slot_on_national_day(personas, menu):
+    order = place(personas, menu.talk, [dt.date(2026, 10, 1), dt.date(2026, 10, 5)])
+    slot = scheduler.suggest(order)
+    assert not slot.preferred
+    assert slot.day == dt.date(2026, 10, 8)  # the first working day after 国庆
+
+
+@time_machine.travel(dt.datetime(2026, 9, 14, 9, 0, tzinfo=SHANGHAI), tick=True)
+def test_a_makeup_saturday_is_offered_with_monday_hours(personas, menu):
+    order = place(personas, menu.checkup, [dt.date(2026, 10, 10)])  # 周六调休上班
+    slot = scheduler.suggest(order)
+    assert slot.preferred and slot.start == at(dt.date(2026, 10, 10), 9)
+
+
+@time_machine.travel(dt.datetime(2026, 9, 14, 9, 0, tzinfo=SHANGHAI), tick=True)
+def test_a_weekend_expert_keeps_weekends_but_not_the_holiday(personas, menu):
+    every_day = [(d, dt.time(9), dt.time(17)) for d in range(7)]
+    services.availability_set(actor=personas.county_staffer, expert=menu.counsellor, hours=every_day)
+    order = place(personas, menu.talk, [dt.date(2026, 10, 3), dt.date(2026, 9, 26), dt.date(2026, 10, 17)])
+    slot = scheduler.suggest(order)
+    # 10-03 is inside 国庆 and 09-26 inside 中秋; 10-17 is a plain Saturday the counsellor serves.
+    assert slot.preferred and slot.day == dt.date(2026, 10, 17)
+
+
+@time_machine.travel(dt.datetime(2026, 9, 14, 9, 0, tzinfo=SHANGHAI), tick=True)
+def test_a_day_staff_add_to_the_table_is_a_holiday_for_the_scheduler(personas, menu):
+    from gonghui.core.models import CalendarDay
+
+    CalendarDay.objects.create(date=dt.date(2026, 9, 28), kind="holiday", name="地方节日")
+    order = place(personas, menu.talk, [dt.date(2026, 9, 28)])
+    assert scheduler.suggest(order).day == dt.date(2026, 9, 29)
+
+
+@time_machine.travel(dt.datetime(2026, 9, 14, 9, 0, tzinfo=SHANGHAI), tick=True)
+def test_a_booking_on_a_holiday_is_refused(personas, menu):
+    order = place(personas, menu.talk, [dt.date(2026, 10, 8)])
+    with pytest.raises(Conflict, match="2026-10-02 是节假日（国庆节）") as refused:
+        services.order_schedule(
+            actor=personas.county_staffer,
+            order=order,
+            start=at(dt.date(2026, 10, 2), 9),
+            expert_ids=[menu.counsellor.pk],
+        )
+    assert refused.value.code == "holiday"
+    assert not Booking.objects.filter(day__in=NATIONAL_DAY).exists()

@@ -1,8 +1,10 @@
 import datetime as dt
 
 import pytest
+import time_machine
 
-from gonghui.cases.models import CalendarDay
+from gonghui.core import workdays
+from gonghui.core.models import CalendarDay
 from gonghui.core.workdays import add_working_days, is_working_day, working_days_between
 
 D = dt.date
@@ -49,8 +51,22 @@ def test_paused_days_do_not_count():
     assert working_days_between(D(2026, 3, 2), D(2026, 3, 13), pauses=[(D(2026, 3, 4), None)]) == 2
 
 
+@pytest.fixture
+def package_without_2027(monkeypatch):
+    """The package as it was before the 2027 notice, whatever version is installed."""
+    real = workdays.chinese_calendar.is_workday
+
+    def is_workday(day):
+        if day.year >= 2027:
+            raise NotImplementedError(f"no available data for year {day.year}")
+        return real(day)
+
+    monkeypatch.setattr(workdays.chinese_calendar, "is_workday", is_workday)
+    monkeypatch.setattr(workdays, "official_years", lambda: frozenset(range(2004, 2027)))
+
+
 @pytest.mark.django_db
-def test_calendar_is_editable_data_for_a_new_year():
+def test_a_year_the_package_does_not_know_is_edited_in_the_table(package_without_2027):
     # 2027 has not been published: weekends only, until staff add the days.
     assert add_working_days(D(2027, 2, 5), 1) == D(2027, 2, 8)
     CalendarDay.objects.create(date=D(2027, 2, 8), kind="holiday", name="春节")
@@ -60,7 +76,27 @@ def test_calendar_is_editable_data_for_a_new_year():
 
 
 @pytest.mark.django_db
-def test_seeded_calendar_matches_the_notices():
-    assert CalendarDay.objects.filter(date__year=2026, kind="holiday").count() == 3 + 9 + 3 + 5 + 3 + 3 + 7
-    assert CalendarDay.objects.filter(date__year=2026, kind="workday").count() == 6
-    assert CalendarDay.objects.filter(date__year=2025, kind="holiday").count() == 1 + 8 + 3 + 5 + 3 + 8
+def test_the_table_overrides_the_package():
+    # A provincial day off (say a region adds 2026-04-20, a Monday, for its own festival).
+    assert is_working_day(D(2026, 4, 20))
+    CalendarDay.objects.create(date=D(2026, 4, 20), kind="holiday", name="三月三")
+    assert not is_working_day(D(2026, 4, 20))
+    assert add_working_days(D(2026, 4, 17), 1) == D(2026, 4, 21)
+
+
+def test_the_official_calendar_comes_from_the_package():
+    assert workdays.official(D(2026, 10, 1)) is False and workdays.official(D(2026, 10, 10)) is True
+    assert workdays.official_name(D(2026, 2, 16)) == "春节" and workdays.official_name(D(2026, 3, 3)) == ""
+    assert {2025, 2026} <= workdays.official_years()
+
+
+@pytest.mark.django_db
+def test_from_november_the_missing_next_year_is_named(package_without_2027):
+    with time_machine.travel(dt.datetime(2026, 10, 31, 12, tzinfo=dt.UTC), tick=False):
+        assert workdays.next_year_missing() is None  # October: too early to worry
+    with time_machine.travel(dt.datetime(2026, 11, 2, 12, tzinfo=dt.UTC), tick=False):
+        assert workdays.next_year_missing() == 2027
+        CalendarDay.objects.create(date=D(2027, 1, 1), kind="holiday", name="元旦")
+        assert workdays.next_year_missing() is None
+    with time_machine.travel(dt.datetime(2025, 11, 20, 12, tzinfo=dt.UTC), tick=False):
+        assert workdays.next_year_missing() is None  # the package knows 2026
