@@ -4,7 +4,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from gonghui.cases.tests.conftest import _calendar  # noqa: F401  (the working-day calendar, restored per test)
 from gonghui.core.validators import make_credit_code
 from gonghui.registration import services
 from gonghui.registration.models import Filing

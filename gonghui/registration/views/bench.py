@@ -52,7 +52,13 @@ def filing_list(request):
     return render(
         request,
         "registration/bench_list.html",
-        {"page": page, "view": view, "filer_orgs": _filer_orgs(request.user), "today": services.today()},
+        {
+            "nav": "registration",
+            "page": page,
+            "view": view,
+            "filer_orgs": _filer_orgs(request.user),
+            "today": services.today(),
+        },
     )
 
 
@@ -86,6 +92,7 @@ def filing_new(request):
         request,
         "registration/bench_new.html",
         {
+            "nav": "registration",
             "org": org,
             "orgs": orgs,
             "kind": kind,
@@ -128,6 +135,7 @@ def filing_detail(request, filing_id: int):
         request,
         "registration/bench_detail.html",
         {
+            "nav": "registration",
             "filing": filing,
             "cert": cert,
             "can_approve": can_approve and filing.status == Filing.Status.SUBMITTED,
@@ -165,6 +173,7 @@ def register(request):
         request,
         "registration/bench_register.html",
         {
+            "nav": "registration",
             "page": page,
             "state": state,
             "q": q,
