@@ -84,3 +84,22 @@ def test_public_verify_page_and_register(world, client):
         client.force_login(world.approver)
         html = client.get("/workbench/registration/register/").content.decode()
     assert '已登记 <strong class="ok">1</strong>' in html and cert.number in html
+
+
+def test_register_export_lists_registered_and_unregistered_in_scope(world, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    cert = world.registered()
+    client.force_login(world.approver)
+    response = client.get("/workbench/registration/register/export.xlsx")
+    assert response.status_code == 200
+    rows = list(
+        load_workbook(
+            io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)
+        ).active.values
+    )
+    by_name = {r[0]: r for r in rows[1:]}
+    assert by_name[world.union.name][2] == "已登记" and by_name[world.union.name][4] == cert.number
+    assert world.p.tree.sibling_grassroots.name not in by_name

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", bench.filing_list, name="list"),
     path("new/", bench.filing_new, name="new"),
     path("register/", bench.register, name="register"),
+    path("register/export.xlsx", bench.register_export, name="register_export"),
     path("<int:filing_id>/", bench.filing_detail, name="detail"),
     path("certificates/<str:number>.pdf", bench.certificate_pdf, name="pdf"),
 ]

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_http_methods
 
 from gonghui.core.errors import DomainError, NotFound
 from gonghui.core.pagination import page_of
+from gonghui.core.xlsx import XlsxWriter, export_audit, xlsx_response
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.models import Org, Staff
-from gonghui.orgs.scope import scoped_orgs
+from gonghui.orgs.scope import scope_paths, scoped_orgs
 
 from .. import selectors, services
 from ..models import Filing
@@ -183,3 +184,48 @@ def register(request):
             "scoped": scoped_orgs(request.user).exists(),
         },
     )
+
+
+REGISTER_HEADER = [
+    "基层工会",
+    "上级工会",
+    "登记状态",
+    "统一社会信用代码",
+    "证书编号",
+    "法定代表人",
+    "住所",
+    "有效期至",
+    "登记机关",
+]
+
+
+def register_xlsx(orgs, certs) -> bytes:
+    """The register (docs/registration.md): one row per grassroots union in scope. No personal data."""
+    book = XlsxWriter()
+    sheet = book.sheet("法人登记名册", header=REGISTER_HEADER)
+    for org in orgs:
+        c = certs.get(org.pk)
+        sheet.append(
+            [org.name, org.parent.name if org.parent else "", "已登记" if c else "未登记"]
+            + (
+                [c.credit_code, c.number, c.legal_rep, c.address, c.valid_until.isoformat(), c.authority.name]
+                if c
+                else [""] * 6
+            )
+        )
+    return book.to_bytes()
+
+
+@workbench_view
+def register_export(request):
+    orgs = list(
+        selectors.register(actor=request.user, state=request.GET.get("state", "")).select_related("parent")
+    )
+    certs = {c.org_id: c for c in selectors.certificates(actor=request.user).filter(status="valid")}
+    export_audit(
+        actor=request.user,
+        action="registration.register_export",
+        orgs=list(Org.objects.filter(path__in=scope_paths(request.user))),
+        detail={"rows": len(orgs)},
+    )
+    return xlsx_response(register_xlsx(orgs, certs), "工会法人登记名册.xlsx")
