@@ -22,6 +22,7 @@ from gonghui.members.api import router as members_router
 from gonghui.mutual_aid.api import router as mutual_aid_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.proposals.api import router as proposals_router
+from gonghui.registration.api import router as registration_router
 from gonghui.service_orders.api import router as service_orders_router
 from gonghui.site.api import router as site_router
 from gonghui.stations.api import router as stations_router
@@ -140,3 +141,4 @@ api.add_router("/mutual-aid", mutual_aid_router)
 api.add_router("/aid", aid_router)
 api.add_router("/proposals", proposals_router)
 api.add_router("/funds", funds_router)
+api.add_router("/registration", registration_router)

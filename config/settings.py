@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "gonghui.aid",
     "gonghui.proposals",
     "gonghui.funds",
+    "gonghui.registration",
     "gonghui.site",
     "gonghui.demo",
 ]
@@ -394,3 +395,7 @@ GONGHUI_CASES_MAX_PER_DAY = env_int("GONGHUI_CASES_MAX_PER_DAY", 10)
 # --- 公示 (core.notices) -------------------------------------------------------------------------
 # Default notice period in working days (DOMAIN.md: commonly 5; some programmes use 7).
 GONGHUI_NOTICE_WORKDAYS = env_int("GONGHUI_NOTICE_WORKDAYS", 5)
+
+# 工会法人登记: production maps an authority's credit code (or org id) to {"key","cert","chain"} PEM paths.
+REGISTRATION_SIGNING_KEYS: dict = {}
+REGISTRATION_VERIFY_BASE = os.environ.get("REGISTRATION_VERIFY_BASE", "http://127.0.0.1:8000")

@@ -27,6 +27,8 @@ urlpatterns = [
     path("workbench/proposals/", include("gonghui.proposals.urls.bench")),
     path("workbench/funds/", include("gonghui.funds.urls.bench")),
     path("funds/", include("gonghui.funds.urls.worker")),
+    path("registration/", include("gonghui.registration.urls.worker")),
+    path("workbench/registration/", include("gonghui.registration.urls.bench")),
     path("notices/", include("gonghui.core.urls_notices")),
     path("aid/", include("gonghui.aid.urls.worker")),
     path("workbench/aid/", include("gonghui.aid.urls.bench")),

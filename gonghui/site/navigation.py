@@ -63,6 +63,13 @@ BENCH_NAV = [
     ),
     NavItem("aid", "困难帮扶", "aid_bench:home", "users", _roles(AID_ROLES)),
     NavItem("funds", "补贴与经费", "funds_bench:home", "card", _roles(FUND_ROLES, [A.APPROVER, A.AUDITOR])),
+    NavItem(
+        "registration",
+        "法人登记",
+        "registration_bench:list",
+        "card",
+        _roles([A.ADMIN, A.APPROVER, A.AUDITOR]),
+    ),
     NavItem("campaigns", "活动与福利券", "campaign_bench:list", "ticket", _roles(MANAGE_ROLES)),
     NavItem("redeem", "核销", "campaign_bench:redeem", "ticket", _roles(REDEEM_ROLES)),
     NavItem("inbox", "待办与通知", "site:workbench_inbox", "inbox", ALL),

@@ -30,6 +30,7 @@ APPS = [
     "aid",  # 帮扶: 柳林 金秋助学 with 公示, drivers' hardship files, 两节 visits, donations
     "proposals",  # 全员改善 (seed 001): 山钢莱芜分公司
     "funds",  # 沈阳 三项补贴, 淮安 training subsidies and awards, 广西 county funding, 工会经费
+    "registration",  # 工会法人登记 (北京 一网通办): 朝阳区总工会
 ]
 
 
