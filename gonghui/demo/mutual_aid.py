@@ -27,6 +27,7 @@ from gonghui.accounts.models import User, phone_index
 from gonghui.core.validators import make_id_number
 from gonghui.demo.data import DEMO_PASSWORD
 from gonghui.members.models import Member, id_index
+from gonghui.members.services import next_member_numbers
 from gonghui.mutual_aid import services
 from gonghui.mutual_aid.models import MutualAidClaim, MutualAidProduct
 from gonghui.orgs import services as org_services
@@ -185,7 +186,7 @@ def _members(orgs) -> list[Member]:
                 user=user,
                 org=org,
                 org_path=org.path,
-                member_no=f"45032316{i:04d}",
+                member_no=next_member_numbers(org)[0],
                 name=name,
                 id_number=id_number,
                 id_index=id_index(id_number),

@@ -90,7 +90,7 @@ def test_a_bad_cell_is_shown_on_its_row(personas):
     )
     response = client.post("/workbench/campaigns/new/", data)
     html = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "面值应为数字（元），也可以不填" in html
     data["offer_face_value"] = ["50", "", "100"]
     html = client.post("/workbench/campaigns/new/", data).content.decode()
@@ -175,7 +175,7 @@ def test_withdraw_from_the_workbench(personas, upcoming):
     assert upcoming.status == Campaign.Status.WITHDRAWN
     assert AuditEvent.objects.filter(action="campaign.withdraw", org=personas.tree.county).exists()
     again = client.post(f"/workbench/campaigns/{upcoming.pk}/", {"action": "withdraw"})
-    assert again.status_code == 409 and "活动已撤回" in again.content.decode()
+    assert again.status_code == 422 and "活动已撤回" in again.content.decode()
 
 
 @time_machine.travel(NOW, tick=False)

@@ -81,7 +81,7 @@ def test_staff_create_from_form_and_errors_next_to_fields(personas):
     }
     bad = client.post("/workbench/campaigns/new/", data)
     html = bad.content.decode()
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     assert "「声乐班」的数量应为 1 至" in html and "宝鸡市工人文化宫公益培训" in html  # nothing typed is lost
     assert 'value="每周六 9:00-11:00"' in html
     data["offer_capacity"] = ["30", "40"]
