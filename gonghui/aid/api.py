@@ -7,6 +7,7 @@ from __future__ import annotations
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
+from gonghui.core.cleaners import clean_year
 from gonghui.core.errors import DomainError
 from gonghui.core.pagination import window
 from gonghui.core.xlsx import xlsx_response
@@ -119,6 +120,7 @@ def my_sign(request, application_id: int):
 
 @router.get("/programmes", response=list[s.ProgrammeOut], summary="帮扶项目（本级及下级）")
 def programme_list(request, year: int | None = None, limit: int = 50, offset: int = 0):
+    year = clean_year(year, required=False)
     return window(
         selectors.programmes_for_staff(actor=request.user, year=year), limit=limit, offset=offset, maximum=200
     )
@@ -392,5 +394,6 @@ def donation_report(request, token: str):
 
 @router.get("/reports", summary="帮扶统计：按项目、类别、工会；累计资助学生和金额（不对个人排名）")
 def report(request, year: int):
+    year = clean_year(year, required=True)
     r = selectors.report(actor=request.user, year=year)
     return r

@@ -157,3 +157,23 @@ def clean_reason(
     if len(text) < min_length:
         raise DomainError(f"请填写{label}（至少 {min_length} 个字）", code="reason_required", field=field)
     return text
+
+
+YEAR_MIN, YEAR_MAX = 1949, 2100
+
+
+def clean_year(value, *, field: str = "year", label: str = "年度", required: bool = True) -> int | None:
+    """A calendar year a union's records can have (1949–2100); `year=0` must not reach a date lookup."""
+    if _blank(value):
+        if required:
+            raise DomainError(f"请填写{label}", code="year_invalid", field=field)
+        return None
+    try:
+        year = int(str(value).strip())
+    except ValueError:
+        year = None
+    if year is None or not YEAR_MIN <= year <= YEAR_MAX:
+        raise DomainError(
+            f"{label}应为 {YEAR_MIN}–{YEAR_MAX} 之间的四位年份，例如 2026", code="year_invalid", field=field
+        )
+    return year

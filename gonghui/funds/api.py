@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import Router
 
+from gonghui.core.cleaners import clean_year
 from gonghui.core.pagination import window
 from gonghui.core.schemas import ERRORS
 from gonghui.core.xlsx import xlsx_response
@@ -153,6 +154,7 @@ def application_reject(request, application_id: int, payload: RejectIn):
 
 @router.get("/budgets", response=list[BudgetOut], summary="预算：已承诺、已支付、剩余")
 def budget_list(request, year: int | None = None, limit: int = 100, offset: int = 0):
+    year = clean_year(year, required=False)
     return window(
         selectors.budgets_in_scope(actor=request.user, year=year), limit=limit, offset=offset, maximum=500
     )
@@ -196,6 +198,7 @@ def batch_confirm(request, batch_id: int, payload: ConfirmIn):
 
 @router.get("/ledger", response=list[LedgerOut], summary="经费台账（出资方与受款方看到同样的记录）")
 def ledger_list(request, year: int | None = None, limit: int = 100, offset: int = 0):
+    year = clean_year(year, required=False)
     return window(
         selectors.ledger_in_scope(actor=request.user, year=year), limit=limit, offset=offset, maximum=500
     )
@@ -203,6 +206,7 @@ def ledger_list(request, year: int | None = None, limit: int = 100, offset: int 
 
 @router.get("/report", response={200: dict, **ERRORS}, summary="预算与支出报表：按年度、项目、下级地区、类别")
 def report(request, org_id: int, year: int | None = None):
+    year = clean_year(year, required=False)
     org = org_get(actor=request.user, org_id=org_id)
     return selectors.chart_data(selectors.report(actor=request.user, org=org, year=year))
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
+from gonghui.core.cleaners import clean_year
 from gonghui.core.errors import DomainError
 from gonghui.core.money import parse_amount
 from gonghui.core.pagination import window
@@ -228,6 +229,7 @@ def follow_up(request, claim_id: int, payload: FollowUpIn):
 
 @router.get("/report", summary="报表：给付率、各分段合计、各工会、各年度")
 def report(request, year: int | None = None):
+    year = clean_year(year, required=False)
     data = selectors.report(actor=request.user, year=year)
     return _jsonable(data)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ninja import Router
 
+from gonghui.core.cleaners import clean_year
 from gonghui.core.errors import DomainError, NotFound
 from gonghui.core.pagination import window
 from gonghui.orgs.models import Org
@@ -256,6 +257,7 @@ def reward_create(request, payload: RewardIn):
 
 @router.get("/rewards", response=list[RewardOut], summary="奖励台账（按季度或年度）")
 def reward_ledger(request, year: int, quarter: int | None = None, limit: int = 200, offset: int = 0):
+    year = clean_year(year, required=True)
     return window(
         selectors.reward_ledger(actor=request.user, year=year, quarter=quarter),
         limit=limit,
@@ -276,6 +278,7 @@ def reward_handover(request, reward_id: int, payload: HandoverIn):
     summary="统计：按单位/层级/类别/季度的提报、采纳、实施、验证效益、奖励",
 )
 def report(request, year: int, by: str = "unit", org_id: int | None = None):
+    year = clean_year(year, required=True)
     org = org_get(actor=request.user, org_id=org_id) if org_id else None
     if org is None and by == "unit":
         roots = scope_paths(request.user)
