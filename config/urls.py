@@ -22,6 +22,7 @@ urlpatterns = [
     path("workbench/campaigns/", include("gonghui.campaigns.urls_workbench")),
     path("campaigns/", include("gonghui.campaigns.urls")),
     path("proposals/", include("gonghui.proposals.urls.worker")),
+    path("drivers/", include("gonghui.drivers.urls.worker")),
     path("workbench/proposals/", include("gonghui.proposals.urls.bench")),
     path("notices/", include("gonghui.core.urls_notices")),
     path("", include("gonghui.site.urls")),
