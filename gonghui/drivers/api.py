@@ -311,6 +311,22 @@ def call_to_request(request, call_id: int, payload: CallToRequestIn):
     return 201, services.hotline_to_request(actor=request.auth, call_id=call_id, **payload.dict())
 
 
+class CallToCaseIn(Schema):
+    category: str = "legal"
+    description: str = ""
+
+
+class CaseRefOut(Schema):
+    case_id: int
+    case_number: str
+
+
+@router.post("/hotline/{call_id}/case", response={201: CaseRefOut})
+def call_to_case(request, call_id: int, payload: CallToCaseIn):
+    case = services.hotline_to_case(actor=request.auth, call_id=call_id, **payload.dict())
+    return 201, {"case_id": case.pk, "case_number": case.number}
+
+
 @router.post("/products", response={201: ProductOut})
 def product_create(request, payload: ProductIn):
     return 201, services.product_create(actor=request.auth, **payload.dict())

@@ -336,6 +336,34 @@ def hotline_to_request(*, actor, call_id: int, kind: str, description: str = "")
     return req
 
 
+def hotline_to_case(*, actor, call_id: int, category: str = "legal", description: str = ""):
+    """A call that is a rights matter becomes a 诉求工单 for the call's union in one step."""
+    with transaction.atomic():
+        call = (
+            calls_in_scope(actor=actor)
+            .select_for_update(of=("self",))
+            .select_related("org")
+            .filter(pk=call_id)
+            .first()
+        )
+        if call is None:
+            raise NotFound()
+        case = case_open_for_org(
+            actor=actor,
+            org=call.org,
+            category=category,
+            title=f"热线来电：{call.topic}"[:80],
+            description=f"{description.strip() or call.topic}\n热线答复：{call.promise or '无'}",
+            claimant_name=call.caller_name or "热线来电人",
+            claimant_phone=call.caller_phone,
+            source="司机服务热线",
+        )
+        call.promise_done = True
+        call.save(update_fields=["promise_done"])
+        audit_record(actor=actor, action="drivers.hotline_to_case", obj=call, detail={"case": case.number})
+    return case
+
+
 def hotline_flag_overdue(*, today: dt.date | None = None) -> int:
     """The scheduled job: promises past their day surface to the staffer who made them, once."""
     today = today or _today()

@@ -255,3 +255,24 @@ def test_union_sees_opted_in_due_this_month_only(personas, api):
             {"kind_display": "道路运输证年审", "due_on": "2026-03-20", "driver_name": "王建军", "plate": None}
         ]
         assert api(personas.sibling_staffer).get("drivers/due-this-month").json() == []
+
+
+def test_hotline_call_turned_into_case(personas, api):
+    staff = personas.county_staffer
+    call = services.hotline_log(
+        actor=staff,
+        org_id=personas.tree.grassroots.pk,
+        caller_phone=personas.worker.phone,
+        topic="老板拖欠三个月运费工资",
+        promise="转维权",
+    )
+    r = api(staff).post(f"drivers/hotline/{call.pk}/case", {"category": "wages"})
+    assert r.status_code == 201, r.content
+    case = Case.objects.get(pk=r.json()["case_id"])
+    assert (
+        case.category == "wages" and case.org == personas.tree.grassroots and case.claimant_name == "王建军"
+    )
+    assert "拖欠三个月" in case.description
+    assert HotlineCall.objects.get(pk=call.pk).promise_done
+    assert api(personas.sibling_staffer).post(f"drivers/hotline/{call.pk}/case", {}).status_code == 404
+    assert Case.objects.count() == 1
