@@ -24,6 +24,7 @@ urlpatterns = [
     path("proposals/", include("gonghui.proposals.urls.worker")),
     path("drivers/", include("gonghui.drivers.urls.worker")),
     path("workbench/proposals/", include("gonghui.proposals.urls.bench")),
+    path("workbench/drivers/", include("gonghui.drivers.urls.bench")),
     path("notices/", include("gonghui.core.urls_notices")),
     path("", include("gonghui.site.urls")),
     # The shell's URLs were `core:…` before the site app; the alias keeps in-flight templates working

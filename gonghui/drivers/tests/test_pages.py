@@ -29,3 +29,22 @@ def test_phone_page_forms(client, personas):
 
 def test_phone_page_needs_login(client):
     assert client.get("/drivers/").status_code == 302
+
+
+def test_workbench_overview_scoped(client, personas):
+    from gonghui.drivers import services
+
+    services.request_create(actor=personas.worker, kind="inspection", plate="晋JA1234", place="新疆哈密")
+    services.hotline_log(
+        actor=personas.county_staffer,
+        org_id=personas.tree.grassroots.pk,
+        caller_phone=personas.worker.phone,
+        topic="通行证材料咨询",
+    )
+    client.force_login(personas.county_staffer)
+    page = client.get("/workbench/drivers/").content.decode()
+    assert "新疆哈密" in page and "通行证材料咨询" in page and "王建军" in page
+    assert personas.worker.phone[-8:] not in page  # phone numbers never on the page
+    client.force_login(personas.sibling_staffer)
+    page = client.get("/workbench/drivers/").content.decode()
+    assert "新疆哈密" not in page and "通行证材料咨询" not in page
