@@ -10,16 +10,20 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from gonghui.accounts.api import router as auth_router
 from gonghui.accounts.auth import api_auth
+from gonghui.aid.api import router as aid_router
 from gonghui.campaigns.api import router as campaigns_router
 from gonghui.cases.api import router as cases_router
 from gonghui.core.api import router as core_router
 from gonghui.core.errors import ERROR_CODES, DomainError, http_status_error
 from gonghui.core.schemas import add_error_responses
 from gonghui.drivers.api import router as drivers_router
+from gonghui.funds.api import router as funds_router
 from gonghui.members.api import cards_router, enrollments_router
 from gonghui.members.api import router as members_router
+from gonghui.mutual_aid.api import router as mutual_aid_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.proposals.api import router as proposals_router
+from gonghui.registration.api import router as registration_router
 from gonghui.service_orders.api import router as service_orders_router
 from gonghui.site.api import router as site_router
 from gonghui.stations.api import router as stations_router
@@ -134,5 +138,9 @@ api.add_router("/stations", stations_router)
 api.add_router("/cases", cases_router)
 api.add_router("/enrollments", enrollments_router)
 api.add_router("/cards", cards_router)
+api.add_router("/mutual-aid", mutual_aid_router)
+api.add_router("/aid", aid_router)
 api.add_router("/proposals", proposals_router)
 api.add_router("/drivers", drivers_router)
+api.add_router("/funds", funds_router)
+api.add_router("/registration", registration_router)

@@ -108,8 +108,12 @@ INSTALLED_APPS = [
     "gonghui.stations",
     "gonghui.cases",
     "gonghui.campaigns",
+    "gonghui.mutual_aid",
+    "gonghui.aid",
     "gonghui.proposals",
     "gonghui.drivers",
+    "gonghui.funds",
+    "gonghui.registration",
     "gonghui.site",
     "gonghui.demo",
 ]
@@ -148,6 +152,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gonghui.core.context_processors.site",
+                "gonghui.site.context_processors.navigation",
             ],
         },
     }
@@ -246,6 +251,11 @@ if PRODUCTION and not _sms_backend:
         "生产环境必须设置 GONGHUI_SMS_BACKEND（短信网关类）；内网试点如确需把验证码写入日志，请显式设置为 log"
     )
 GONGHUI_SMS_BACKEND = "gonghui.core.sms.LogSmsBackend" if _sms_backend in ("", "log") else _sms_backend
+# 实名认证 online: a verifier class (accounts/realname.py); empty = only union staff certify (production
+# default until a real verification service is configured).
+GONGHUI_REALNAME_BACKEND = os.environ.get(
+    "GONGHUI_REALNAME_BACKEND", "" if PRODUCTION else "gonghui.accounts.realname.LogRealNameVerifier"
+)
 # accounts asks orgs "is this user union staff?" through this path, so accounts imports nothing above it.
 GONGHUI_STAFF_CHECK = "gonghui.orgs.scope.is_staff_member"
 
@@ -288,10 +298,28 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+# Map tiles: 高德 by default; an intranet tile server (GCJ-02 tiles, Leaflet's {z}/{x}/{y} template)
+# via GONGHUI_TILE_URL, with its own attribution and {s} subdomains ("" when the URL has no {s}).
 TILE_URL = os.environ.get(
     "GONGHUI_TILE_URL",
     "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
 )
+TILE_ATTRIBUTION = os.environ.get("GONGHUI_TILE_ATTRIBUTION", "地图数据 © 高德")
+TILE_SUBDOMAINS = os.environ.get("GONGHUI_TILE_SUBDOMAINS", "1234")
+
+
+def tile_img_sources(url: str) -> list[str]:
+    """CSP img-src for the tile server: https: is allowed already; a plain-http intranet server
+    (http://tiles.union.local:8080/…) is allowed by its own origin only."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme != "http" or not parts.netloc:
+        return []
+    host = parts.netloc.replace("{s}", "*", 1) if parts.netloc.startswith("{s}") else parts.netloc
+    return [f"http://{host.replace('{s}', '*')}"]
+
+
 # Stations: walking speed and street detour for "walking minutes" and the 15-minute circle.
 STATIONS_WALK_SPEED_MPS = float(os.environ.get("GONGHUI_WALK_SPEED_MPS", "1.2"))
 STATIONS_WALK_DETOUR = float(os.environ.get("GONGHUI_WALK_DETOUR", "1.3"))
@@ -299,7 +327,7 @@ STATIONS_CIRCLE_MINUTES = 15
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:", "blob:", "https:"],
+        "img-src": ["'self'", "data:", "blob:", "https:", *tile_img_sources(TILE_URL)],
         "style-src": ["'self'"],
         "script-src": ["'self'"],
         "connect-src": ["'self'"],
@@ -361,8 +389,14 @@ GONGHUI_CASES_LARGE_AMOUNT = os.environ.get("GONGHUI_CASES_LARGE_AMOUNT", "50000
 GONGHUI_CASES_REOPEN_DAYS = env_int("GONGHUI_CASES_REOPEN_DAYS", 15)
 GONGHUI_CASES_ATTACHMENT_MAX_BYTES = env_int("GONGHUI_CASES_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 GONGHUI_CASES_ATTACHMENTS_PER_UPLOAD = 9
+# 医疗互助: photos of the bills per claim (each within GONGHUI_CASES_ATTACHMENT_MAX_BYTES).
+GONGHUI_MUTUAL_AID_PHOTOS_PER_CLAIM = 9
 # Online filings per worker per 24 hours (phone and walk-in entries by staff are not limited).
 GONGHUI_CASES_MAX_PER_DAY = env_int("GONGHUI_CASES_MAX_PER_DAY", 10)
 # --- 公示 (core.notices) -------------------------------------------------------------------------
 # Default notice period in working days (DOMAIN.md: commonly 5; some programmes use 7).
 GONGHUI_NOTICE_WORKDAYS = env_int("GONGHUI_NOTICE_WORKDAYS", 5)
+
+# 工会法人登记: production maps an authority's credit code (or org id) to {"key","cert","chain"} PEM paths.
+REGISTRATION_SIGNING_KEYS: dict = {}
+REGISTRATION_VERIFY_BASE = os.environ.get("REGISTRATION_VERIFY_BASE", "http://127.0.0.1:8000")

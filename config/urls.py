@@ -16,6 +16,8 @@ urlpatterns = [
     path("workbench/orgs/", include("gonghui.orgs.urls")),
     path("workbench/members/", include("gonghui.members.urls")),
     path("workbench/service-orders/", include("gonghui.service_orders.urls")),
+    path("workbench/mutual-aid/", include("gonghui.mutual_aid.urls.bench")),
+    path("mutual-aid/", include("gonghui.mutual_aid.urls.worker")),
     path("", include("gonghui.stations.urls")),
     path("", include("gonghui.cases.urls")),
     path("", include("gonghui.members.worker_urls")),
@@ -25,7 +27,13 @@ urlpatterns = [
     path("drivers/", include("gonghui.drivers.urls.worker")),
     path("workbench/proposals/", include("gonghui.proposals.urls.bench")),
     path("workbench/drivers/", include("gonghui.drivers.urls.bench")),
+    path("workbench/funds/", include("gonghui.funds.urls.bench")),
+    path("funds/", include("gonghui.funds.urls.worker")),
+    path("registration/", include("gonghui.registration.urls.worker")),
+    path("workbench/registration/", include("gonghui.registration.urls.bench")),
     path("notices/", include("gonghui.core.urls_notices")),
+    path("aid/", include("gonghui.aid.urls.worker")),
+    path("workbench/aid/", include("gonghui.aid.urls.bench")),
     path("", include("gonghui.site.urls")),
     # The shell's URLs were `core:…` before the site app; the alias keeps in-flight templates working
     # until every branch of this wave says `site:…`. Remove once `grep -r "'core:" gonghui templates` is empty.

@@ -40,6 +40,7 @@ class MeOut(Schema):
     phone_masked: str
     is_union_staff: bool
     real_name_verified: bool
+    real_name_method: str = ""  # approval, card_pickup, station, staff, verifier
 
 
 @router.post("/code", auth=None, response=CodeOut, summary="发送登录验证码")
@@ -109,4 +110,5 @@ def me(request):
         "phone_masked": user.phone_masked,
         "is_union_staff": is_staff_member(user),
         "real_name_verified": user.real_name_verified,
+        "real_name_method": user.real_name_method,
     }

@@ -54,6 +54,24 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField("启用", default=True)
     is_staff = models.BooleanField("可进入系统后台", default=False)
     real_name_verified = models.BooleanField("已实名认证", default=False)
+    # How and by whom (实名认证): an approver's check of the 身份证号 against the person (入会审批, 领证,
+    # 驿站), or a verifier backend. Set only by accounts.services.real_name_certify, which audits it.
+    real_name_method = models.CharField(
+        "实名认证方式",
+        max_length=16,
+        blank=True,
+        choices=[
+            ("approval", "入会审批核验"),
+            ("card_pickup", "领取会员证时核验"),
+            ("station", "驿站现场核验"),
+            ("staff", "工会干部核验"),
+            ("verifier", "实名核验服务"),
+        ],
+    )
+    real_name_by = models.ForeignKey(
+        "self", verbose_name="实名核验人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    real_name_at = models.DateTimeField("实名认证时间", null=True, blank=True)
     date_joined = models.DateTimeField("注册时间", default=timezone.now)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
     # Part of every session's auth hash: raising it ends every session of the user at its next request

@@ -313,3 +313,32 @@ def password_expired(user: User) -> bool:
     if not days or not user.has_usable_password() or user.password_changed_at is None:
         return False
     return timezone.now() - user.password_changed_at > dt.timedelta(days=days)
+
+
+# --- 实名认证 ----------------------------------------------------------------------------------------
+
+REAL_NAME_METHODS = dict(User._meta.get_field("real_name_method").choices)
+
+
+def real_name_certify(*, actor, user: User, method: str, org=None) -> User:
+    """Record that the person behind this account is who their 身份证号 says: how, by whom, when.
+    Called by the member services when an approver checked the ID (入会审批, 领证, 现场核验) and by the
+    online verifier path. Idempotent: an account already certified keeps its first record."""
+    if method not in REAL_NAME_METHODS:
+        raise DomainError("实名认证方式无效", code="realname_method_invalid", field="method")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.real_name_verified:
+            return locked
+        locked.real_name_verified = True
+        locked.real_name_method = method
+        locked.real_name_by = actor if getattr(actor, "pk", None) and actor.pk != locked.pk else None
+        locked.real_name_at = timezone.now()
+        locked.save(update_fields=["real_name_verified", "real_name_method", "real_name_by", "real_name_at"])
+        audit_record(actor=actor, action="realname.certify", obj=locked, org=org, detail={"method": method})
+        hashes = list(ApiToken.objects.filter(user=locked).values_list("key_hash", flat=True))
+        # Cached API users carry the flag: let the next call read the account again.
+        transaction.on_commit(lambda: forget_api_tokens(hashes))
+    user.real_name_verified, user.real_name_method = True, method
+    user.real_name_by, user.real_name_at = locked.real_name_by, locked.real_name_at
+    return locked

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
@@ -8,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from gonghui.core.errors import DomainError
+from gonghui.core.forms import FORM_ERROR_STATUS, FormErrors, form_failed
 
 from . import services
 from .otp import confirmed_device, staff_otp_ok
@@ -35,8 +37,9 @@ def locked_out(request, credentials=None, *args, **kwargs):
 def _ip_throttled(request, template: str, context: dict):
     if services.login_ip_allowed(request):
         return None
+    # locked.html shows `error`; the sign-in pages show the one form-error partial.
     context["error"] = services.IP_THROTTLE_MESSAGE
-    return render(request, template, context, status=429)
+    return form_failed(request, template, context, FormErrors().add(services.IP_THROTTLE_MESSAGE), status=429)
 
 
 @require_http_methods(["GET", "POST"])
@@ -79,7 +82,8 @@ def worker_login(request):
             login(request, user)
             return redirect(context["next"])
         services.login_ip_failed(request)
-        context["error"] = "手机号或验证码不正确" if mode == "code" else "手机号或密码不正确"
+        message = "手机号或验证码不正确" if mode == "code" else "手机号或密码不正确"
+        return form_failed(request, "accounts/login.html", context, FormErrors().add(message))
     return render(request, "accounts/login.html", context)
 
 
@@ -128,6 +132,9 @@ def staff_login(request):
             if device is not None:
                 otp_login(request, device)  # marks the session verified for the workbench
             return redirect(context["next"])
+        return form_failed(
+            request, "accounts/staff_login.html", context, FormErrors().add(context.pop("error"))
+        )
     return render(request, "accounts/staff_login.html", context)
 
 
@@ -139,9 +146,10 @@ def totp_setup(request):
         if totp_confirm(user=request.user, token=request.POST.get("otp", "")):
             otp_login(request, confirmed_device(request.user))
             return redirect("site:workbench")
-        context["error"] = "动态口令不正确，请重新输入"
+        context["form_errors"] = FormErrors().add("动态口令不正确，请重新输入", "otp")
     context.update(totp_begin(user=request.user))
-    return render(request, "accounts/totp_setup.html", context)
+    status = FORM_ERROR_STATUS if context.get("form_errors") else 200
+    return render(request, "accounts/totp_setup.html", context, status=status)
 
 
 @require_POST
@@ -156,17 +164,20 @@ def logout_view(request):
 def password_change(request):
     context = {"expired": request.GET.get("expired")}
     if request.method == "POST":
+        errors = FormErrors()
         current = request.POST.get("current", "")
         if request.user.has_usable_password() and not request.user.check_password(current):
-            context["error"] = "当前密码不正确"
-        elif request.POST.get("password") != request.POST.get("password2"):
-            context["error"] = "两次输入的新密码不一致"
-        else:
+            errors.add("当前密码不正确", "current")
+        if request.POST.get("password") != request.POST.get("password2"):
+            errors.add("两次输入的新密码不一致", "password2")
+        if not errors:
             try:
                 services.user_set_password(user=request.user, password=request.POST.get("password", ""))
             except DomainError as exc:
-                context["error"] = exc.message
+                errors.add_exc(exc)
             else:
                 update_session_auth_hash(request, request.user)
+                messages.success(request, "密码已修改，下次可以用新密码登录")
                 return redirect("site:workbench" if is_staff_member(request.user) else "site:me")
+        return form_failed(request, "accounts/password_change.html", context, errors)
     return render(request, "accounts/password_change.html", context)

@@ -123,6 +123,10 @@ class WaitlistOut(Schema):
 class RedeemIn(Schema):
     code: str
     place: str = ""
+    offer_id: int | None = Field(
+        None, description="正在核销的场次（名额）；给出时，券不属于该场次或不在当天会以 409 redeem_check 拒绝"
+    )
+    acknowledged: bool = Field(False, description="已向持券人核实，仍然核销（忽略 redeem_check 提醒）")
 
 
 class RedeemOut(Schema):
@@ -173,7 +177,13 @@ def ticket_cancel(request, ticket_id: int):
 
 @router.post("/redeem", response={200: RedeemOut, **ERRORS}, summary="核销（扫码或输入券码）")
 def ticket_redeem(request, payload: RedeemIn):
-    ticket = services.ticket_redeem(actor=request.user, code=payload.code, place=payload.place)
+    ticket = services.ticket_redeem(
+        actor=request.user,
+        code=payload.code,
+        place=payload.place,
+        expected_offer_id=payload.offer_id,
+        acknowledged=payload.acknowledged,
+    )
     return {
         "message": "核销成功",
         "code": ticket.code,
@@ -183,6 +193,19 @@ def ticket_redeem(request, payload: RedeemIn):
         "redeemed_at": ticket.redeemed_at,
         "redeemed_place": ticket.redeemed_place,
     }
+
+
+@router.put(
+    "/{campaign_id}", response={200: CampaignOut, **ERRORS}, summary="修改活动（开始前，整体替换名额）"
+)
+def campaign_update(request, campaign_id: int, payload: CampaignIn):
+    campaign = selectors.campaign_managed_get(actor=request.user, campaign_id=campaign_id)
+    org = org_get(actor=request.user, org_id=payload.org_id)
+    data = payload.dict(exclude={"org_id", "offers"})
+    services.campaign_update(
+        actor=request.user, campaign=campaign, org=org, offers=[o.dict() for o in payload.offers], **data
+    )
+    return selectors.campaign_public_get(campaign_id=campaign.pk)
 
 
 @router.get("/{campaign_id}", response={200: CampaignOut, 404: ErrorOut}, summary="活动详情")

@@ -17,7 +17,7 @@ from gonghui.orgs.scope import path_q, scope_paths
 
 from . import lottery
 from .models import Campaign, Entry, Offer, Ticket, WaitlistEntry
-from .services import MANAGE_ROLES
+from .services import MANAGE_ROLES, REDEEM_ROLES
 
 OCCUPATION_LABELS = dict(OCCUPATIONS)
 
@@ -46,6 +46,31 @@ def campaign_managed_get(*, actor, campaign_id: int) -> Campaign:
     if campaign is None:
         raise NotFound()
     return campaign
+
+
+def offers_redeemable(*, actor, today: dt.date | None = None) -> list[Offer]:
+    """Sessions (offers) the actor checks tickets in for — staff of the organising union's subtree
+    and merchant accounts of the campaign — that are still current: not withdrawn, the session not
+    more than a week past, the coupon not expired. Nearest sessions first."""
+    today = today or timezone.localdate()
+    recent = timezone.now() - dt.timedelta(days=7)
+    mine = path_q(scope_paths(actor, REDEEM_ROLES), "campaign__org_path") | Q(campaign__redeemers=actor)
+    qs = (
+        Offer.objects.filter(mine)
+        .exclude(campaign__status=Campaign.Status.WITHDRAWN)
+        .filter(Q(starts_at__isnull=True) | Q(starts_at__gte=recent))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .filter(campaign__closes_at__gte=timezone.now() - dt.timedelta(days=180))
+        .select_related("campaign")
+        .distinct()
+        .order_by(F("starts_at").asc(nulls_last=True), "-campaign__opens_at", "position", "pk")
+    )
+    offers = list(qs[:200])
+    # One group per campaign (for <optgroup>), campaigns in the order of their nearest session.
+    first = {}
+    for i, offer in enumerate(offers):
+        first.setdefault(offer.campaign_id, i)
+    return sorted(offers, key=lambda o: first[o.campaign_id])
 
 
 def _no_show_q(today: dt.date, now: dt.datetime) -> Q:

@@ -18,6 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from gonghui.accounts import realname
 from gonghui.core.audit import audit_event, audit_record
 from gonghui.core.errors import Conflict, DomainError, NotFound
 from gonghui.core.glossary import OCCUPATIONS
@@ -118,10 +119,8 @@ def _offer_fields(raw: dict, index: int, kind: str) -> dict:
     }
 
 
-@transaction.atomic
-def campaign_create(
+def _campaign_fields(
     *,
-    actor,
     org: Org,
     title: str,
     kind: str,
@@ -137,8 +136,8 @@ def campaign_create(
     new_form_only: bool = False,
     per_member_limit: int = 1,
     lottery_weight_losers: bool = False,
-) -> Campaign:
-    require_scope(actor, org, MANAGE_ROLES)
+) -> tuple[dict, list[dict]]:
+    """Validates what staff typed for a campaign (new or edited): the campaign's fields and its offer rows."""
     title = (title or "").strip()
     if not title:
         raise DomainError("请填写活动名称", code="required", field="title")
@@ -163,27 +162,36 @@ def campaign_create(
     if len(offers) > MAX_OFFERS:
         raise DomainError(f"一个活动最多 {MAX_OFFERS} 个名额类型", code="too_many", field="offers")
     offer_rows = [_offer_fields(raw, i, kind) for i, raw in enumerate(offers)]
+    fields = {
+        "org": org,
+        "org_path": org.path,
+        "title": title[:120],
+        "kind": kind,
+        "description": description or "",
+        "venue": (venue or "")[:200],
+        "mode": mode,
+        "opens_at": opens_at,
+        "closes_at": closes_at,
+        "cancel_deadline": cancel_deadline,
+        "real_name_required": real_name_required,
+        "occupations": occupations,
+        "new_form_only": new_form_only,
+        "per_member_limit": per_member_limit,
+        "lottery_weight_losers": lottery_weight_losers and mode == Campaign.Mode.LOTTERY,
+        "offer_count": len(offer_rows),
+    }
+    return fields, offer_rows
+
+
+@transaction.atomic
+def campaign_create(*, actor, org: Org, **data) -> Campaign:
+    """Publishes a campaign with its offers. `data`: title, kind, opens_at, closes_at, offers and the
+    optional fields of `_campaign_fields`."""
+    require_scope(actor, org, MANAGE_ROLES)
+    fields, offer_rows = _campaign_fields(org=org, **data)
     seed = secrets.token_hex(32)
     campaign = Campaign.objects.create(
-        org=org,
-        org_path=org.path,
-        title=title[:120],
-        kind=kind,
-        description=description or "",
-        venue=(venue or "")[:200],
-        mode=mode,
-        opens_at=opens_at,
-        closes_at=closes_at,
-        cancel_deadline=cancel_deadline,
-        real_name_required=real_name_required,
-        occupations=occupations,
-        new_form_only=new_form_only,
-        per_member_limit=per_member_limit,
-        lottery_weight_losers=lottery_weight_losers and mode == Campaign.Mode.LOTTERY,
-        seed=seed,
-        seed_commitment=lottery.commitment(seed),
-        created_by=actor,
-        offer_count=len(offer_rows),
+        **fields, seed=seed, seed_commitment=lottery.commitment(seed), created_by=actor
     )
     Offer.objects.bulk_create([Offer(campaign=campaign, **row) for row in offer_rows])
     audit_record(
@@ -192,8 +200,8 @@ def campaign_create(
         obj=campaign,
         org=org,
         detail={
-            "kind": kind,
-            "mode": mode,
+            "kind": fields["kind"],
+            "mode": fields["mode"],
             "offers": len(offer_rows),
             "capacity": sum(r["capacity"] for r in offer_rows),
         },
@@ -201,9 +209,54 @@ def campaign_create(
     return campaign
 
 
+def campaign_editable(campaign: Campaign, now: dt.datetime | None = None) -> bool:
+    """A campaign can be edited until it opens (no one can hold a ticket yet) and unless withdrawn."""
+    return campaign.phase(now) == "upcoming"
+
+
+@transaction.atomic
+def campaign_update(*, actor, campaign: Campaign, org: Org, **data) -> Campaign:
+    """Edits a campaign before it opens: every field and the offer rows (replaced as a whole — nobody
+    holds a ticket yet). The campaign row is locked, so an edit and the opening cannot interleave."""
+    require_scope(actor, campaign.org, MANAGE_ROLES)
+    require_scope(actor, org, MANAGE_ROLES)
+    campaign = Campaign.objects.select_for_update().select_related("org").get(pk=campaign.pk)
+    if not campaign_editable(campaign):
+        state = "已撤回" if campaign.status == Campaign.Status.WITHDRAWN else "已开始"
+        raise Conflict(f"活动{state}，不能再修改（开始前才能修改）", code="not_editable")
+    if campaign.tickets.exists() or campaign.entries.exists():
+        raise Conflict("已有会员领取或报名，不能修改", code="has_tickets")
+    fields, offer_rows = _campaign_fields(org=org, **data)
+    if fields["opens_at"] <= timezone.now():
+        raise DomainError(
+            "开始时间应晚于现在（要立即开始，请保存后等待开抢，或把开始时间设为几分钟后）",
+            code="invalid_window",
+            field="opens_at",
+        )
+    changed = sorted(k for k, v in fields.items() if k != "org" and getattr(campaign, k) != v)
+    for key, value in fields.items():
+        setattr(campaign, key, value)
+    campaign.save()
+    old_offers = list(campaign.offers.values_list("pk", flat=True))
+    campaign.offers.all().delete()
+    Offer.objects.bulk_create([Offer(campaign=campaign, **row) for row in offer_rows])
+    gate.forget_targets_after_commit(campaign.pk, old_offers)
+    audit_record(
+        actor=actor,
+        action="campaign.update",
+        obj=campaign,
+        org=campaign.org,
+        detail={"changed": changed, "offers": len(offer_rows)},
+    )
+    return campaign
+
+
 @transaction.atomic
 def campaign_withdraw(*, actor, campaign: Campaign) -> Campaign:
     require_scope(actor, campaign.org, MANAGE_ROLES)
+    campaign = Campaign.objects.select_for_update().select_related("org").get(pk=campaign.pk)
+    if campaign.status == Campaign.Status.WITHDRAWN:
+        raise Conflict("活动已撤回", code="already_withdrawn")
     if campaign.tickets.exists() or campaign.entries.exists():
         raise Conflict("已有会员领取或报名，不能撤回；如需停止，请联系会员逐一退订", code="has_tickets")
     Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.WITHDRAWN)
@@ -225,6 +278,14 @@ def campaign_set_redeemers(*, actor, campaign: Campaign, users: list) -> None:
 # --- eligibility -------------------------------------------------------------------------
 
 
+def real_name_refusal() -> str:
+    """What a worker who is not yet certified must do, in the order that is quickest for them."""
+    online = (
+        "在「我的 → 实名认证」填写姓名和身份证号在线核验（约1分钟），或" if realname.get_verifier() else ""
+    )
+    return f"本活动仅限实名认证会员，您还未实名认证：请{online}带身份证到所属工会或附近驿站，请工作人员核验"
+
+
 def ineligibility(campaign: Campaign, member: Member | None, user) -> str | None:
     """The reason this member may not take part, in words a worker understands; None when eligible."""
     if member is None:
@@ -234,7 +295,7 @@ def ineligibility(campaign: Campaign, member: Member | None, user) -> str | None
     if not member.org_path.startswith(campaign.org_path):
         return f"仅限{campaign.org.display_name}及下属工会的会员"
     if campaign.real_name_required and not getattr(user, "real_name_verified", False):
-        return "仅限完成实名认证的会员，请先在「我的」中完成实名认证"
+        return real_name_refusal()
     if campaign.new_form_only and member.employment_form != Member.EmploymentForm.NEW:
         return "仅限新就业形态劳动者"
     if campaign.occupations and member.occupation not in campaign.occupations:
@@ -805,21 +866,70 @@ def campaign_draw(*, actor, campaign: Campaign) -> Campaign:
 # --- redemption ---------------------------------------------------------------------------------
 
 
+def redeemable_offer_get(*, actor, offer_id) -> Offer:
+    """A session (offer) the actor may check tickets in for."""
+    offer = (
+        Offer.objects.select_related("campaign__org").filter(pk=offer_id).first()
+        if str(offer_id).isdigit()
+        else None
+    )
+    if offer is None or not may_redeem(actor, offer.campaign):
+        raise NotFound("未找到该活动场次，或您无权核销", code="not_found", field="offer")
+    return offer
+
+
 def may_redeem(user, campaign: Campaign) -> bool:
     from gonghui.orgs.scope import in_scope
 
     return in_scope(user, campaign.org, REDEEM_ROLES) or campaign.redeemers.filter(pk=user.pk).exists()
 
 
-@transaction.atomic
-def ticket_redeem(*, actor, code: str, place: str = "") -> Ticket:
-    """核销: valid once. A second scan is told when and where the first one happened."""
+def ticket_for_redeem(*, actor, code: str) -> Ticket:
+    """The ticket behind a scanned or typed code, if the actor may redeem it (else 未找到)."""
     code = normalize_code(code)
     if not code:
         raise DomainError("请扫描二维码或输入券码", code="required", field="code")
     ticket = Ticket.objects.select_related("offer", "campaign__org", "member").filter(code=code).first()
     if ticket is None or not may_redeem(actor, ticket.campaign):
         raise NotFound("未找到该券码，请核对后重试", code="not_found")
+    return ticket
+
+
+def redeem_warnings(*, ticket: Ticket, expected_offer: Offer | None, today: dt.date) -> list[str]:
+    """What the person at the door should know before confirming: the ticket is for another
+    activity or session than the one being checked in, or its session is on another day."""
+    warnings = []
+    if expected_offer is not None:
+        if ticket.campaign_id != expected_offer.campaign_id:
+            warnings.append(
+                f"这张券属于「{ticket.campaign.title}」，不是正在核销的「{expected_offer.campaign.title}」"
+            )
+        elif ticket.offer_id != expected_offer.pk:
+            warnings.append(f"这张券是「{ticket.offer.name}」，不是正在核销的场次「{expected_offer.name}」")
+    starts = ticket.offer.starts_at
+    if starts is not None:
+        day = timezone.localtime(starts).date()
+        if day != today:
+            when = "已经过去" if day < today else "还没到"
+            warnings.append(f"这张券的场次在 {day:%Y-%m-%d}（{when}），不是今天 {today:%Y-%m-%d}")
+    return warnings
+
+
+@transaction.atomic
+def ticket_redeem(
+    *, actor, code: str, place: str = "", expected_offer_id: int | None = None, acknowledged: bool = False
+) -> Ticket:
+    """核销: valid once. A second scan is told when and where the first one happened.
+
+    With `expected_offer_id` (the session being checked in at the door), a ticket for another
+    activity or session, or for another day, is refused with code `redeem_check` and the reasons,
+    unless the staffer confirmed it anyway (`acknowledged`)."""
+    ticket = ticket_for_redeem(actor=actor, code=code)
+    if expected_offer_id is not None and not acknowledged:
+        expected = redeemable_offer_get(actor=actor, offer_id=expected_offer_id)
+        warnings = redeem_warnings(ticket=ticket, expected_offer=expected, today=timezone.localdate())
+        if warnings and ticket.status == Ticket.Status.ACTIVE:
+            raise Conflict("；".join(warnings) + "。确认无误后再核销", code="redeem_check", field="code")
     place = (place or ticket.offer.location or ticket.campaign.venue or ticket.campaign.org.display_name)[
         :200
     ]

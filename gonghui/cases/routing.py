@@ -9,10 +9,11 @@ from decimal import Decimal
 from django.conf import settings
 
 from gonghui.core.errors import DomainError
+from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.models import Org
 
-TERRITORIAL_KINDS = (Org.Kind.TOWNSHIP, Org.Kind.COUNTY, Org.Kind.CITY, Org.Kind.PROVINCE)
-EMPLOYER_UNION_KINDS = (Org.Kind.GRASSROOTS, Org.Kind.JOINT)
+TERRITORIAL_KINDS = org_selectors.TERRITORIAL_KINDS
+EMPLOYER_UNION_KINDS = org_selectors.EMPLOYER_UNION_KINDS
 
 
 @dataclass(frozen=True)
@@ -23,23 +24,13 @@ class Route:
 
 
 def employer_key(name: str) -> str:
-    """Employer names compared without spaces and brackets' width: "某某（阳春）公司" = "某某(阳春)公司"."""
-    return "".join((name or "").split()).replace("（", "(").replace("）", ")")
+    """Employer names compared without spaces, brackets' width or 有限公司/公司/分公司 suffixes."""
+    return org_selectors.employer_key(name)
 
 
 def employer_union_ids(employer_name: str, *, filer=None) -> set[int]:
-    """The employer's own union(s): a grassroots union named after the employer ("<单位名称>工会"), and
-    the filer's own union when their membership record names the same employer."""
-    key = employer_key(employer_name)
-    ids: set[int] = set()
-    if len(key) >= 4:
-        for org in Org.objects.filter(kind__in=EMPLOYER_UNION_KINDS, name__startswith=key[:4]):
-            if employer_key(org.name).startswith(key):
-                ids.add(org.pk)
-    member = getattr(filer, "member", None) if filer is not None else None
-    if member is not None and key and employer_key(member.employer_name) == key:
-        ids.add(member.org_id)
-    return ids
+    """The employer's own union(s), by the one rule of orgs.selectors (docs/routing.md)."""
+    return org_selectors.employer_union_ids(employer_name, filer=filer)
 
 
 def is_large(*, collective: bool, claimants: int, amount: Decimal) -> bool:
@@ -50,27 +41,8 @@ def is_large(*, collective: bool, claimants: int, amount: Decimal) -> bool:
     )
 
 
-def _territorial_for(region: str) -> Org | None:
-    """The county (district, county-level city) union for the region code, else the city, else province."""
-    for kind, code in (
-        (Org.Kind.COUNTY, region),
-        (Org.Kind.CITY, region[:4] + "00"),
-        (Org.Kind.PROVINCE, region[:2] + "0000"),
-    ):
-        org = Org.objects.filter(kind=kind, region_code=code, is_active=True).order_by("path").first()
-        if org is not None:
-            return org
-    return None
-
-
 def route_case(*, region: str, township: Org | None, large: bool, excluded: set[int]) -> Route:
-    county = _territorial_for(region)
-    if county is None:
-        raise DomainError(
-            "该工作地暂无工会受理网上诉求，请核对行政区划代码或拨打 12351 职工服务热线",
-            code="no_territorial_union",
-            field="workplace_region",
-        )
+    county = org_selectors.worker_union(purpose="claim", work_region=region).org
     if township is not None and (
         township.kind != Org.Kind.TOWNSHIP or not county.is_ancestor_of(township) or not township.is_active
     ):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gonghui.core.audit import audit_record
-from gonghui.core.errors import Conflict, DomainError, Forbidden, RateLimited, field_value
+from gonghui.core.errors import Conflict, DomainError, ErrorCollector, Forbidden, RateLimited, field_value
 from gonghui.core.money import parse_amount
 from gonghui.core.notifications import notify
 from gonghui.core.validators import normalize_mobile, validate_credit_code
@@ -109,68 +109,86 @@ def _text(value, field: str, *, limit_key: str | None = None) -> str:
 
 
 def _validate(data: CaseInput) -> dict:
-    if data.category not in Case.Category.values:
-        raise DomainError("请选择诉求类别", code="category_required", field="category")
+    """Every field is checked before giving up, so the form shows all its mistakes at once."""
+    errors = ErrorCollector()
+    with errors.check():
+        if data.category not in Case.Category.values:
+            raise DomainError("请选择诉求类别", code="category_required", field="category")
     description = (data.description or "").strip()
-    if len(description) < 10:
-        raise DomainError(
-            "请详细描述诉求（不少于10个字）：发生了什么、涉及多少人、持续多久",
-            code="description_short",
-            field="description",
-        )
-    if len(description) > 5000:
-        raise DomainError("诉求内容不超过5000字", code="description_long", field="description")
-    employer_name = _text(data.employer_name, "employer_name")
-    _text(data.workplace_address, "workplace_address")
-    _text(data.claimant_name, "claimant_name")
-    if data.category in EMPLOYER_CATEGORIES and len(employer_name) < 2:
-        raise DomainError(
-            "请填写用人单位（工作单位、工地或平台）名称", code="employer_required", field="employer_name"
-        )
+    with errors.check():
+        if len(description) < 10:
+            raise DomainError(
+                "请详细描述诉求（不少于10个字）：发生了什么、涉及多少人、持续多久",
+                code="description_short",
+                field="description",
+            )
+        if len(description) > 5000:
+            raise DomainError("诉求内容不超过5000字", code="description_long", field="description")
+    employer_name = ""
+    with errors.check():
+        employer_name = _text(data.employer_name, "employer_name")
+    with errors.check():
+        _text(data.workplace_address, "workplace_address")
+    with errors.check():
+        _text(data.claimant_name, "claimant_name")
+    with errors.check():
+        if data.category in EMPLOYER_CATEGORIES and len(employer_name) < 2:
+            raise DomainError(
+                "请填写用人单位（工作单位、工地或平台）名称", code="employer_required", field="employer_name"
+            )
     credit = (data.employer_credit_code or "").strip().upper()
-    if credit:
-        credit = field_value(credit, "employer_credit_code", validate_credit_code)
+    with errors.check():
+        if credit:
+            credit = field_value(credit, "employer_credit_code", validate_credit_code)
     region = (data.workplace_region or "").strip()
-    if len(region) != 6 or not region.isdigit():
-        raise DomainError("请选择工作地所在县(市、区)", code="region_required", field="workplace_region")
+    with errors.check():
+        if len(region) != 6 or not region.isdigit():
+            raise DomainError("请选择工作地所在县(市、区)", code="region_required", field="workplace_region")
     township = None
-    if data.workplace_township_id:
-        township = Org.objects.filter(pk=data.workplace_township_id).first()
-        if township is None:
-            raise DomainError(
-                "所选乡镇(街道)不存在，请重新选择", code="bad_township", field="workplace_township"
-            )
+    with errors.check():
+        if data.workplace_township_id:
+            township = Org.objects.filter(pk=data.workplace_township_id).first()
+            if township is None:
+                raise DomainError(
+                    "所选乡镇(街道)不存在，请重新选择", code="bad_township", field="workplace_township"
+                )
     claimants = []
-    if len(data.claimants) > MAX_CLAIMANTS:
-        raise DomainError(f"共同诉求人最多 {MAX_CLAIMANTS} 人", code="too_many_claimants", field="claimants")
-    for i, c in enumerate(data.claimants, start=1):
-        name = (c.name or "").strip()
-        if not name:
-            raise DomainError(f"第{i}位共同诉求人缺少姓名", code="claimant_name", field="claimants")
-        if len(name) > 40:
+    with errors.check():
+        if len(data.claimants) > MAX_CLAIMANTS:
             raise DomainError(
-                f"第{i}位共同诉求人的姓名不能超过40个字", code="text_too_long", field="claimants"
+                f"共同诉求人最多 {MAX_CLAIMANTS} 人", code="too_many_claimants", field="claimants"
             )
-        phone = _clean_phone(c.phone, "claimants", required=False)
-        claimants.append((name[:40], phone, parse_amount(c.amount, "claimants")))
-    amount = parse_amount(data.amount_claimed, "amount_claimed")
-    if claimants:
-        total = sum((a for _n, _p, a in claimants), Decimal("0.00"))
-        if data.amount_claimed not in (None, "") and amount != total:
+        for i, c in enumerate(data.claimants, start=1):
+            name = (c.name or "").strip()
+            if not name:
+                raise DomainError(f"第{i}位共同诉求人缺少姓名", code="claimant_name", field="claimants")
+            if len(name) > 40:
+                raise DomainError(
+                    f"第{i}位共同诉求人的姓名不能超过40个字", code="text_too_long", field="claimants"
+                )
+            phone = _clean_phone(c.phone, "claimants", required=False)
+            claimants.append((name, phone, parse_amount(c.amount, "claimants")))
+    amount = Decimal("0.00")
+    with errors.check():
+        amount = parse_amount(data.amount_claimed, "amount_claimed")
+        if claimants and not errors.has("claimants"):
+            total = sum((a for _n, _p, a in claimants), Decimal("0.00"))
+            if data.amount_claimed not in (None, "") and amount != total:
+                raise DomainError(
+                    f"诉求金额应等于各共同诉求人金额之和（{total} 元）",
+                    code="amount_mismatch",
+                    field="amount_claimed",
+                )
+            amount = total
+        if data.category == "wages" and amount <= 0:
             raise DomainError(
-                f"诉求金额应等于各共同诉求人金额之和（{total} 元）",
-                code="amount_mismatch",
-                field="amount_claimed",
+                "欠薪诉求请填写被拖欠的工资金额（元）", code="amount_required", field="amount_claimed"
             )
-        amount = total
-    if data.category == "wages" and amount <= 0:
-        raise DomainError(
-            "欠薪诉求请填写被拖欠的工资金额（元）", code="amount_required", field="amount_claimed"
-        )
-    title = (
-        _text(data.title, "title")
-        or f"{Case.Category(data.category).label}：{employer_name or description[:16]}"
-    )[:80]
+    title = ""
+    with errors.check():
+        title = _text(data.title, "title")
+    errors.raise_if_any()
+    title = (title or f"{Case.Category(data.category).label}：{employer_name or description[:16]}")[:80]
     return {
         "description": description,
         "employer_name": employer_name[:120],

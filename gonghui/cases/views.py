@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from gonghui.core.errors import DomainError
+from gonghui.core.forms import FORM_ERROR_STATUS, FormErrors
 from gonghui.core.pagination import page_of
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.models import Org
@@ -99,15 +101,16 @@ def file_case(request):
                 actor=request.user, data=_case_input(request.POST), files=request.FILES.getlist("attachments")
             )
         except DomainError as exc:
-            errors, status = {exc.field or "general": exc.message}, exc.status
+            errors, status = FormErrors.from_exc(exc), FORM_ERROR_STATUS
         else:
+            messages.success(request, f"诉求已提交，工单号 {case.number}，由{case.org.name}承办")
             return redirect("cases:detail", case.pk)
     return render(
         request,
         "cases/file.html",
         {
             **_form_context(),
-            "errors": errors,
+            "form_errors": errors,
             "values": values,
             "tab": "services",
         },
@@ -143,8 +146,9 @@ def case_detail(request, case_id):
             else:
                 raise DomainError("未知操作", code="action")
         except DomainError as exc:
-            errors, status = {exc.field or "general": exc.message}, exc.status
+            errors, status = FormErrors.from_exc(exc), FORM_ERROR_STATUS
         else:
+            messages.success(request, WORKER_DONE.get(action, "已提交"))
             return redirect("cases:detail", case.pk)
         case = _worker_case(request, case_id)
     return render(
@@ -153,7 +157,7 @@ def case_detail(request, case_id):
         {
             "case": case,
             "steps": selectors.worker_timeline(case),
-            "errors": errors,
+            "form_errors": errors,
             "values": request.POST,
             "can_reopen": case.status in (Case.Status.RESOLVED, Case.Status.RATED)
             and services.reopen_window_open(case),
@@ -223,19 +227,20 @@ def bench_new(request):
                 channel=channel,
             )
         except DomainError as exc:
-            errors, status = {exc.field or "general": exc.message}, exc.status
+            errors, status = FormErrors.from_exc(exc), FORM_ERROR_STATUS
         else:
             try:
                 selectors.case_get_for_staff(actor=request.user, case_id=case.pk)
             except DomainError:
                 return render(request, "cases/bench_routed_away.html", {"case": case, "nav": "cases"})
+            messages.success(request, f"已登记，工单号 {case.number}")
             return redirect("cases:bench_detail", case.pk)
     return render(
         request,
         "cases/bench_new.html",
         {
             **_form_context(),
-            "errors": errors,
+            "form_errors": errors,
             "values": values,
             "nav": "cases",
         },
@@ -294,6 +299,26 @@ ACTIONS = {
 }
 
 
+# What each action says when it worked (受理, 答复, 办结 …): the page confirms every success.
+ACTION_DONE = {
+    "accept": "已受理，诉求人已收到通知",
+    "difficulty": "已调整难度",
+    "assign": "已指派经办人",
+    "transfer": "已转办",
+    "message": "已答复诉求人",
+    "note": "已添加内部备注",
+    "joint": "已记录联合处置",
+    "pause": "已请诉求人补充材料，时限暂停",
+    "resume": "已恢复办理",
+    "payment": "已登记支付",
+    "resolve": "已办结，诉求人可以评价",
+    "archive": "已归档",
+    "lawyer": "已指派律师",
+    "merge": "已合并工单",
+}
+WORKER_DONE = {"info": "已提交补充说明", "rate": "感谢您的评价", "reopen": "已申请重新办理"}
+
+
 def _int(value, field: str) -> int:
     if not (value or "").isdigit():
         raise DomainError("请选择", code="required", field=field)
@@ -323,8 +348,9 @@ def bench_detail(request, case_id):
             else:
                 raise DomainError("未知操作", code="action")
         except DomainError as exc:
-            errors, status = {exc.field or "general": exc.message}, exc.status
+            errors, status = FormErrors.from_exc(exc), FORM_ERROR_STATUS
         else:
+            messages.success(request, ACTION_DONE.get(action, "已保存"))
             return redirect("cases:bench_detail", case.pk)
         case = _staff_case(request, case_id)
     services.case_pii_read(actor=request.user, case=case, where="workbench")
@@ -344,7 +370,7 @@ def bench_detail(request, case_id):
             "departments": services.DEPARTMENTS,
             "difficulties": Case.Difficulty.choices,
             "outcomes": Case.Outcome.choices,
-            "errors": errors,
+            "form_errors": errors,
             "action": action,
             "values": request.POST,
             "nav": "cases",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 from django.core.exceptions import ValidationError
@@ -71,6 +72,47 @@ class RateLimited(DomainError):
     default_message = "操作太频繁，请稍后再试"
 
 
+class Invalid(DomainError):
+    """Several field errors found in one pass, so a form can show them all at once. The API shape stays
+    the one error: the first is the answer's code, message and field; pages read `errors`."""
+
+    def __init__(self, errors: list[DomainError]):
+        first = errors[0]
+        super().__init__(first.message, code=first.code, field=first.field, status=first.status)
+        self.errors = errors
+
+
+class ErrorCollector:
+    """Check every field before giving up:
+
+    errors = ErrorCollector()
+    with errors.check():
+        name = clean_name(name)
+    with errors.check():
+        id_number = clean_id(id_number)
+    errors.raise_if_any()
+    """
+
+    def __init__(self):
+        self.errors: list[DomainError] = []
+
+    @contextlib.contextmanager
+    def check(self):
+        try:
+            yield
+        except DomainError as exc:
+            self.errors.extend(getattr(exc, "errors", None) or [exc])
+
+    def has(self, field: str) -> bool:
+        return any(e.field == field for e in self.errors)
+
+    def raise_if_any(self) -> None:
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise Invalid(self.errors)
+
+
 def field_value(cleaned, field: str, validator):
     """Run a validator and report its failure against the named field."""
     try:
@@ -100,6 +142,40 @@ def http_status_error(status: int) -> tuple[str, str]:
 ERROR_CODES: frozenset[str] = frozenset(
     {
         # domain rules (DomainError and its subclasses, validators in core/validators.py)
+        # 帮扶 (aid)
+        "already_signed",
+        "amount_over_rule",
+        "bank_account_format",
+        "batch_paid",
+        "beneficiary_same",
+        "budget_exhausted",
+        "budget_range",
+        "dibao_missing",
+        "dibao_range",
+        "document_kind",
+        "documents_invalid",
+        "documents_missing",
+        "documents_required",
+        "donor_kind",
+        "duplicate_need",
+        "file_exists",
+        "file_left",
+        "household_member",
+        "kind_required",
+        "level_required",
+        "monthly_range",
+        "no_payment",
+        "not_yours",
+        "nothing_payable",
+        "occasion",
+        "paid_on_future",
+        "photo_required",
+        "programme_closed",
+        "programme_invalid",
+        "received_on_future",
+        "rules_invalid",
+        "visit_required",
+        "visited_on_future",
         # input cleaners (core/cleaners.py)
         "amount_too_small",
         "invalid_amount",
@@ -108,6 +184,15 @@ ERROR_CODES: frozenset[str] = frozenset(
         "invalid_region",
         # working-day calendar (core/workdays.py and its users)
         "holiday",
+        # 实名认证 and joining (accounts.services.real_name_certify, members.services)
+        "realname_method_invalid",
+        "realname_no_account",
+        "realname_offline",
+        "realname_not_member",
+        "realname_refused",
+        "realname_mismatch",
+        "channel_invalid",
+        "code_required",
         # 公示 (core/notices.py)
         "notice_source",
         "notice_title",
@@ -119,6 +204,7 @@ ERROR_CODES: frozenset[str] = frozenset(
         "reason_short",
         "reason_long",
         "decision_required",
+        "dues_zero",
         "entry_invalid",
         "objection_decided",
         # 全员改善 (proposals)
@@ -151,6 +237,8 @@ ERROR_CODES: frozenset[str] = frozenset(
         "already_picked",
         "already_redeemed",
         "already_resolved",
+        "already_withdrawn",
+        "already_revoked",
         "amount_format",
         "amount_mismatch",
         "amount_negative",
@@ -253,6 +341,7 @@ ERROR_CODES: frozenset[str] = frozenset(
         "ip_throttled",
         "kind_invalid",
         "kind_not_allowed",
+        "last_admin",
         "leave_clash",
         "locked_out",
         "lockout_code",
@@ -300,6 +389,7 @@ ERROR_CODES: frozenset[str] = frozenset(
         "rate_range",
         "rating",
         "reason_required",
+        "redeem_check",
         "reason_too_long",
         "region_format",
         "region_required",
@@ -332,6 +422,90 @@ ERROR_CODES: frozenset[str] = frozenset(
         "wage_required",
         "window_open",
         "xlsx_bomb",
+        # 医疗互助 (mutual_aid)
+        "accident_not_covered",
+        "admitted_required",
+        "allowance_days",
+        "already_done",
+        "band_format",
+        "band_gap",
+        "band_open",
+        "band_order",
+        "band_rate",
+        "bands_required",
+        "date_future",
+        "dates_order",
+        "days",
+        "discharged_future",
+        "discharged_required",
+        "donated_as",
+        "duplicate_stay",
+        "eligibility",
+        "hospital_required",
+        "hospital_too_long",
+        "import_header",
+        "insured_over_total",
+        "item",
+        "kind",
+        "member_required",
+        "members_required",
+        "not_covered",
+        "paid_by",
+        "period_order",
+        "photos_required",
+        "product_closed",
+        "product_name",
+        "product_org",
+        "self_paid_over",
+        "status",
+        "stay_too_long",
+        "year_state",
+        # funds (subsidy schemes, budgets, 工会经费)
+        "already_applied",
+        "already_reviewed",
+        "amount_invalid",
+        "amount_out_of_bounds",
+        "applicant_invalid",
+        "batch_empty",
+        "budget_below_used",
+        "category_invalid",
+        "control_total_mismatch",
+        "formula_invalid",
+        "month_future",
+        "no_budget",
+        "not_eligible",
+        "once_invalid",
+        "period_invalid",
+        "period_missing",
+        "pilot_invalid",
+        "quote_input_invalid",
+        "scheme_closed",
+        "scheme_code_taken",
+        "scheme_name_missing",
+        "scheme_out_of_period",
+        "year_invalid",
+        # 工会法人登记 (registration)
+        "address_required",
+        "already_registered",
+        "change_date_future",
+        "change_date_required",
+        "corrections_required",
+        "credit_mismatch",
+        "credit_not_union",
+        "filing_decided",
+        "filing_open",
+        "legal_rep_no_position",
+        "legal_rep_required",
+        "no_authority",
+        "not_grassroots",
+        "not_registered",
+        "not_returned",
+        "nothing_changed",
+        "renew_too_early",
+        "term_length",
+        "term_not_new",
+        "term_order",
+        "term_required",
         # HTTP-level (config/api.py)
         "bad_request",
         "http_error",

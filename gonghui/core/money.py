@@ -31,24 +31,27 @@ def yuan(amount) -> str:
     return f"{to_fen(amount):,.2f}"
 
 
-def parse_amount(value, field_name: str, *, required: bool = False, maximum: Decimal = MAX_AMOUNT) -> Decimal:
-    """Money typed by a person, in 元 with at most 2 decimals, never negative; errors name the field."""
+def parse_amount(
+    value, field_name: str, *, required: bool = False, maximum: Decimal = MAX_AMOUNT, label: str = "金额"
+) -> Decimal:
+    """Money typed by a person, in 元 with at most 2 decimals, never negative; errors name the field
+    (``label`` names it in the message too: 个人自付不能为负数)."""
     if value is None or str(value).strip() == "":
         if required:
-            raise DomainError("请填写金额（元）", code="amount_required", field=field_name)
+            raise DomainError(f"请填写{label}（元）", code="amount_required", field=field_name)
         return Decimal("0.00")
     try:
         amount = Decimal(str(value).strip().replace(",", "").replace("，", ""))
     except InvalidOperation as exc:
         raise DomainError(
-            "金额应为数字，例如 3000 或 3000.50", code="amount_format", field=field_name
+            f"{label}应为数字，例如 3000 或 3000.50", code="amount_format", field=field_name
         ) from exc
     if not amount.is_finite():
-        raise DomainError("金额应为数字，例如 3000 或 3000.50", code="amount_format", field=field_name)
+        raise DomainError(f"{label}应为数字，例如 3000 或 3000.50", code="amount_format", field=field_name)
     if amount < 0:
-        raise DomainError("金额不能为负数", code="amount_negative", field=field_name)
+        raise DomainError(f"{label}不能为负数", code="amount_negative", field=field_name)
     if amount > maximum:
-        raise DomainError("金额过大，请核对（单位为元）", code="amount_too_large", field=field_name)
+        raise DomainError(f"{label}过大，请核对（单位为元）", code="amount_too_large", field=field_name)
     if amount != amount.quantize(Decimal("0.01")):
-        raise DomainError("金额最多保留两位小数（元、角、分）", code="amount_precision", field=field_name)
+        raise DomainError(f"{label}最多保留两位小数（元、角、分）", code="amount_precision", field=field_name)
     return amount.quantize(Decimal("0.01"))

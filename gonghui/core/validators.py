@@ -162,3 +162,14 @@ def normalize_mobile(value: str) -> str:
 
 def national_mobile(e164: str) -> str:
     return e164[3:] if e164.startswith("+86") else e164
+
+
+def display_phone(value: str | None) -> str:
+    """A mainland mobile as people read it: +8613800000001 → 138 0000 0001 (3-4-4). Stored values
+    stay E.164; anything that is not an 11-digit mobile (a landline, a masked value) is returned as is."""
+    if not value:
+        return ""
+    digits = national_mobile(str(value).replace(" ", ""))
+    if len(digits) == 11 and digits.isdigit() and digits[0] == "1":
+        return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
+    return str(value)

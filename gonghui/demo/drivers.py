@@ -15,6 +15,7 @@ from gonghui.accounts.models import User, phone_index
 from gonghui.demo.data import DEMO_PASSWORD
 from gonghui.drivers import rules, services
 from gonghui.drivers.models import Product
+from gonghui.members.services import next_member_numbers
 from gonghui.orgs.models import Org
 from gonghui.testing.factories import make_member, make_user
 
@@ -53,7 +54,9 @@ def load(*, stdout) -> None:
         drivers = [(han, "晋JA5115")]
         for phone, name, plate in DRIVERS:
             user = make_user(phone=phone, name=name, password=DEMO_PASSWORD)
-            make_member(union, user=user, name=name)
+            member = make_member(union, user=user, name=name)
+            member.member_no = next_member_numbers(union)[0]
+            member.save(update_fields=["member_no"])
             drivers.append((user, plate))
         for i, (user, plate) in enumerate(drivers):
             vehicle = services.vehicle_add(actor=user, plate=plate, kind="重型半挂牵引车")

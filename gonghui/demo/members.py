@@ -3,7 +3,10 @@
 - 安徽's 货车司机 周转池 with data-driven assignment rules (residence, phone region, ID region, routes);
 - pending applications at 预石运输工会 (the seed story: drivers apply from the road), one of them overdue,
   one asking for more information, and one parked in the pool;
-- e-cards for the demo worker, a transfer waiting to be accepted, dues settings and payments.
+- e-cards for the demo worker, a transfer waiting to be accepted, dues settings and payments;
+- issue 11's worker journeys (logins 13800011001–13800011004): a 货拉拉 driver with a Beijing ID who joined
+  with the region picker, a 美团 rider who joined from a 柳林 station's QR code (先服务后入会), a driver certified
+  by the approval of his online application, and an offline-registered member not yet certified.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from django.utils import timezone
 
 from gonghui.accounts.models import User, phone_index
 from gonghui.core.validators import make_id_number, normalize_mobile
+from gonghui.demo.data import DEMO_PASSWORD
 from gonghui.members import services
 from gonghui.members.models import (
     AssignmentRule,
@@ -82,6 +86,7 @@ def load(*, stdout) -> None:
         _pool()
         _enrollments()
         _cards_and_dues()
+        _journeys()
     stdout.write(
         f"会员管理演示数据：{Enrollment.objects.count()} 份入会申请，{MemberCard.objects.count()} 张电子会员卡"
     )
@@ -155,3 +160,91 @@ def _cards_and_dues():
     county = Org.objects.filter(short_name="柳林县总").first()
     if county:
         DuesSetting.objects.get_or_create(org=county, defaults={"mode": "rate"})
+
+
+# (phone, name, birth, ID region, occupation, employer, work region, how)
+JOURNEYS = [
+    ("13800011001", "刘长江", dt.date(1986, 8, 8), "110105", "truck_driver", "货拉拉", "141125", "picker"),
+    ("13800011002", "郭海平", dt.date(1979, 11, 2), "141125", "food_delivery", "美团", "", "station"),
+    (
+        "13800011003",
+        "韩建辉",
+        dt.date(1990, 3, 4),
+        "141125",
+        "truck_driver",
+        "柳林县预石运输有限公司",
+        "",
+        "approved",
+    ),
+    (
+        "13800011004",
+        "白玉兰",
+        dt.date(1984, 5, 20),
+        "141125",
+        "housekeeper",
+        "柳林县家政服务中心",
+        "",
+        "offline",
+    ),
+]
+
+
+def _journeys():
+    """Issue 11's worker journeys, each reachable with its own demo login."""
+    from gonghui.stations.models import Station
+
+    approver = User.objects.filter(
+        positions__role="approver", positions__org__short_name="预石运输工会"
+    ).first()
+    station = Station.objects.filter(org__short_name="柳林县总").order_by("code").first()
+    county = Org.objects.filter(short_name="柳林县总").first()
+    for i, (phone, name, birth, region, occupation, employer, work, how) in enumerate(JOURNEYS):
+        if User.objects.filter(phone_index=phone_index(normalize_mobile(phone))).exists():
+            continue
+        user = User.objects.create_user(phone, password=DEMO_PASSWORD, name=name)
+        id_number = make_id_number(region, birth, 301 + 2 * i)
+        if how == "offline" and county is not None:
+            member = Member.objects.create(
+                user=user,
+                org=county,
+                org_path=county.path,
+                member_no=services.next_member_numbers(county)[0],
+                name=name,
+                id_number=id_number,
+                id_index=id_index(id_number),
+                phone=user.phone,
+                phone_index=user.phone_index,
+                gender="F",
+                birth_date=birth,
+                occupation=occupation,
+                employer_name=employer,
+                joined_at=timezone.localdate() - dt.timedelta(days=400),
+                source="offline",
+            )
+            services.card_issue(member=member)
+            continue
+        if how == "station" and station is None:
+            continue
+        enrollment = services.enrollment_submit(
+            actor=user,
+            name=name,
+            id_number=id_number,
+            employer_name=employer,
+            occupation=occupation,
+            work_region=work,
+            station_code=station.code if how == "station" else "",
+        )
+        if how == "approved" and approver is not None:
+            services.enrollment_approve(actor=approver, enrollment=enrollment, note="身份证已核对")
+
+
+def print_logins(*, stdout) -> None:
+    stdout.write("  实名认证与入会（issue 11）：")
+    labels = {
+        "picker": "货拉拉司机·北京身份证·按工作地入会（待审批）",
+        "station": "美团骑手·驿站扫码入会（待审批）",
+        "approved": "入会审批即实名·可抢实名福利券",
+        "offline": "线下登记会员·未实名（去「我的 → 实名认证」）",
+    }
+    for phone, name, *_rest, how in JOURNEYS:
+        stdout.write(f"    {name} {labels[how]:<28} 手机号 {phone}")

@@ -100,16 +100,16 @@ def _worker(units, phone, name, unit, seq) -> User:
     user = _user(phone, name)
     if getattr(user, "member", None) is None:
         org = units[unit]
+        birth = dt.date(1985 + seq % 12, 1 + seq % 12, 1 + seq % 28)
         member = make_member(
             org,
             user=user,
             name=name,
-            id_number=make_id_number(
-                REGION, dt.date(1985 + seq % 12, 1 + seq % 12, 1 + seq % 28), 101 + 2 * seq
-            ),
+            id_number=make_id_number(REGION, birth, 101 + 2 * seq),
             occupation="other",
             employment_form="standard",
-            joined_at=dt.date(2012, 7, 1),
+            # Nobody joins before 16.
+            joined_at=max(dt.date(2012, 7, 1), birth.replace(year=birth.year + 16)),
         )
         member.member_no = next_member_numbers(org)[0]
         member.save(update_fields=["member_no"])

@@ -126,6 +126,11 @@ def load(*, stdout, seed: int = 20261012) -> None:
             made += _stations(rng, org, "YC", "江苏省盐城市", district, *rest)
         for district, *rest in LIULIN:
             made += _stations(rng, orgs["柳林县总"], "LL", "山西省吕梁市", district, *rest)
+        # One station of 柳林 is suspended for renovation: its page and QR say 暂停服务.
+        liulin = [s for s in made if s.code.startswith("LL-")]
+        if liulin and not any(s.status == "paused" for s in liulin):
+            liulin[-1].status = "paused"
+            liulin[-1].description = "站点装修改造中，暂停服务。"
         for district, *rest in CHENGDU:
             made += _stations(rng, chengdu, "CD", "四川省成都市", district, *rest, smart=True)
         Station.objects.bulk_create(made, batch_size=500)

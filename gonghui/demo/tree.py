@@ -21,7 +21,7 @@ from gonghui.demo.data import (
     SURNAMES,
     TREE,
 )
-from gonghui.members.models import Member, id_index
+from gonghui.members.models import Counter, Member, id_index
 from gonghui.orgs.models import Org, Staff, path_segment
 from gonghui.testing.factories import random_credit_code
 
@@ -160,6 +160,9 @@ def _build_members(rng: random.Random, count: int, *, start: int, stdout) -> Non
                 stdout.write(f"  … {made} / {count}")
     if batch:
         Member.objects.bulk_create(batch)
+    # Numbers handed out from now on (approvals, imports) continue after the demo's own.
+    Counter.objects.get_or_create(name="member_no")
+    Counter.objects.filter(name="member_no", value__lt=sequence).update(value=sequence)
 
 
 def _member(
@@ -185,12 +188,19 @@ def _member(
     id_number = make_id_number(region, birth, seq3)
     phone = phone or f"+86{rng.choice(MOBILE_PREFIXES)}{sequence:08d}"
     name = name or rng.choice(SURNAMES) + (rng.choice(GIVEN2) if rng.random() < 0.6 else rng.choice(GIVEN))
-    joined = today - dt.timedelta(days=rng.randint(0, 365 * 8))
+    # Joined in the last eight years, never before the 16th birthday (the minimum age to join).
+    sixteenth = (
+        birth.replace(year=birth.year + 16)
+        if (birth.month, birth.day) != (2, 29)
+        else birth.replace(year=birth.year + 16, day=28)
+    )
+    joined = today - dt.timedelta(days=rng.randint(0, min(365 * 8, (today - sixteenth).days)))
     return Member(
         user=user,
         org=org,
         org_path=org.path,
-        member_no=f"{org.region_code}{sequence + 1:08d}",
+        # The same shape as members.services.next_member_numbers: region code + 9-digit sequence.
+        member_no=f"{org.region_code or '000000'}{sequence + 1:09d}",
         name=name,
         id_number=id_number,
         id_index=id_index(id_number),

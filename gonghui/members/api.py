@@ -140,6 +140,34 @@ def my_transfer_request(request, payload: TransferRequestIn):
     return 201, transfer
 
 
+class RealNameIn(Schema):
+    name: str
+    id_number: str
+
+
+class RealNameOut(Schema):
+    real_name_verified: bool
+    real_name_method: str
+    real_name_at: dt.datetime | None
+
+
+@router.post(
+    "/me/realname",
+    response=RealNameOut,
+    summary="实名认证：在线核验（本人）",
+    description="姓名和身份证号须与会员登记一致，并经实名核验服务确认（GONGHUI_REALNAME_BACKEND）。"
+    "未开通在线核验时答复 realname_offline：请带身份证到所属工会或驿站办理。",
+)
+def my_realname(request, payload: RealNameIn):
+    services.real_name_verify_self(actor=request.user, name=payload.name, id_number=payload.id_number)
+    user = request.user
+    return {
+        "real_name_verified": user.real_name_verified,
+        "real_name_method": user.real_name_method,
+        "real_name_at": user.real_name_at,
+    }
+
+
 @router.get("/me/transfers", response=list[TransferOut], summary="我的会籍转接")
 def my_transfers(request):
     return selectors.transfers_of_worker(actor=request.user)
@@ -177,6 +205,7 @@ class EnrollmentIn(Schema):
     residence_region: str = ""
     routes: str = ""
     note: str = ""
+    station_code: str = Field("", description="先服务后入会：扫码的驿站编码（驿站二维码上的 station 参数）")
 
 
 class StepOut(Schema):

@@ -21,7 +21,7 @@ from gonghui.accounts.models import phone_index
 from gonghui.core import crypto
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import DomainError
-from gonghui.core.validators import normalize_mobile, parse_id_number
+from gonghui.core.validators import display_phone, make_id_number, normalize_mobile, parse_id_number
 from gonghui.core.xlsx import XlsxWriter, export_audit, read_first_sheet
 from gonghui.orgs.models import Org, Staff
 from gonghui.orgs.scope import require_scope, scope_paths
@@ -38,6 +38,27 @@ HEADER_FILL = PatternFill("solid", fgColor="C8102E")
 BATCH = 2000
 
 
+# Rows of the template whose 身份证号 and 手机号 cells are pre-formatted as text ("@"), so Excel keeps
+# all 18 digits instead of turning them into 1.41125E+17 (Excel keeps only 15 significant digits).
+TEXT_COLUMNS = ("身份证号", "手机号")
+TEXT_ROWS = 2000
+
+
+def template_sample_row(today: dt.date | None = None) -> list[str]:
+    """The template's example row; it passes the import's own validation (tested)."""
+    today = today or timezone.localdate()
+    return [
+        "韩建辉",
+        make_id_number("141125", dt.date(1988, 5, 17), 11),
+        "13812345678",
+        "货车司机",
+        "柳林县预石运输有限责任公司",
+        "新就业形态",
+        today.replace(day=1).isoformat(),
+        "6500",
+    ]
+
+
 def template_xlsx() -> bytes:
     wb = Workbook()
     ws = wb.active
@@ -46,26 +67,19 @@ def template_xlsx() -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
-    ws.append(
-        [
-            "韩建辉",
-            "141125198805170011",
-            "13812345678",
-            "货车司机",
-            "柳林县预石运输有限责任公司",
-            "新就业形态",
-            "2026-11-01",
-            "6500",
-        ]
-    )
+    ws.append(template_sample_row())
+    for header in TEXT_COLUMNS:
+        column = HEADERS.index(header) + 1
+        for row in range(2, TEXT_ROWS + 2):
+            ws.cell(row=row, column=column).number_format = "@"
     for col, width in zip("ABCDEFGH", [10, 22, 15, 12, 30, 12, 12, 12], strict=True):
         ws.column_dimensions[col].width = width
     notes = wb.create_sheet("填写说明")
     notes.append(["列", "是否必填", "填写要求"])
     for row in [
         ("姓名", "必填", "2个字以上"),
-        ("身份证号", "必填", "18位，最后一位可以是X；未满16周岁不能入会"),
-        ("手机号", "必填", "11位大陆手机号"),
+        ("身份证号", "必填", "18位，最后一位可以是X；未满16周岁不能入会。本列已设为文本格式，请勿改成数字"),
+        ("手机号", "必填", "11位大陆手机号（本列为文本格式）"),
         ("职业", "必填", "从以下选择：" + "、".join(label for _, label in OCCUPATIONS)),
         ("工作单位/平台", "必填", "如 运帮找货、快狗打车、饿了么"),
         ("就业形态", "选填", "传统就业 / 新就业形态 / 灵活就业；不填按职业判断"),
@@ -91,6 +105,11 @@ def _cell(value) -> str:
         return value.strip()
     if value is None:
         return ""
+    if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 1e15:
+        # Excel stores numbers as doubles (15 significant digits): a 身份证号 typed into a number cell
+        # has already lost its last digits. Keep the number as Excel shows it (1.41125E+17), so the
+        # row is refused with its own message instead of a wrong 18-digit number.
+        return f"{value:.5E}"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime):
@@ -152,6 +171,29 @@ def _mobile(value: str) -> str:
     return "+86" + digits
 
 
+_SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?E\+?\d+$", re.IGNORECASE)
+EXCEL_NUMBER_FIX = "请把该列设为「文本」格式（或在号码前加英文单引号 '），重新输入完整的18位号码"
+
+
+def excel_mangled_id(value: str) -> str:
+    """The message for a 身份证号 that Excel turned into a number, or "" when it does not look so."""
+    compact = value.replace(" ", "")
+    if _SCIENTIFIC.match(compact):
+        return f"身份证号被 Excel 转成了数字（显示为 {compact}），后几位已丢失，无法还原；{EXCEL_NUMBER_FIX}"
+    if compact.isdigit() and len(compact) == 17:
+        return f"身份证号只有17位，最后一位校验码（可能是 X）丢失了；{EXCEL_NUMBER_FIX}"
+    if compact.isdigit() and len(compact) == 18 and compact.endswith("00"):
+        try:
+            parse_id_number(compact)
+        except ValidationError as exc:
+            if exc.code == "id_checksum":
+                return (
+                    "身份证号校验位不正确，末几位是 0：号码可能被 Excel 转成了数字（只保留15位有效数字）；"
+                    + EXCEL_NUMBER_FIX
+                )
+    return ""
+
+
 class RowError(Exception):
     def __init__(self, field: str, message: str):
         self.field, self.message = field, message
@@ -162,10 +204,15 @@ def _validate(get, today: dt.date) -> dict:
     name = get("姓名")
     if len(name) < 2 or len(name) > 40:
         raise RowError("姓名", "请填写2到40个字的姓名")
+    id_raw = get("身份证号")
+    excel_error = excel_mangled_id(id_raw)
+    if excel_error:
+        raise RowError("身份证号", excel_error)
     try:
-        parsed = parse_id_number(get("身份证号"), today=today)
+        parsed = parse_id_number(id_raw, today=today)
     except ValidationError as exc:
-        raise RowError("身份证号", exc.messages[0] + "，请核对后重新填写") from None
+        message = exc.messages[0]
+        raise RowError("身份证号", message if "请" in message else message + "，请核对后重新填写") from None
     if parsed.age_on(today) < MIN_AGE:
         raise RowError("身份证号", "未满16周岁不能入会，请删除该行")
     phone = _mobile(get("手机号"))
@@ -535,7 +582,7 @@ def members_export(*, actor, queryset, reveal: bool = False, reason: str = "", o
                 m.member_no,
                 m.name if full else crypto.mask_name(m.name),
                 m.id_number if full else crypto.mask_id_number(m.id_number),
-                m.phone if full else crypto.mask_phone(m.phone),
+                display_phone(m.phone) if full else crypto.mask_phone(m.phone),
                 "男" if m.gender == "M" else "女",
                 occupation.get(m.occupation, ""),
                 forms.get(m.employment_form, ""),

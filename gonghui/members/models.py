@@ -97,6 +97,7 @@ class Member(models.Model):
 
     # Statuses that keep membership: applying again shows the current union instead.
     HOLDING = (Status.ACTIVE, Status.TRANSFERRING, Status.RETIRED, Status.UNEMPLOYED)
+    LEAVING = (Status.WITHDRAWN, Status.LAPSED, Status.DECEASED)
 
     def __str__(self):
         return f"{crypto.mask_name(self.name)} {self.member_no}"
@@ -223,6 +224,19 @@ class Enrollment(models.Model):
     residence_region = models.CharField("居住地行政区划代码", max_length=6, blank=True)
     routes = models.CharField("常跑线路", max_length=200, blank=True)
     note = models.CharField("补充说明", max_length=500, blank=True)
+    # 先服务后入会: the station whose QR code the worker scanned, and the union that keeps it (which sees
+    # the application in its approval list even when another union handles it).
+    station_code = models.CharField("扫码驿站编码", max_length=32, blank=True)
+    station_name = models.CharField("扫码驿站", max_length=80, blank=True)
+    station_org = models.ForeignKey(
+        "orgs.Org",
+        verbose_name="驿站所属工会",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    station_path = models.CharField(max_length=255, blank=True, db_index=True, editable=False)
     route_reason = models.CharField("分配依据", max_length=200, blank=True)
     decision_reason = models.CharField("审批意见", max_length=500, blank=True)
     decided_by = models.ForeignKey(

@@ -6,21 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import phonenumbers
-from django.db.models import Q
 from phonenumbers import geocoder
 
-from gonghui.core.errors import DomainError
+from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.models import Org
 
 from .models import MOBILE_OCCUPATIONS, AssignmentRule, HoldingPool
 
-MEMBER_HOLDING_KINDS = (
-    Org.Kind.GRASSROOTS,
-    Org.Kind.JOINT,
-    Org.Kind.TOWNSHIP,
-    Org.Kind.COUNTY,
-    Org.Kind.INDUSTRY,
-)
+MEMBER_HOLDING_KINDS = org_selectors.MEMBER_HOLDING_KINDS
 
 
 @dataclass
@@ -39,25 +32,12 @@ class Applicant:
     work_region: str = ""
     residence_region: str = ""
     routes: str = ""
+    station_org: Org | None = None  # 先服务后入会: the union keeping the station whose QR was scanned
+    station_name: str = ""
 
 
 def employer_union(employer_name: str, region: str = "") -> Org | None:
-    """The employer's (or platform's) own union, matched on its registered name."""
-    name = (employer_name or "").strip()
-    if len(name) < 2:
-        return None
-    kinds = [Org.Kind.GRASSROOTS, Org.Kind.JOINT]
-    exact = Q(name=name + "工会") | Q(short_name=name + "工会") | Q(name=name)
-    # Short fragments ("工地") would match too much; a registered name is at least four characters.
-    match = exact | Q(name__contains=name) if len(name) >= 4 else exact
-    candidates = list(Org.objects.filter(match, kind__in=kinds, is_active=True).order_by("path")[:5])
-    if not candidates:
-        return None
-    if region:
-        local = [o for o in candidates if o.region_code == region]
-        if local:
-            return local[0]
-    return candidates[0]
+    return org_selectors.employer_union(employer_name, region=region)
 
 
 def phone_place(phone: str) -> str:
@@ -65,25 +45,6 @@ def phone_place(phone: str) -> str:
         return geocoder.description_for_number(phonenumbers.parse(phone, "CN"), "zh")
     except phonenumbers.NumberParseException:
         return ""
-
-
-def territorial_union(region: str) -> Org | None:
-    """County union of the region, else the city's, else the province's."""
-    if not region or len(region) != 6:
-        return None
-    for code, kinds in (
-        (region, [Org.Kind.COUNTY, Org.Kind.TOWNSHIP]),
-        (region[:4] + "00", [Org.Kind.CITY]),
-        (region[:2] + "0000", [Org.Kind.PROVINCE]),
-    ):
-        org = (
-            Org.objects.filter(region_code=code, kind__in=kinds, is_active=True)
-            .order_by("depth", "path")
-            .first()
-        )
-        if org:
-            return org
-    return None
 
 
 def holding_pool(applicant: Applicant) -> HoldingPool | None:
@@ -115,25 +76,31 @@ def pool_assign(pool: HoldingPool, applicant: Applicant) -> AssignmentRule | Non
 
 
 def route(applicant: Applicant) -> Route:
-    region = applicant.work_region or applicant.residence_region
-    own = employer_union(applicant.employer_name, region)
-    if own is not None:
-        return Route(own, f"工作单位/平台「{applicant.employer_name}」已建工会")
-    if applicant.occupation in MOBILE_OCCUPATIONS:
+    """The one rule of orgs.selectors.worker_union, with this app's holding pools as its pool step."""
+
+    def pool_step() -> org_selectors.UnionRoute | None:
+        station_org = applicant.station_org
+        if station_org is not None and station_org.is_active and station_org.kind in MEMBER_HOLDING_KINDS:
+            reason = f"在「{applicant.station_name}」扫码入会（先服务后入会），由驿站所属工会受理"
+            return org_selectors.UnionRoute(station_org, reason, "station")
+        if applicant.occupation not in MOBILE_OCCUPATIONS:
+            return None
         pool = holding_pool(applicant)
-        if pool is not None:
-            rule = pool_assign(pool, applicant)
-            if rule is not None:
-                return Route(
-                    rule.target,
-                    f"经「{pool.org.display_name}」按{rule.get_basis_display()}「{rule.pattern}」分配",
-                    pool=pool.org,
-                )
-            return Route(pool.org, "流动性较强的职业，先进入周转池，由工作人员分配", pool=pool.org)
-    org = territorial_union(region or applicant.id_region)
-    if org is not None:
-        basis = (
-            "工作地" if applicant.work_region else "居住地" if applicant.residence_region else "身份证归属地"
-        )
-        return Route(org, f"单位尚未建立工会，按{basis}转属地工会受理")
-    raise DomainError("未找到可受理的工会，请填写工作地所在的县（区）", code="no_union", field="work_region")
+        if pool is None:
+            return None
+        rule = pool_assign(pool, applicant)
+        if rule is not None:
+            reason = f"经「{pool.org.display_name}」按{rule.get_basis_display()}「{rule.pattern}」分配"
+            return org_selectors.UnionRoute(rule.target, reason, "pool", pool=pool.org)
+        reason = "流动性较强的职业，先进入周转池，由工作人员分配"
+        return org_selectors.UnionRoute(pool.org, reason, "pool", pool=pool.org)
+
+    found = org_selectors.worker_union(
+        purpose="join",
+        employer_name=applicant.employer_name,
+        work_region=applicant.work_region,
+        residence_region=applicant.residence_region,
+        id_region=applicant.id_region,
+        pool=pool_step,
+    )
+    return Route(found.org, found.reason, pool=found.pool)

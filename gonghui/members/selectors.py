@@ -92,7 +92,12 @@ def member_get(*, actor, member_id) -> Member:
 
 
 def enrollments_in_scope(*, actor) -> QuerySet[Enrollment]:
-    return Enrollment.objects.filter(path_q(scope_paths(actor), "org_path")).select_related("org")
+    """Applications the actor's unions handle, and those started at their stations' QR codes
+    (先服务后入会: the station's union follows the worker it served)."""
+    paths = scope_paths(actor)
+    return Enrollment.objects.filter(
+        path_q(paths, "org_path") | path_q(paths, "station_path")
+    ).select_related("org")
 
 
 def enrollment_list(*, actor, status: str = "open", q: str = "") -> QuerySet[Enrollment]:
@@ -116,7 +121,8 @@ def enrollment_get(*, actor, enrollment_id) -> Enrollment:
         pk = int(enrollment_id)
     except (TypeError, ValueError):
         raise NotFound() from None
-    scoped = Q(path_q(scope_paths(actor), "org_path"))
+    paths = scope_paths(actor)
+    scoped = Q(path_q(paths, "org_path")) | Q(path_q(paths, "station_path"))
     if getattr(actor, "pk", None):
         scoped |= Q(user_id=actor.pk)
     enrollment = Enrollment.objects.filter(scoped, pk=pk).select_related("org", "member").first()
@@ -243,3 +249,47 @@ def months_owed(member: Member, today: dt.date | None = None) -> int:
     else:
         start = member.joined_at.year * 12 + member.joined_at.month - 1
     return max(0, today.year * 12 + today.month - 1 - start)
+
+
+def member_count_on(*, org, on: dt.date, occupations: list[str] | None = None) -> int:
+    """Members of the union (its whole subtree) on the roll on a given day: joined by then and not yet gone.
+
+    Someone who has left counts when the leaving change came after the day. Used by subsidy schemes, whose
+    amounts follow the registry on the scheme's reference date (never a typed number)."""
+    from django.db.models import Exists, OuterRef
+
+    from gonghui.orgs.scope import subtree_q
+
+    from .models import StatusChange
+
+    left_after = StatusChange.objects.filter(
+        member=OuterRef("pk"), to_status__in=Member.LEAVING, at__date__gt=on
+    )
+    qs = Member.objects.filter(subtree_q(org.path, "org_path"), joined_at__lte=on).filter(
+        Q(status__in=Member.HOLDING) | Exists(left_after)
+    )
+    if occupations:
+        qs = qs.filter(occupation__in=list(occupations))
+    return qs.count()
+
+
+def member_of_user(user) -> Member | None:
+    """The signed-in worker's own membership record, holding or not (None for a visitor)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Member.objects.filter(user=user).select_related("org").defer("id_number", "phone").first()
+
+
+def member_counts_by_branch(*, org, employment_form: str = "") -> dict[str, int]:
+    """Holding members under each child of the union, keyed by the child's path (one grouped query)."""
+    from django.db.models import Count
+    from django.db.models.functions import Substr
+
+    from gonghui.orgs.scope import subtree_q
+
+    length = len(org.path) + 5
+    qs = Member.objects.filter(subtree_q(org.path, "org_path"), status__in=Member.HOLDING)
+    if employment_form:
+        qs = qs.filter(employment_form=employment_form)
+    rows = qs.annotate(branch=Substr("org_path", 1, length)).values("branch").annotate(n=Count("pk"))
+    return {r["branch"]: r["n"] for r in rows if len(r["branch"]) == length}

@@ -16,18 +16,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gonghui.accounts.models import phone_index
-from gonghui.accounts.services import login_code_consume, user_sessions_end
+from gonghui.accounts.realname import get_verifier
+from gonghui.accounts.services import login_code_consume, real_name_certify, user_sessions_end
 from gonghui.core.audit import _actor_label as actor_label
 from gonghui.core.audit import audit_record
-from gonghui.core.errors import Conflict, DomainError, Forbidden, RateLimited, field_value
+from gonghui.core.errors import Conflict, DomainError, ErrorCollector, Forbidden, RateLimited, field_value
 from gonghui.core.glossary import NEW_FORM_OCCUPATIONS
 from gonghui.core.models import AuditEvent
 from gonghui.core.notifications import notify
+from gonghui.core.regions import province_name
 from gonghui.core.validators import normalize_mobile, parse_id_number
 from gonghui.core.workdays import WorkCalendar, working_days_between
 from gonghui.orgs.models import Org, Staff
 from gonghui.orgs.scope import in_scope, may_reveal_pii, require_scope
 from gonghui.orgs.selectors import staff_users
+from gonghui.stations.selectors import station_public
 
 from . import routing, selectors
 from .models import (
@@ -160,8 +163,8 @@ def _clean_text(value: str, field: str, label: str, max_len: int, required: bool
 
 def _clean_region(value: str, field: str) -> str:
     value = (value or "").strip()
-    if value and not re.fullmatch(r"\d{6}", value):
-        raise DomainError("行政区划代码应为6位数字（如 141125 柳林县）", code="region_format", field=field)
+    if value and not (re.fullmatch(r"\d{6}", value) and province_name(value)):
+        raise DomainError("请从列表中选择省、市、县（区）", code="region_format", field=field)
     return value
 
 
@@ -251,37 +254,63 @@ def enrollment_submit(
     routes: str = "",
     note: str = "",
     channel: str = Enrollment.Channel.ONLINE,
-) -> Enrollment:
-    """我要入会: five required fields (姓名, 身份证号, 手机号 verified by code, 单位/平台, 职业)."""
-    name = _clean_text(name, "name", "姓名", 40)
-    if not re.fullmatch(r"[\u4e00-\u9fff·A-Za-z ]{2,40}", name):
-        raise DomainError("姓名应为2个字以上的中文或字母", code="name_format", field="name")
-    parsed = field_value(id_number, "id_number", parse_id_number)
-    age = parsed.age_on(timezone.localdate())
-    if age < MIN_AGE:
-        raise DomainError(
-            f"根据身份证号，您今年{age}周岁，未满16周岁不能加入工会", code="under_age", field="id_number"
-        )
-    # The account's phone was verified at sign-in; another number must be verified by its own code.
-    phone = field_value(phone, "phone", normalize_mobile) if phone else getattr(actor, "phone", "")
-    if not phone:
-        raise DomainError("请填写手机号", code="phone_required", field="phone")
-    if phone != getattr(actor, "phone", None) and not login_code_consume(phone=phone, code=code):
-        raise DomainError("手机验证码不正确或已过期，请重新获取", code="code_invalid", field="code")
-    employer_name = _clean_text(employer_name, "employer_name", "工作单位或平台", 120)
-    if occupation not in OCCUPATION_LABELS:
-        raise DomainError("请从列表中选择职业", code="occupation_invalid", field="occupation")
-    if employment_form and employment_form not in Member.EmploymentForm.values:
-        raise DomainError(
-            "就业形态只能是传统就业、新就业形态或灵活就业",
-            code="employment_form_invalid",
-            field="employment_form",
-        )
+    station_code: str = "",
+    check_only: bool = False,
+) -> Enrollment | None:
+    """我要入会: five required fields (姓名, 身份证号, 手机号 verified by code, 单位/平台, 职业).
+    Every field is checked before giving up, so the form can show all its mistakes at once."""
+    errors = ErrorCollector()
+    parsed = None
+    with errors.check():
+        name = _clean_text(name, "name", "姓名", 40)
+        if not re.fullmatch(r"[\u4e00-\u9fff·A-Za-z ]{2,40}", name):
+            raise DomainError("姓名应为2个字以上的中文或字母", code="name_format", field="name")
+    with errors.check():
+        parsed = field_value(id_number, "id_number", parse_id_number)
+        age = parsed.age_on(timezone.localdate())
+        if age < MIN_AGE:
+            raise DomainError(
+                f"根据身份证号，您今年{age}周岁，未满16周岁不能加入工会", code="under_age", field="id_number"
+            )
+    if not check_only:
+        with errors.check():
+            # The account's phone was verified at sign-in; another number must be verified by its code.
+            phone = field_value(phone, "phone", normalize_mobile) if phone else getattr(actor, "phone", "")
+            if not phone:
+                raise DomainError("请填写手机号", code="phone_required", field="phone")
+            if phone != getattr(actor, "phone", None) and not login_code_consume(phone=phone, code=code):
+                raise DomainError("手机验证码不正确或已过期，请重新获取", code="code_invalid", field="code")
+    with errors.check():
+        employer_name = _clean_text(employer_name, "employer_name", "工作单位或平台", 120)
+    with errors.check():
+        if occupation not in OCCUPATION_LABELS:
+            raise DomainError("请从列表中选择职业", code="occupation_invalid", field="occupation")
+    with errors.check():
+        if employment_form and employment_form not in Member.EmploymentForm.values:
+            raise DomainError(
+                "就业形态只能是传统就业、新就业形态或灵活就业",
+                code="employment_form_invalid",
+                field="employment_form",
+            )
+    with errors.check():
+        work_region = _clean_region(work_region, "work_region")
+    with errors.check():
+        residence_region = _clean_region(residence_region, "residence_region")
+    with errors.check():
+        routes = _clean_text(routes, "routes", "常跑线路", 200, required=False)
+    with errors.check():
+        note = _clean_text(note, "note", "补充说明", 500, required=False)
+    if channel not in Enrollment.Channel.values:
+        errors.errors.append(DomainError("入会渠道无效", code="channel_invalid", field="channel"))
+    station = None
+    if station_code:
+        with errors.check():
+            station = station_public(code=(station_code or "").strip()[:32])
+        channel = Enrollment.Channel.STATION
+    errors.raise_if_any()
+    if check_only:
+        return None
     employment_form = employment_form or ("new" if occupation in NEW_FORM_OCCUPATIONS else "standard")
-    work_region = _clean_region(work_region, "work_region")
-    residence_region = _clean_region(residence_region, "residence_region")
-    routes = _clean_text(routes, "routes", "常跑线路", 200, required=False)
-    note = _clean_text(note, "note", "补充说明", 500, required=False)
     index = id_index(parsed.value)
     phone_idx = phone_index(phone)
     # Someone else's membership: a neutral answer, counted and audited. Someone else's *application* does
@@ -310,6 +339,8 @@ def enrollment_submit(
             work_region=work_region,
             residence_region=residence_region,
             routes=routes,
+            station_org=station.org if station else None,
+            station_name=station.name if station else "",
         )
         target = routing.route(applicant)
         try:
@@ -333,6 +364,10 @@ def enrollment_submit(
                     residence_region=residence_region,
                     routes=routes,
                     note=note,
+                    station_code=station.code if station else "",
+                    station_name=station.name if station else "",
+                    station_org=station.org if station else None,
+                    station_path=station.org.path if station else "",
                     route_reason=target.reason,
                     arrived_at=timezone.now(),
                 )
@@ -346,7 +381,8 @@ def enrollment_submit(
         if actor is not None and getattr(actor, "pk", None) and not actor.name:
             actor.name = name
             actor.save(update_fields=["name"])
-        _step(enrollment, "提交申请", f"通过{enrollment.get_channel_display()}提交", actor)
+        via = f"（{station.name}）" if station else ""
+        _step(enrollment, "提交申请", f"通过{enrollment.get_channel_display()}{via}提交", actor)
         if rival:
             _step(
                 enrollment,
@@ -361,7 +397,7 @@ def enrollment_submit(
             action="enrollment.submit",
             obj=enrollment,
             org=target.org,
-            detail={"channel": channel, "route": target.reason},
+            detail={"channel": channel, "route": target.reason, "station": station.code if station else ""},
         )
         link = reverse("members:enrollment", args=[enrollment.pk])
         _notify_staff(
@@ -371,8 +407,20 @@ def enrollment_submit(
             link=link,
             sms=True,
         )
+        if station is not None and station.org_id != target.org.pk:
+            _notify_staff(
+                station.org,
+                title="驿站扫码入会申请",
+                body=f"{enrollment.name_masked} 在{station.name}扫码申请入会，由{target.org.name}受理",
+                link=link,
+            )
         _tell_applicant(enrollment, "入会申请已提交", f"已送达{target.org.name}，我们会尽快审批。")
     return enrollment
+
+
+def enrollment_check(**fields) -> None:
+    """Every field error of an application, before the phone's code is spent or an account made."""
+    enrollment_submit(actor=None, check_only=True, **fields)
 
 
 def _lock_open(enrollment: Enrollment) -> Enrollment:
@@ -447,6 +495,9 @@ def enrollment_approve(*, actor, enrollment: Enrollment, note: str = "") -> Memb
             member.user = user or member.user
             member.save()
         card_issue(member=member)
+        if member.user_id and member.user_id == enrollment.user_id:
+            # The approver checked the 身份证号 of the application against the person: 实名认证.
+            real_name_certify(actor=actor, user=member.user, method="approval", org=enrollment.org)
         enrollment.status = Enrollment.Status.APPROVED
         enrollment.decided_by, enrollment.decided_at = actor, timezone.now()
         enrollment.decision_reason = (note or "").strip()[:500]
@@ -654,7 +705,71 @@ def card_handover(*, actor, card: MemberCard) -> MemberCard:
         card.pickup, card.picked_at, card.handed_by = MemberCard.Pickup.PICKED, timezone.now(), actor
         card.save(update_fields=["pickup", "picked_at", "handed_by"])
         audit_record(actor=actor, action="card.handover", obj=card.member, org=card.member.org)
+        if card.member.user_id:
+            # The card is handed over against the 身份证: the staffer has checked the person.
+            real_name_certify(actor=actor, user=card.member.user, method="card_pickup", org=card.member.org)
     return card
+
+
+# --- 实名认证 ---------------------------------------------------------------------------------------
+
+
+def member_certify(*, actor, member: Member, method: str = "staff") -> Member:
+    """A staffer (union office or station) checked the member's 身份证 in person."""
+    require_scope(actor, member.org, (*REGISTRY_ROLES, Staff.Role.STATION_KEEPER))
+    if method not in {"staff", "station"}:
+        raise DomainError("核验方式无效", code="realname_method_invalid", field="method")
+    if not member.user_id:
+        raise DomainError(
+            "该会员还没有登录账号：请会员先用登记的手机号登录一次，再办理实名核验",
+            code="realname_no_account",
+            field="member",
+        )
+    real_name_certify(actor=actor, user=member.user, method=method, org=member.org)
+    return member
+
+
+def real_name_verify_self(*, actor, name: str, id_number: str) -> None:
+    """我的 → 实名认证 online: the typed 姓名 and 身份证号 must be the member's own, and the verifier
+    backend must confirm them. Without a member record there is nothing to check the ID against."""
+    verifier = get_verifier()
+    if verifier is None:
+        raise DomainError(
+            "暂未开通在线实名核验，请带身份证到所属工会或附近驿站办理",
+            code="realname_offline",
+            field="id_number",
+        )
+    member = Member.objects.filter(user_id=actor.pk, status__in=Member.HOLDING).select_related("org").first()
+    if member is None:
+        raise DomainError(
+            "请先申请入会：工会审批通过时即完成实名认证", code="realname_not_member", field="id_number"
+        )
+    errors = ErrorCollector()
+    with errors.check():
+        name = _clean_text(name, "name", "姓名", 40)
+        if name != member.name:
+            raise DomainError(
+                "姓名与会员登记的不一致，请按身份证填写", code="realname_mismatch", field="name"
+            )
+    with errors.check():
+        parsed = field_value(id_number, "id_number", parse_id_number)
+        if id_index(parsed.value) != member.id_index:
+            raise DomainError(
+                "身份证号与会员登记的不一致；登记有误请到所属工会更正",
+                code="realname_mismatch",
+                field="id_number",
+            )
+    errors.raise_if_any()
+    verdict = verifier.verify(name=member.name, id_number=member.id_number, phone=getattr(actor, "phone", ""))
+    if not verdict.ok:
+        with transaction.atomic():
+            audit_record(actor=actor, action="realname.verify", obj=member, org=member.org, result="denied")
+        raise DomainError(
+            f"实名核验未通过：{verdict.message or '信息不一致'}。可带身份证到{member.org.name}或附近驿站办理",
+            code="realname_refused",
+            field="id_number",
+        )
+    real_name_certify(actor=actor, user=actor, method="verifier", org=member.org)
 
 
 # --- status changes -----------------------------------------------------------------------------
@@ -1046,6 +1161,13 @@ def dues_payment_record(*, actor, member: Member, period: str, wage_base=None, a
         value = dues_monthly_amount(
             dues_setting_for(member.org), base if base is not None else member.wage_base
         )
+        if value <= 0:
+            # E.g. a wage base under 10 元 (tails under 10 元 are not counted): nothing to collect.
+            raise DomainError(
+                f"按此工资基数计算的会费为 {value:.2f} 元，不能登记 0 元会费：请核对月工资基数或直接填写金额",
+                code="dues_zero",
+                field="wage_base",
+            )
     try:
         with transaction.atomic():
             payment = DuesPayment.objects.create(

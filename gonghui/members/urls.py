@@ -12,6 +12,9 @@ urlpatterns = [
     path("enrollments/", views.enrollment_list, name="enrollments"),
     path("enrollments/batch/", views.enrollment_batch, name="enrollment_batch"),
     path("enrollments/<int:enrollment_id>/", views.enrollment_detail, name="enrollment"),
+    path(
+        "enrollments/<int:enrollment_id>/targets/", views.enrollment_reassign_targets, name="reassign_targets"
+    ),
     path("transfers/", views.transfers, name="transfers"),
     path("dues/", views.dues, name="dues"),
     path("lapse/", views.lapse, name="lapse"),

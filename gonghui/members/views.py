@@ -12,21 +12,27 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from gonghui.accounts.realname import get_verifier
 from gonghui.accounts.services import login_code_consume, user_get_or_create_by_phone
-from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.errors import DomainError, ErrorCollector, NotFound, field_value
+from gonghui.core.forms import FormErrors, form_failed
+from gonghui.core.geo import check_china_point, wgs84_to_gcj02
 from gonghui.core.pagination import page_of
+from gonghui.core.regions import region_label
 from gonghui.core.validators import normalize_mobile
 from gonghui.core.xlsx import xlsx_response
+from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.models import Org, Staff
-from gonghui.orgs.scope import may_reveal_pii, scope_paths, scoped_orgs
+from gonghui.orgs.scope import in_scope, may_reveal_pii, scope_paths, scoped_orgs
 from gonghui.orgs.selectors import org_get
+from gonghui.stations.selectors import station_public
 
 from . import imports, selectors, services
 from .models import OCCUPATIONS, DuesSetting, Enrollment, Member, Transfer
-from .routing import MEMBER_HOLDING_KINDS
 
 
 class CappedPaginator(Paginator):
@@ -58,16 +64,84 @@ JOIN_FIELDS = [
     "employer_name",
     "occupation",
     "employment_form",
-    "work_region",
+    "work_province",
+    "work_city",
+    "work_county",
     "residence_region",
     "routes",
     "note",
+    "station",
 ]
+# Errors on the place the worker picked are shown at the picker.
+JOIN_ERROR_FIELDS = {*JOIN_FIELDS, "work_region"}
+
+
+def _picker(values: dict) -> dict:
+    """The 省/市/县 picker's state: what was chosen and the options of each level."""
+    chosen = {
+        "province": values.get("work_province", ""),
+        "city": values.get("work_city", ""),
+        "county": values.get("work_county", ""),
+    }
+    return {
+        "chosen": chosen,
+        **org_selectors.region_choices(province=chosen["province"], city=chosen["city"]),
+    }
+
+
+def _picked_region(params) -> str:
+    return org_selectors.region_pick(
+        province=params.get("work_province", ""),
+        city=params.get("work_city", ""),
+        county=params.get("work_county", ""),
+    )
+
+
+def join_regions(request):
+    """htmx: the picker again after a level changed (or after "use my location" found a region)."""
+    values = {k: request.GET.get(k, "") for k in ("work_province", "work_city", "work_county")}
+    lat, lng = request.GET.get("lat"), request.GET.get("lng")
+    located = ""
+    if lat and lng:
+        try:
+            point = check_china_point(lat, lng)
+        except DomainError:
+            point = None
+        if point is not None:
+            # The browser answers in WGS-84; the unions' positions are GCJ-02.
+            gcj = wgs84_to_gcj02(*point)
+            located = org_selectors.region_near(lat=gcj[0], lng=gcj[1])
+        if located:
+            split = org_selectors.region_split(located)
+            values = {
+                "work_province": split["province"],
+                "work_city": split["city"],
+                "work_county": split["county"],
+            }
+    if values["work_city"][:2] != values["work_province"][:2]:
+        values["work_city"] = values["work_county"] = ""
+    if values["work_county"][:4] != values["work_city"][:4]:
+        values["work_county"] = ""
+    context = {
+        "picker": _picker(values),
+        "located": located,
+        "locate_failed": bool(lat and lng and not located),
+    }
+    return render(request, "members/_region_picker.html", context)
+
+
+def join_employers(request):
+    """htmx: "您是不是指…" under the employer field while the worker types."""
+    typed = request.GET.get("employer_name", "")[:120]
+    matches = org_selectors.employer_matches(typed) if len(typed.strip()) >= 2 else []
+    exact = any(m.score == 100 for m in matches)
+    return render(request, "members/_employer_suggest.html", {"matches": [] if exact else matches})
 
 
 @require_http_methods(["GET", "POST"])
 def join(request):
-    """我要入会: five required fields; the phone is verified by a code (which also signs the worker in)."""
+    """我要入会: five required fields; the phone is verified by a code (which also signs the worker in).
+    A failed post shows every mistake at once (422) and keeps what was typed."""
     user = request.user if request.user.is_authenticated else None
     member = getattr(user, "member", None) if user else None
     open_enrollment = (
@@ -75,46 +149,72 @@ def join(request):
         if user
         else None
     )
-    values = {f: request.POST.get(f, "") for f in JOIN_FIELDS}
+    source = request.POST if request.method == "POST" else request.GET
+    values = {f: source.get(f, "") for f in JOIN_FIELDS}
+    station = None
+    if values["station"]:
+        try:
+            station = station_public(code=values["station"][:32])
+        except DomainError:
+            values["station"] = ""
     context = {
         "occupations": OCCUPATIONS,
         "forms": Member.EmploymentForm.choices,
         "values": values,
+        "picker": _picker(values),
+        "station": station,
         "member": member if member and member.status in Member.HOLDING else None,
         "open_enrollment": open_enrollment,
         "tab": "home",
     }
+    if request.method == "POST" and request.POST.get("action") == "region":
+        # Without JavaScript: "选择下一级" re-renders the form with the picker one level further.
+        return render(request, "members/join.html", context)
     if request.method == "POST":
+        errors = ErrorCollector()
+        actor = user
+        if actor is not None and values["phone"] and normalize_mobile(values["phone"]) == actor.phone:
+            values["phone"] = ""
+        work_region = org_selectors.region_pick(
+            province=values["work_province"], city=values["work_city"], county=values["work_county"]
+        )
+        payload = {
+            k: v
+            for k, v in values.items()
+            if k not in {"phone", "code", "station", "work_province", "work_city", "work_county"}
+        }
+        payload.update(work_region=work_region, station_code=station.code if station else "")
+        if actor is not None and values["phone"]:
+            payload.update(phone=values["phone"], code=values["code"])
         try:
-            actor = user
             if actor is None:
-                # Anonymous: the code proves the phone; the account is created or found by it.
-                phone = normalize_mobile(values["phone"]) if values["phone"] else ""
-                if not phone:
-                    raise DomainError("请填写手机号", code="phone_required", field="phone")
-                if not login_code_consume(phone=phone, code=values["code"]):
+                # Anonymous: the code proves the phone and the account is created or found by it — but
+                # only once every other field is right, so one post shows every mistake.
+                with errors.check():
+                    if not values["phone"]:
+                        raise DomainError("请填写手机号", code="phone_required", field="phone")
+                    phone = field_value(values["phone"], "phone", normalize_mobile)
+                with errors.check():
+                    if not values["code"].strip():
+                        raise DomainError("请填写短信验证码", code="code_required", field="code")
+                with errors.check():
+                    services.enrollment_check(**payload)
+                if not errors.errors and not login_code_consume(phone=phone, code=values["code"]):
                     raise DomainError(
                         "手机验证码不正确或已过期，请重新获取", code="code_invalid", field="code"
                     )
+                errors.raise_if_any()
                 actor = user_get_or_create_by_phone(phone=phone)
                 login(request, actor, backend="gonghui.accounts.backends.PhoneCodeBackend")
                 values["phone"] = ""
-            elif values["phone"] and normalize_mobile(values["phone"]) == actor.phone:
-                values["phone"] = ""
-            payload = {k: v for k, v in values.items() if k not in {"phone", "code"}}
-            if values["phone"]:
-                payload.update(phone=values["phone"], code=values["code"])
             enrollment = services.enrollment_submit(actor=actor, **payload)
         except DomainError as exc:
-            context.update(error=exc.message, error_field=exc.field or "general")
-        except Exception as exc:
-            from django.core.exceptions import ValidationError
-
-            if not isinstance(exc, ValidationError):
-                raise
-            context.update(error=exc.messages[0], error_field="phone")
-        else:
-            return redirect("membership:enrollment", enrollment.pk)
+            errors = FormErrors.from_exc(exc, fields=JOIN_ERROR_FIELDS)
+            if any(f == "employer_name" for f, _ in errors):
+                context["employer_matches"] = org_selectors.employer_matches(values["employer_name"])
+            return form_failed(request, "members/join.html", context, errors)
+        messages.success(request, f"入会申请已提交，已送达{enrollment.org.name}")
+        return redirect("membership:enrollment", enrollment.pk)
     return render(request, "members/join.html", context)
 
 
@@ -124,7 +224,12 @@ def enrollment_status(request, enrollment_id):
     enrollment = selectors.enrollment_get(actor=request.user, enrollment_id=enrollment_id)
     if enrollment.user_id != request.user.pk:
         raise NotFound()
-    context = {"e": enrollment, "steps": enrollment.steps.all(), "tab": "me"}
+    picked = (
+        request.POST
+        if request.method == "POST"
+        else {f"work_{k}": v for k, v in org_selectors.region_split(enrollment.work_region).items()}
+    )
+    context = {"e": enrollment, "steps": enrollment.steps.all(), "tab": "me", "picker": _picker(picked)}
     if request.method == "POST":
         try:
             services.enrollment_supplement(
@@ -132,14 +237,47 @@ def enrollment_status(request, enrollment_id):
                 enrollment=enrollment,
                 note=request.POST.get("note", ""),
                 employer_name=request.POST.get("employer_name", ""),
-                work_region=request.POST.get("work_region", ""),
+                work_region=_picked_region(request.POST),
             )
         except DomainError as exc:
-            context.update(error=exc.message, error_field=exc.field or "general")
+            context["values"] = request.POST
+            return form_failed(request, "members/enrollment_status.html", context, exc)
         else:
             messages.success(request, "已补充，工会将继续审批")
             return redirect("membership:enrollment", enrollment.pk)
     return render(request, "members/enrollment_status.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def realname(request):
+    """我的 → 实名认证: the state (how, by whom, when) and the ways to get certified."""
+    user = request.user
+    member = getattr(user, "member", None)
+    context = {
+        "member": member if member and member.status in Member.HOLDING else None,
+        "online": get_verifier() is not None,
+        "values": {"name": request.POST.get("name", ""), "id_number": request.POST.get("id_number", "")},
+        "by_label": user.real_name_by.name if user.real_name_by_id and user.real_name_by.name else "",
+        "open_enrollment": selectors.enrollments_for_worker(actor=user)
+        .filter(status__in=Enrollment.OPEN)
+        .first(),
+        "tab": "me",
+    }
+    if request.method == "POST":
+        try:
+            services.real_name_verify_self(
+                actor=user, name=context["values"]["name"], id_number=context["values"]["id_number"]
+            )
+        except DomainError as exc:
+            return form_failed(request, "members/realname.html", context, exc)
+        messages.success(request, "实名认证已完成，可以参加仅限实名会员的活动了")
+        return redirect(
+            request.GET.get("next")
+            if url_has_allowed_host_and_scheme(request.GET.get("next"), None)
+            else "membership:realname"
+        )
+    return render(request, "members/realname.html", context)
 
 
 @login_required
@@ -163,6 +301,14 @@ def card_verify_page(request, signed):
     return render(request, "members/verify.html", {"result": selectors.card_verify(signed), "tab": "home"})
 
 
+TRANSFER_FIELDS = {
+    "employer_name": "new_employer_name",
+    "occupation": "new_occupation",
+    "work_region": "new_work_region",  # the picker of the transfer form
+    "reason": "transfer_reason",
+}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_data(request):
@@ -175,6 +321,7 @@ def my_data(request):
         "enrollments": selectors.enrollments_for_worker(actor=request.user),
         "transfers": member.transfers.select_related("from_org", "to_org")[:3] if member else [],
         "values": request.POST,
+        "picker": _picker(request.POST),
     }
     if request.method == "POST":
         action = request.POST.get("action")
@@ -195,7 +342,7 @@ def my_data(request):
                     actor=request.user,
                     employer_name=request.POST.get("new_employer_name", ""),
                     occupation=request.POST.get("new_occupation", ""),
-                    work_region=request.POST.get("new_work_region", ""),
+                    work_region=_picked_region(request.POST),
                     reason=request.POST.get("transfer_reason", ""),
                 )
                 messages.success(
@@ -204,16 +351,15 @@ def my_data(request):
                 )
             return redirect("membership:my_data")
         except DomainError as exc:
-            field = exc.field or "general"
-            if action == "transfer":
-                # The transfer form's fields carry their own names: an error must not mark the 更正 form.
-                field = {
-                    "employer_name": "new_employer_name",
-                    "occupation": "new_occupation",
-                    "work_region": "new_work_region",
-                    "reason": "transfer_reason",
-                }.get(field, "general")
-            context.update(error=exc.message, error_field=field, action=action)
+            errors = FormErrors()
+            for error in getattr(exc, "errors", None) or [exc]:
+                field = error.field
+                if action == "transfer":
+                    # The transfer form's fields carry their own names: an error must not mark the 更正 form.
+                    field = TRANSFER_FIELDS.get(field)
+                errors.add(error.message, field)
+            context["action"] = action
+            return form_failed(request, "members/my_data.html", context, errors)
     return render(request, "members/my_data.html", context)
 
 
@@ -230,11 +376,9 @@ def my_data_download(request):
 
 def _registry_filters(request, params=None):
     params = request.GET if params is None else params
-    org_path = ""
     org_id = params.get("org", "")
-    if org_id.isdigit():
-        org = scoped_orgs(request.user).filter(pk=int(org_id)).first()
-        org_path = org.path if org else "-"
+    # An org outside the staffer's subtree, unknown or malformed is a 404, as everywhere else.
+    org_path = org_get(actor=request.user, org_id=org_id).path if org_id else ""
     return dict(
         q=params.get("q", ""),
         org_path=org_path,
@@ -257,6 +401,10 @@ def member_list(request):
         if not selectors.is_personal_number(filters.get("q", "")):
             params = {k: v.strip() for k, v in filters.items() if k != "csrfmiddlewaretoken" and v.strip()}
             return redirect(f"{request.path}?{urlencode(params)}")
+    return _registry_page(request, filters)
+
+
+def _registry_page(request, filters, *, export_error=None, status=200):
     qs = selectors.member_search(actor=request.user, **_registry_filters(request, filters))
     page = page_of(qs, request.GET.get("page"), per_page=30, paginator_class=CappedPaginator)
     return render(
@@ -273,8 +421,10 @@ def member_list(request):
             "may_reveal_any": Staff.objects.filter(
                 user=request.user, is_active=True, can_reveal_pii=True
             ).exists(),
+            "export_error": export_error,
             "nav": "members",
         },
+        status=status,
     )
 
 
@@ -295,33 +445,37 @@ def member_export(request):
             org=org,
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect(f"{reverse('members:list')}?{request.GET.urlencode()}")
+        # The registry again, with the filters as they were and the error under the export form
+        # (no redirect: a posted 身份证号 search must not land in a URL).
+        return _registry_page(request, params, export_error=exc, status=exc.status)
     return xlsx_response(data, f"members-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @workbench_view
 def member_detail(request, member_id):
     member = selectors.member_get(actor=request.user, member_id=member_id)
-    return render(
-        request,
-        "members/detail.html",
-        {
-            "member": member,
-            "may_reveal": may_reveal_pii(request.user, member.org),
-            "nav": "members",
-            "card": selectors.card_current(member=member),
-            "statuses": sorted(services.STATUS_CHANGE_TARGETS),
-            "status_labels": Member.Status.choices,
-            "history": member.status_changes.all()[:20],
-            "transfers": member.transfers.select_related("from_org", "to_org")[:20],
-            "payments": member.dues_payments.all()[:12],
-            "target_orgs": Org.objects.filter(kind__in=MEMBER_HOLDING_KINDS, is_active=True)
-            .exclude(pk=member.org_id)
-            .order_by("path")[:500],
-            "this_month": f"{timezone.localdate():%Y-%m}",
-        },
-    )
+    return render(request, "members/detail.html", _member_context(request, member))
+
+
+def _member_context(request, member: Member) -> dict:
+    return {
+        "member": member,
+        "may_reveal": may_reveal_pii(request.user, member.org),
+        "nav": "members",
+        "card": selectors.card_current(member=member),
+        "statuses": sorted(services.STATUS_CHANGE_TARGETS),
+        "status_labels": Member.Status.choices,
+        "history": member.status_changes.all()[:20],
+        "transfers": member.transfers.select_related("from_org", "to_org")[:20],
+        "payments": member.dues_payments.all()[:12],
+        "target_orgs": Org.objects.filter(kind__in=org_selectors.MEMBER_HOLDING_KINDS, is_active=True)
+        .exclude(pk=member.org_id)
+        .order_by("path")[:500],
+        "this_month": f"{timezone.localdate():%Y-%m}",
+        "may_certify": in_scope(
+            request.user, member.org, (*services.REGISTRY_ROLES, Staff.Role.STATION_KEEPER)
+        ),
+    }
 
 
 @workbench_view
@@ -368,10 +522,16 @@ def member_action(request, member_id):
                 amount=request.POST.get("amount", ""),
             )
             messages.success(request, "会费已登记")
+        elif action == "certify":
+            services.member_certify(
+                actor=request.user, member=member, method=request.POST.get("method", "staff")
+            )
+            messages.success(request, "已核验身份证，该会员已完成实名认证")
         else:
             raise DomainError("未知操作", code="action_invalid")
     except DomainError as exc:
-        messages.error(request, exc.message)
+        context = {**_member_context(request, member), "action": action, "posted": request.POST}
+        return form_failed(request, "members/detail.html", context, exc)
     return redirect("members:detail", member.pk)
 
 
@@ -423,6 +583,22 @@ def _scoped_enrollment(request, enrollment_id):
     return enrollment
 
 
+def _reassign_near(enrollment: Enrollment) -> str:
+    return enrollment.work_region or enrollment.residence_region or enrollment.id_number[:6]
+
+
+@workbench_view
+def enrollment_reassign_targets(request, enrollment_id):
+    """htmx: the 转派 choices, searched by name and sorted by relevance to the applicant's place."""
+    enrollment = _scoped_enrollment(request, enrollment_id)
+    targets = org_selectors.reassign_targets(
+        q=request.GET.get("org_q", "")[:40],
+        near_region=_reassign_near(enrollment),
+        exclude_id=enrollment.org_id,
+    )
+    return render(request, "members/_reassign_targets.html", {"target_orgs": targets, "e": enrollment})
+
+
 @workbench_view
 @require_http_methods(["GET", "POST"])
 def enrollment_detail(request, enrollment_id):
@@ -434,9 +610,14 @@ def enrollment_detail(request, enrollment_id):
         "age": services.enrollment_age(enrollment),
         "limit": services.overdue_limit(),
         "may_reveal": may_reveal_pii(request.user, enrollment.org),
-        "target_orgs": Org.objects.filter(kind__in=MEMBER_HOLDING_KINDS, is_active=True)
-        .exclude(pk=enrollment.org_id)
-        .order_by("path")[:500],
+        "may_act": in_scope(request.user, enrollment.org, services.APPROVER_ROLES),
+        "work_place": region_label(enrollment.work_region),
+        "residence_place": region_label(enrollment.residence_region),
+        "target_orgs": org_selectors.reassign_targets(
+            q=request.POST.get("org_q", "")[:40],
+            near_region=_reassign_near(enrollment),
+            exclude_id=enrollment.org_id,
+        ),
     }
     if request.method == "POST":
         action = request.POST.get("action")
@@ -445,7 +626,7 @@ def enrollment_detail(request, enrollment_id):
                 member = services.enrollment_approve(
                     actor=request.user, enrollment=enrollment, note=request.POST.get("note", "")
                 )
-                messages.success(request, f"已批准入会，会员编号 {member.member_no}")
+                messages.success(request, f"已批准入会，会员编号 {member.member_no}；申请人已完成实名认证")
             elif action == "reject":
                 services.enrollment_reject(
                     actor=request.user, enrollment=enrollment, reason=request.POST.get("reason", "")
@@ -457,21 +638,31 @@ def enrollment_detail(request, enrollment_id):
                 )
                 messages.success(request, "已请申请人补充材料")
             elif action == "reassign":
-                org = Org.objects.filter(pk=request.POST.get("org_id") or 0).first()
+                errors = ErrorCollector()
+                org = (
+                    Org.objects.filter(pk=request.POST.get("org_id") or 0).first()
+                    if (request.POST.get("org_id", "").isdigit())
+                    else None
+                )
                 if org is None:
-                    raise DomainError("请选择要转派的工会", code="org_required", field="org_id")
+                    errors.errors.append(
+                        DomainError("请选择要转派的工会", code="org_required", field="org_id")
+                    )
+                if len(request.POST.get("reason", "").strip()) < 2:
+                    errors.errors.append(
+                        DomainError("请填写转派原因（至少2个字）", code="reason_required", field="reason")
+                    )
+                errors.raise_if_any()
                 services.enrollment_reassign(
                     actor=request.user, enrollment=enrollment, org=org, reason=request.POST.get("reason", "")
                 )
                 messages.success(request, f"已转派至{org.name}")
-                return redirect("members:enrollments")
             else:
                 raise DomainError("未知操作", code="action_invalid")
             return redirect("members:enrollment", enrollment.pk)
         except DomainError as exc:
-            context.update(
-                error=exc.message, error_field=exc.field or "general", action=action, posted=request.POST
-            )
+            context.update(action=action, posted=request.POST)
+            return form_failed(request, "members/enrollment_detail.html", context, exc)
     return render(request, "members/enrollment_detail.html", context)
 
 
@@ -536,10 +727,12 @@ def dues(request):
             messages.success(request, "会费标准已保存")
             return redirect(f"{reverse('members:dues')}?org={org.pk}")
         except DomainError as exc:
-            context.update(error=exc.message, error_field=exc.field or "general")
+            context.update(form_errors=FormErrors.from_exc(exc), posted=request.POST)
     arrears = selectors.dues_arrears(actor=request.user, org_path=org.path if org else "")
     page = page_of(arrears, request.GET.get("page"), per_page=30)
     context.update(page=page, rows=[(m, selectors.months_owed(m)) for m in page], filters=request.GET)
+    if context.get("form_errors"):
+        return form_failed(request, "members/dues.html", context, context["form_errors"])
     return render(request, "members/dues.html", context)
 
 
@@ -579,7 +772,9 @@ def lapse(request):
 @workbench_view
 @require_http_methods(["GET", "POST"])
 def member_import(request):
-    orgs = scoped_orgs(request.user).filter(kind__in=MEMBER_HOLDING_KINDS).order_by("path")[:300]
+    orgs = (
+        scoped_orgs(request.user).filter(kind__in=org_selectors.MEMBER_HOLDING_KINDS).order_by("path")[:300]
+    )
     context = {"orgs": orgs, "nav": "import", "max_rows": imports.MAX_ROWS}
     if request.method == "POST":
         try:
@@ -593,8 +788,10 @@ def member_import(request):
                 actor=request.user, org=org, file_name=upload.name, data=upload.read()
             )
             context["result"] = result
+            messages.success(request, f"导入完成：成功 {result.batch.imported} 行")
         except DomainError as exc:
-            context.update(error=exc.message, error_field=exc.field or "general")
+            context["posted"] = request.POST
+            return form_failed(request, "members/import.html", context, exc)
     return render(request, "members/import.html", context)
 
 

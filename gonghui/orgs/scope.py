@@ -31,13 +31,27 @@ def scope_paths(user, roles: Iterable[str] | None = None) -> list[str]:
     cache = user.__dict__.setdefault("_scope_cache", {}) if user is not None else {}
     if cache_key in cache:
         return cache[cache_key]
-    paths = sorted(set(_positions(user, roles).values_list("org__path", flat=True)))
+    wanted = None if roles is None else set(roles)
+    paths = sorted({path for role, path in _posts(user, cache) if wanted is None or role in wanted})
     roots: list[str] = []
     for path in paths:
         if not any(path.startswith(root) for root in roots):
             roots.append(path)
     cache[cache_key] = roots
     return roots
+
+
+def _posts(user, cache: dict) -> list[tuple[str, str]]:
+    """(role, org path) of every active post of the user: one query per request user, whatever the roles asked."""
+    if "_posts" not in cache:
+        cache["_posts"] = list(_positions(user, None).values_list("role", "org__path"))
+    return cache["_posts"]
+
+
+def roles_held(user) -> frozenset[str]:
+    """Every role the user holds anywhere (active posts on active unions) — for menus, not for access."""
+    cache = user.__dict__.setdefault("_scope_cache", {}) if user is not None else {}
+    return frozenset(role for role, _ in _posts(user, cache))
 
 
 def path_successor(path: str) -> str:

@@ -179,8 +179,29 @@ def staff_assign(*, actor, org: Org, user, role: str, title: str = "", can_revea
 
 
 @transaction.atomic
+@transaction.atomic
 def staff_revoke(*, actor, staff: Staff) -> Staff:
+    """Ends a staff post. A union keeps at least one admin: the last one cannot be revoked (an admin
+    once locked herself out in one click). The union's admin posts are locked while deciding, so two
+    admins revoking each other at the same moment cannot both succeed."""
     require_scope(actor, staff.org, roles=[Staff.Role.ADMIN])
+    admins = list(
+        Staff.objects.select_for_update()
+        .filter(org_id=staff.org_id, role=Staff.Role.ADMIN, is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    staff = Staff.objects.select_for_update().select_related("org", "user").get(pk=staff.pk)
+    if not staff.is_active:
+        raise DomainError("该岗位已撤销", code="already_revoked", status=409)
+    if staff.role == Staff.Role.ADMIN and admins == [staff.pk]:
+        raise DomainError(
+            f"{staff.user.name or '该干部'}是{staff.org.display_name}唯一的管理员，不能撤销；"
+            "请先任命另一位管理员，再撤销此岗位",
+            code="last_admin",
+            field="staff",
+            status=409,
+        )
     staff.is_active = False
     staff.save(update_fields=["is_active"])
     staff.user.__dict__.pop("_scope_cache", None)

@@ -1,7 +1,9 @@
+from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.core.errors import DomainError
+from gonghui.core.forms import FORM_ERROR_STATUS, form_add_errors, form_status
 
 from . import selectors, services
 from .decorators import workbench_view
@@ -55,7 +57,7 @@ def detail(request, org_id):
 
 
 def _apply_errors(form, exc: DomainError):
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    form_add_errors(form, exc)
 
 
 @workbench_view
@@ -73,9 +75,13 @@ def create(request, org_id):
         except DomainError as exc:
             _apply_errors(form, exc)
         else:
+            messages.success(request, f"已新建{org.name}")
             return redirect("orgs:detail", org_id=org.pk)
     return render(
-        request, "orgs/form.html", {"form": form, "parent": parent, "title": "新建下级工会", "nav": "orgs"}
+        request,
+        "orgs/form.html",
+        {"form": form, "parent": parent, "title": "新建下级工会", "nav": "orgs"},
+        status=form_status(form),
     )
 
 
@@ -91,9 +97,13 @@ def edit(request, org_id):
         except DomainError as exc:
             _apply_errors(form, exc)
         else:
+            messages.success(request, "已保存")
             return redirect("orgs:detail", org_id=org.pk)
     return render(
-        request, "orgs/form.html", {"form": form, "org": org, "title": f"编辑 {org.name}", "nav": "orgs"}
+        request,
+        "orgs/form.html",
+        {"form": form, "org": org, "title": f"编辑 {org.name}", "nav": "orgs"},
+        status=form_status(form),
     )
 
 
@@ -117,7 +127,7 @@ def staff_add(request, org_id):
                 "staff_form": form,
                 "is_admin": True,
             },
-            status=422 if not request.htmx else 200,
+            status=FORM_ERROR_STATUS,
         )
     if request.htmx:
         return render(
@@ -135,8 +145,10 @@ def staff_add(request, org_id):
 
 
 @workbench_view
-@require_POST
+@require_http_methods(["GET", "POST"])
 def staff_remove(request, staff_id):
+    """撤销 asks first: GET (or a POST without confirm=1) shows what will be revoked; the confirm
+    button posts confirm=1. The last admin of a union is refused with the reason."""
     staff = get_object_or_404(Staff.objects.select_related("org", "user"), pk=staff_id, is_active=True)
     if not in_scope(request.user, staff.org, roles=[Staff.Role.ADMIN]):
         return render(
@@ -145,5 +157,19 @@ def staff_remove(request, staff_id):
             {"title": "页面不存在", "message": "未找到该记录，或不在您的管辖范围内。"},
             status=404,
         )
-    services.staff_revoke(actor=request.user, staff=staff)
-    return redirect("orgs:detail", org_id=staff.org_id)
+    context = {
+        "staff": staff,
+        "org": staff.org,
+        "is_self": staff.user_id == request.user.pk,
+        "last_admin": selectors.staff_is_last_admin(staff=staff),
+        "nav": "orgs",
+    }
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        try:
+            services.staff_revoke(actor=request.user, staff=staff)
+        except DomainError as exc:
+            context["error"] = exc
+            return render(request, "orgs/staff_revoke.html", context, status=exc.status)
+        messages.success(request, f"已撤销{staff.user.name or '该干部'}的{staff.get_role_display()}岗位")
+        return redirect("orgs:detail", org_id=staff.org_id)
+    return render(request, "orgs/staff_revoke.html", context)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.core.errors import DomainError
+from gonghui.core.forms import form_add_errors
 from gonghui.core.pagination import page_of
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.scope import in_scope
@@ -39,8 +40,9 @@ def _page(request, template, context, status=200):
 
 
 def _apply(form, exc: DomainError, aliases: dict | None = None):
-    field = (aliases or {}).get(exc.field, exc.field)
-    form.add_error(field if field in form.fields else None, exc.message)
+    for error in getattr(exc, "errors", None) or [exc]:
+        error.field = (aliases or {}).get(error.field, error.field)
+    form_add_errors(form, exc)
 
 
 def _date_param(value, default: dt.date) -> dt.date:

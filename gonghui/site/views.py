@@ -31,9 +31,12 @@ HOME_TILES = [
     ("附近驿站", "歇脚 喝水 热饭 充电", "station", "stations:map"),
     ("抢课抢券", "公益课程 福利券", "ticket", "campaigns:list"),
     ("我要维权", "欠薪 工伤 劳动合同", "shield", "cases:mine"),
+    ("医疗互助", "住院补助 第二医保", "heart", "mutual_aid:home"),
+    ("困难帮扶", "自测 助学 救助", "users", "aid:home"),
     ("全员改善", "随手拍 提建议 得奖励", "bulb", "proposals:mine"),
     ("司机之家", "证照提醒 年审代办 会员价", "menu", "drivers:home"),
     ("点单服务", "心理 法律 技能", "menu", None),
+    ("技能补贴", "培训取证 补贴申请", "card", "funds:list"),
 ]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import heapq
 import math
 from dataclasses import dataclass, field
+from itertools import islice
 
 from gonghui.core.errors import DomainError
 from gonghui.core.geo import EARTH_RADIUS_M
@@ -31,6 +32,18 @@ class CoverageResult:
     covered_points: int
     uncovered: list[tuple[float, float, float]]  # (lat, lng, weight)
     suggestions: list[dict] = field(default_factory=list)
+    # 交叉覆盖 (盐城): demand within reach of two or more stations.
+    multi_weight: float = 0.0
+    multi_points: int = 0
+    suggest_asked: int = 0
+
+    @property
+    def multi_share(self) -> float:
+        return self.multi_weight / self.total_weight if self.total_weight else 0.0
+
+    @property
+    def multi_share_pct(self) -> float:
+        return self.multi_share * 100
 
     @property
     def share(self) -> float:
@@ -72,17 +85,31 @@ def coverage(
     """Share of demand (by weight) within radius_m of a station; optionally the next `suggest` sites."""
     always = Schedule(True, ())
     station_index = GridIndex([Entry(i, lat, lng, 0, True, always) for i, (lat, lng) in enumerate(stations)])
-    total = covered = 0.0
-    covered_n = 0
+    total = covered = multi = 0.0
+    covered_n = multi_n = 0
     uncovered = []
     for lat, lng, w in points:
         total += w
-        if station_index.any_within(lat, lng, radius_m):
+        reach = sum(1 for _ in islice(station_index.within(lat, lng, radius_m), 2))
+        if reach:
             covered += w
             covered_n += 1
+            if reach > 1:
+                multi += w
+                multi_n += 1
         else:
             uncovered.append((lat, lng, w))
-    result = CoverageResult(radius_m, total, covered, len(points), covered_n, uncovered)
+    result = CoverageResult(
+        radius_m,
+        total,
+        covered,
+        len(points),
+        covered_n,
+        uncovered,
+        multi_weight=multi,
+        multi_points=multi_n,
+        suggest_asked=suggest,
+    )
     if suggest:
         result.suggestions = greedy_sites(uncovered, radius_m, suggest, covered_before=covered, total=total)
     return result

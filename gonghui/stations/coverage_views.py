@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.forms import FormErrors
 from gonghui.core.geo import check_china_point
 from gonghui.orgs.decorators import workbench_view
 
@@ -122,6 +123,7 @@ def bench_coverage(request):
         elapsed = time.perf_counter() - started
     except DomainError as exc:
         ctx["error"] = exc
+        ctx["form_errors"] = FormErrors.from_exc(exc)
         return render(request, "stations/coverage.html", ctx, status=exc.status)
     ctx.update(
         result=result,
@@ -135,7 +137,7 @@ def bench_coverage(request):
             "uncovered": [[round(a, 6), round(b, 6)] for a, b, _ in result.uncovered[:MAX_UNCOVERED_ON_MAP]],
             "suggestions": [[s["lat"], s["lng"], s["rank"]] for s in result.suggestions],
         },
-        tile_url=settings.TILE_URL,
+        tiles=selectors.tile_layer(),
     )
     return render(request, "stations/coverage.html", ctx)
 

@@ -90,6 +90,23 @@ def schedule_for(station: Station) -> Schedule:
     return Schedule.compile(station.hours, station.is_24h, list(closures))
 
 
+def tile_layer() -> dict:
+    """The map tile server the pages draw on (settings GONGHUI_TILE_URL / _ATTRIBUTION / _SUBDOMAINS)."""
+    return {
+        "url": settings.TILE_URL,
+        "attribution": settings.TILE_ATTRIBUTION,
+        "subdomains": settings.TILE_SUBDOMAINS if "{s}" in settings.TILE_URL else "",
+    }
+
+
+def station_status(station: Station, now=None) -> dict:
+    """What a worker reads about a station now. A suspended station (status 暂停服务) says so —
+    its weekly hours do not apply, so it never promises "明天 08:30 开门"."""
+    if station.status == Station.Status.PAUSED:
+        return {"open": False, "paused": True, "label": "暂停服务", "next": None}
+    return schedule_for(station).status(now or timezone.localtime())
+
+
 def open_issue_count(station: Station) -> int:
     return station.feedback.filter(status=StationFeedback.Status.OPEN).count()
 

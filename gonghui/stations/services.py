@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from gonghui.core.audit import audit_record
-from gonghui.core.errors import Conflict, DomainError, NotFound
+from gonghui.core.errors import Conflict, DomainError, ErrorCollector, NotFound
 from gonghui.core.geo import check_china_point, gcj02_to_wgs84, to_gcj02
 from gonghui.core.glossary import OCCUPATIONS
 from gonghui.core.validators import normalize_mobile
@@ -61,65 +61,83 @@ def _bool(value) -> bool:
 
 
 def clean_station(data: dict, *, instance: Station | None = None) -> dict:
-    """Validates a station form/API/import row; every error names its field, in Chinese."""
+    """Validates a station form/API/import row; every error names its field, in Chinese, and all of
+    them are reported at once (core.errors.ErrorCollector)."""
     out: dict = {}
-    out["name"] = _text(data, "name", "站点名称", required=True, max_len=80)
-    code = _text(data, "code", "站点编码", max_len=32).upper()
-    if code and not _CODE.match(code):
-        raise DomainError(
-            "站点编码只能用字母、数字、- 和 _，2–32 位，例如 YC-TH-0001", code="bad_code", field="code"
-        )
-    out["code"] = code
-    kind = str(data.get("kind") or Station.Kind.UNION)
-    labels = {label: value for value, label in Station.Kind.choices}
-    kind = labels.get(kind, kind)
-    if kind not in Station.Kind.values:
-        raise DomainError("站点类型不在可选范围内", code="bad_kind", field="kind")
-    out["kind"] = kind
-    out["district"] = _text(data, "district", "所在区县", max_len=40)
-    out["address"] = _text(data, "address", "地址", required=True, max_len=200)
-    coord = str(data.get("coord") or "gcj02")
-    lat, lng = check_china_point(data.get("lat"), data.get("lng"))
-    out["gcj_lat"], out["gcj_lng"] = to_gcj02(lat, lng, coord)
-    out["wgs_lat"], out["wgs_lng"] = gcj02_to_wgs84(out["gcj_lat"], out["gcj_lng"])
-    phone = _text(data, "service_phone", "服务电话", max_len=20)
-    if phone and not _PHONE.match(phone):
-        raise DomainError(
-            "服务电话格式不对，例如 0515-88888888 或 12351", code="bad_phone", field="service_phone"
-        )
-    out["service_phone"] = phone
-    out["keeper_name"] = _text(data, "keeper_name", "站长", max_len=40)
-    keeper_phone = _text(data, "keeper_phone", "站长手机", max_len=20)
-    if keeper_phone:
-        try:
-            keeper_phone = normalize_mobile(keeper_phone)
-        except ValidationError as exc:
-            raise DomainError.from_validation(exc, field="keeper_phone") from exc
-    out["keeper_phone"] = keeper_phone
-    hours, is_24h = parse_hours(str(data.get("hours_text") or ""), field="hours_text")
-    out["hours"], out["is_24h"] = hours, is_24h or _bool(data.get("is_24h"))
-    amenities = data.get("amenities") or []
-    if isinstance(amenities, str):
-        amenities = [a for a in re.split(r"[、,，/ ]+", amenities) if a]
-    by_label = {label: code for code, label in AMENITY_LABELS.items()}
-    by_label.update({"充电": "charge", "换电": "charge", "休息": "rest", "厕所": "toilet", "热饭": "heat"})
-    codes = []
-    for a in amenities:
-        code_ = a if a in AMENITY_LABELS else by_label.get(a)
-        if code_ is None:
+    errors = ErrorCollector()
+    with errors.check():
+        out["name"] = _text(data, "name", "站点名称", required=True, max_len=80)
+    with errors.check():
+        code = _text(data, "code", "站点编码", max_len=32).upper()
+        if code and not _CODE.match(code):
             raise DomainError(
-                f"服务设施“{a}”不在可选范围内（{'、'.join(AMENITY_LABELS.values())}）",
-                code="bad_amenity",
-                field="amenities",
+                "站点编码只能用字母、数字、- 和 _，2–32 位，例如 YC-TH-0001", code="bad_code", field="code"
             )
-        if code_ not in codes:
-            codes.append(code_)
-    out["amenities"] = [c for c in AMENITY_LABELS if c in codes]
-    out["description"] = _text(data, "description", "说明", max_len=300)
-    status = str(data.get("status") or (instance.status if instance else Station.Status.ACTIVE))
-    if status not in Station.Status.values:
-        raise DomainError("站点状态不在可选范围内", code="bad_status", field="status")
-    out["status"] = status
+        out["code"] = code
+    with errors.check():
+        kind = str(data.get("kind") or Station.Kind.UNION)
+        labels = {label: value for value, label in Station.Kind.choices}
+        kind = labels.get(kind, kind)
+        if kind not in Station.Kind.values:
+            raise DomainError("站点类型不在可选范围内", code="bad_kind", field="kind")
+        out["kind"] = kind
+    with errors.check():
+        out["district"] = _text(data, "district", "所在区县", max_len=40)
+    with errors.check():
+        out["address"] = _text(data, "address", "地址", required=True, max_len=200)
+    with errors.check():
+        coord = str(data.get("coord") or "gcj02")
+        lat, lng = check_china_point(data.get("lat"), data.get("lng"))
+        out["gcj_lat"], out["gcj_lng"] = to_gcj02(lat, lng, coord)
+        out["wgs_lat"], out["wgs_lng"] = gcj02_to_wgs84(out["gcj_lat"], out["gcj_lng"])
+    with errors.check():
+        phone = _text(data, "service_phone", "服务电话", max_len=20)
+        if phone and not _PHONE.match(phone):
+            raise DomainError(
+                "服务电话格式不对，例如 0515-88888888 或 12351", code="bad_phone", field="service_phone"
+            )
+        out["service_phone"] = phone
+    with errors.check():
+        out["keeper_name"] = _text(data, "keeper_name", "站长", max_len=40)
+    with errors.check():
+        keeper_phone = _text(data, "keeper_phone", "站长手机", max_len=20)
+        if keeper_phone:
+            try:
+                keeper_phone = normalize_mobile(keeper_phone)
+            except ValidationError as exc:
+                raise DomainError.from_validation(exc, field="keeper_phone") from exc
+        out["keeper_phone"] = keeper_phone
+    with errors.check():
+        hours, is_24h = parse_hours(str(data.get("hours_text") or ""), field="hours_text")
+        out["hours"], out["is_24h"] = hours, is_24h or _bool(data.get("is_24h"))
+    with errors.check():
+        amenities = data.get("amenities") or []
+        if isinstance(amenities, str):
+            amenities = [a for a in re.split(r"[、,，/ ]+", amenities) if a]
+        by_label = {label: code for code, label in AMENITY_LABELS.items()}
+        by_label.update(
+            {"充电": "charge", "换电": "charge", "休息": "rest", "厕所": "toilet", "热饭": "heat"}
+        )
+        codes = []
+        for a in amenities:
+            code_ = a if a in AMENITY_LABELS else by_label.get(a)
+            if code_ is None:
+                raise DomainError(
+                    f"服务设施“{a}”不在可选范围内（{'、'.join(AMENITY_LABELS.values())}）",
+                    code="bad_amenity",
+                    field="amenities",
+                )
+            if code_ not in codes:
+                codes.append(code_)
+        out["amenities"] = [c for c in AMENITY_LABELS if c in codes]
+    with errors.check():
+        out["description"] = _text(data, "description", "说明", max_len=300)
+    with errors.check():
+        status = str(data.get("status") or (instance.status if instance else Station.Status.ACTIVE))
+        if status not in Station.Status.values:
+            raise DomainError("站点状态不在可选范围内", code="bad_status", field="status")
+        out["status"] = status
+    errors.raise_if_any()
     return out
 
 

@@ -1,6 +1,7 @@
 """xlsx import (row-level errors, nothing saved unless every row is valid) and export in the columns
 the map platforms ask for."""
 
+from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import render
 from django.utils import timezone
@@ -8,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import DomainError
+from gonghui.core.forms import FormErrors, form_failed
 from gonghui.core.xlsx import XlsxWriter, export_audit, read_first_sheet, xlsx_response
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.scope import scope_paths, scoped_orgs
@@ -97,8 +99,9 @@ def stations_import(*, actor, content: bytes, default_org) -> tuple[int, list[di
                     raise DomainError(f"站点编码 {data['code']} 已存在", field="code", code="duplicate")
             cleaned.append((org, row))
         except DomainError as exc:
-            errors.append(
-                {"row": n, "field": FIELD_LABELS.get(exc.field, exc.field or ""), "message": exc.message}
+            errors.extend(
+                {"row": n, "field": FIELD_LABELS.get(e.field, e.field or ""), "message": e.message}
+                for e in getattr(exc, "errors", None) or [exc]
             )
     if errors:
         return 0, errors
@@ -126,10 +129,13 @@ def bench_import(request):
                 raise DomainError("文件不能超过 5MB", field="file", code="file_too_large")
             created, errors = stations_import(actor=request.user, content=upload.read(), default_org=org)
         except DomainError as exc:
-            ctx["error"] = exc
-            return render(request, "stations/import.html", ctx, status=exc.status)
+            ctx["form_errors"] = FormErrors.from_exc(exc)
+            return form_failed(request, "stations/import.html", ctx, ctx["form_errors"])
         ctx.update(created=created, errors=errors)
-        return render(request, "stations/import.html", ctx, status=400 if errors else 200)
+        if errors:
+            return form_failed(request, "stations/import.html", ctx, FormErrors())
+        messages.success(request, f"已导入 {created} 个站点")
+        return render(request, "stations/import.html", ctx)
     return render(request, "stations/import.html", ctx)
 
 

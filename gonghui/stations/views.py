@@ -1,17 +1,20 @@
 import contextlib
 import datetime as dt
+from urllib.parse import urlencode
 
-from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.forms import FORM_ERROR_STATUS, FormErrors
 from gonghui.core.glossary import OCCUPATIONS
 from gonghui.core.pagination import page_of
+from gonghui.core.validators import display_phone
 from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.scope import in_scope, scoped_orgs
 
@@ -67,7 +70,7 @@ def map_page(request):
         districts=selectors.districts(),
         filters=request.GET,
         amenity_filter=request.GET.getlist("amenity"),
-        tile_url=settings.TILE_URL,
+        tiles=selectors.tile_layer(),
     )
     return render(request, "stations/map.html", ctx)
 
@@ -78,24 +81,19 @@ def nearby_list(request):
 
 
 def join_url(station: Station) -> str:
-    for name in ("members:join", "members:enroll", "enrollment:apply", "join:apply"):
-        try:
-            return f"{reverse(name)}?channel=station_qr&station={station.code}"
-        except NoReverseMatch:
-            continue
-    return f"/join/?channel=station_qr&station={station.code}"
+    """先服务后入会: the join form remembers the station (members records channel and station)."""
+    return f"{reverse('membership:join')}?{urlencode({'channel': 'station_qr', 'station': station.code})}"
 
 
 def station_page(request, code):
     station = selectors.station_public(code=code)
-    schedule = selectors.schedule_for(station)
     visit_id = request.session.get("station_visits", {}).get(station.code)
     return render(
         request,
         "stations/station.html",
         {
             "station": station,
-            "status": schedule.status(timezone.localtime()),
+            "status": selectors.station_status(station),
             "hours_text": format_hours(station.hours, station.is_24h),
             "tab": "stations",
             "welcome": request.GET.get("welcome") == "1",
@@ -160,6 +158,7 @@ def station_feedback(request, code):
         except DomainError as exc:
             error = exc
         else:
+            messages.success(request, "反馈已提交，谢谢")
             return render(request, "stations/feedback_done.html", {"station": station, "tab": "stations"})
     amenity_labels = dict(AMENITIES)
     return render(
@@ -167,12 +166,12 @@ def station_feedback(request, code):
         "stations/feedback.html",
         {
             "station": station,
-            "error": error,
+            "form_errors": FormErrors.from_exc(error) if error else None,
             "data": data,
             "tab": "stations",
             "rate_items": [(c, amenity_labels[c], data.get(f"rating_{c}", "")) for c in station.amenities],
         },
-        status=400 if error else 200,
+        status=FORM_ERROR_STATUS if error else 200,
     )
 
 
@@ -218,7 +217,7 @@ def _form_context(request, station=None, data=None, error=None) -> dict:
             "coord": "gcj02",
             "service_phone": station.service_phone,
             "keeper_name": station.keeper_name,
-            "keeper_phone": station.keeper_phone,
+            "keeper_phone": display_phone(station.keeper_phone),
             "hours_text": "" if station.is_24h else format_hours(station.hours, False),
             "is_24h": station.is_24h,
             "description": station.description,
@@ -230,7 +229,7 @@ def _form_context(request, station=None, data=None, error=None) -> dict:
     return {
         "station": station,
         "data": data or {},
-        "error": error,
+        "form_errors": FormErrors.from_exc(error) if error else None,
         "orgs": orgs,
         "kinds": Station.Kind.choices,
         "statuses": Station.Status.choices,
@@ -259,8 +258,9 @@ def bench_new(request):
                 request,
                 "stations/bench_form.html",
                 _form_context(request, data=request.POST, error=exc),
-                status=exc.status,
+                status=FORM_ERROR_STATUS,
             )
+        messages.success(request, f"已新建站点 {station.name}")
         return redirect("stations:bench_detail", station.pk)
     return render(request, "stations/bench_form.html", _form_context(request, data={}))
 
@@ -278,8 +278,9 @@ def bench_edit(request, station_id):
                 request,
                 "stations/bench_form.html",
                 _form_context(request, station, data=request.POST, error=exc),
-                status=exc.status,
+                status=FORM_ERROR_STATUS,
             )
+        messages.success(request, "已保存")
         return redirect("stations:bench_detail", station.pk)
     return render(request, "stations/bench_form.html", _form_context(request, station))
 
@@ -287,17 +288,16 @@ def bench_edit(request, station_id):
 @workbench_view
 def bench_detail(request, station_id, closure_error=None, status=200):
     station = selectors.station_get(actor=request.user, station_id=station_id)
-    schedule = selectors.schedule_for(station)
     return render(
         request,
         "stations/bench_detail.html",
         {
             "station": station,
-            "status": schedule.status(timezone.localtime()),
+            "status": selectors.station_status(station),
             "hours_text": format_hours(station.hours, station.is_24h),
             "closures": station.closures.filter(end_date__gte=timezone.localdate() - dt.timedelta(days=30)),
             "closure_kinds": StationClosure.Kind.choices,
-            "closure_error": closure_error,
+            "form_errors": FormErrors.from_exc(closure_error) if closure_error else None,
             "stats": selectors.visit_stats(station=station),
             "feedback": selectors.feedback_for(station=station)[:50],
             "open_issues": selectors.open_issue_count(station),
@@ -323,7 +323,8 @@ def bench_closure_add(request, station_id):
             reason=request.POST.get("reason", ""),
         )
     except DomainError as exc:
-        return bench_detail.__wrapped__(request, station_id, closure_error=exc, status=400)
+        return bench_detail.__wrapped__(request, station_id, closure_error=exc, status=FORM_ERROR_STATUS)
+    messages.success(request, "已登记闭站安排")
     return redirect("stations:bench_detail", station.pk)
 
 
@@ -344,7 +345,8 @@ def bench_feedback_resolve(request, feedback_id):
             actor=request.user, feedback=fb, resolution=request.POST.get("resolution", "")
         )
     except DomainError as exc:
-        return bench_detail.__wrapped__(request, fb.station_id, closure_error=exc, status=400)
+        return bench_detail.__wrapped__(request, fb.station_id, closure_error=exc, status=FORM_ERROR_STATUS)
+    messages.success(request, "已记录处理结果")
     return redirect("stations:bench_detail", fb.station_id)
 
 
@@ -359,6 +361,7 @@ def bench_poster(request, station_id):
             "station": station,
             "qr_svg": poster_svg(scan_url),
             "scan_url": scan_url,
+            "paused": station.status == Station.Status.PAUSED,
             "hours_text": format_hours(station.hours, station.is_24h),
             "nav": "stations",
         },

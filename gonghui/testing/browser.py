@@ -190,3 +190,42 @@ def assert_fits_width(page) -> None:
         }"""
     )
     assert overflow["scroll"] <= overflow["width"], f"页面横向溢出 / page overflows sideways: {overflow}"
+
+
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_MISSING = (
+    f"未找到 {AXE_JS}：请运行 make setup（npm ci 安装开发依赖 axe-core）/ "
+    "axe-core is missing: run make setup (npm ci installs the dev dependency axe-core)"
+)
+
+
+def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
+    """Runs axe-core (the npm dev dependency, read from node_modules — no CDN) on the page as it is
+    now and returns the violations of the given impacts, each as {id, impact, help, targets}."""
+    if not AXE_JS.is_file():
+        raise AssertionError(AXE_MISSING)
+    # evaluate() runs outside the page's CSP, so no inline <script> is needed.
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    results = page.evaluate(
+        """async () => {
+          const r = await axe.run(document, {resultTypes: ['violations']});
+          return r.violations.map((v) => ({
+            id: v.id, impact: v.impact, help: v.help,
+            targets: v.nodes.slice(0, 5).map((n) => [n.target.join(' '), n.failureSummary || '']),
+          }));
+        }"""
+    )
+    return [v for v in results if v["impact"] in impacts]
+
+
+def assert_accessible(page, *, impacts=("serious", "critical")) -> None:
+    """Fails when axe-core finds a serious or critical accessibility violation on the page."""
+    found = axe_violations(page, impacts=impacts)
+    if found:
+        lines = [f"axe-core 发现 {len(found)} 类严重无障碍问题 / serious a11y violations on {page.url}:"]
+        for v in found:
+            lines.append(f"- [{v['impact']}] {v['id']}: {v['help']}")
+            for target, summary in v["targets"]:
+                lines.append(f"    {target}  {summary.splitlines()[-1] if summary else ''}")
+        raise AssertionError("\n".join(lines))

@@ -84,7 +84,8 @@ def make_member(
         user=user,
         org=org,
         org_path=org.path,
-        member_no=f"T{next(_member_seq):09d}",
+        # One length with the real ones (region + 9 digits); the 9xxxxxxxx block never meets the counter.
+        member_no=f"{org.region_code or '000000'}9{next(_member_seq):08d}",
         name=name,
         id_number=id_number,
         id_index=id_index(id_number),

@@ -7,7 +7,11 @@
   function tileLayer(el) {
     var url = el.getAttribute("data-tile-url");
     if (!url) return null;
-    return L.tileLayer(url, { subdomains: "1234", maxZoom: 18, attribution: "地图数据 © 高德" });
+    // The tile server is a setting (GONGHUI_TILE_URL): 高德 by default, or a union's intranet server.
+    var options = { maxZoom: 18, attribution: el.getAttribute("data-tile-attribution") || "" };
+    var subdomains = el.getAttribute("data-tile-subdomains");
+    if (subdomains) options.subdomains = subdomains;
+    return L.tileLayer(url, options);
   }
 
   function workerMap() {

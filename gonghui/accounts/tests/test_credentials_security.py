@@ -14,7 +14,7 @@ from gonghui.accounts import services
 from gonghui.accounts.models import LoginCode
 from gonghui.core.models import AuditEvent
 from gonghui.orgs.models import Staff
-from gonghui.testing.factories import PASSWORD, make_user
+from gonghui.testing.factories import PASSWORD, make_id, make_user
 
 pytestmark = pytest.mark.django_db
 PHONE = "13800013001"
@@ -123,10 +123,23 @@ def test_a_phone_gets_a_limited_number_of_wrong_codes_then_must_wait(client):
         assert services.login_code_issue(phone=PHONE)
 
 
-def test_join_form_code_guessing_is_capped(client):
+def test_join_form_code_guessing_is_capped(client, personas):
+    # The code is tried once every other field is right (one post shows every mistake), so the guesser
+    # sends a complete application each time.
     services.login_code_issue(phone=PHONE)
+    form = {
+        "phone": PHONE,
+        "code": "999999",
+        "name": "王建军",
+        "id_number": make_id(dt.date(1990, 3, 4), region="110105"),
+        "employer_name": "货拉拉",
+        "occupation": "truck_driver",
+        "work_province": "140000",
+        "work_city": "141100",
+        "work_county": "141125",
+    }
     for _ in range(services.CODE_MAX_ATTEMPTS):
-        client.post("/join/", {"phone": PHONE, "code": "999999", "name": "王建军"})
+        assert client.post("/join/", form).status_code == 422
     code_row = LoginCode.objects.latest("id")
     assert code_row.attempts == services.CODE_MAX_ATTEMPTS
     # The code is dead: even the right one no longer signs anybody in.

@@ -125,7 +125,7 @@ def test_page_bad_phone_for_code(db, client):
 def test_page_wrong_code_says_so(db, client):
     client.post("/accounts/login/code/", {"phone": PHONE})
     page = client.post("/accounts/login/", {"mode": "code", "phone": PHONE, "code": "000000x"})
-    assert page.status_code == 200
+    assert page.status_code == 422
     assert "手机号或验证码不正确" in page.content.decode()
 
 

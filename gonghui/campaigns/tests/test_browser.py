@@ -80,14 +80,24 @@ def test_grab_ticket_and_redeem_in_the_browser(
 
     staff = session_context(browser, live_server, personas.county_staffer, phone).new_page()
     staff.goto(f"{live_server.url}/workbench/campaigns/redeem/")
+    # Which session is at the door: the Sunday singing class, while the ticket is for 古筝 on Saturday.
+    second_offer = campaign.offers.order_by("pk").last()
+    staff.get_by_label("正在核销的活动/场次").select_option(str(second_offer.pk))
     staff.get_by_label("券码").fill(ticket.code)
     staff.get_by_label("核销地点").fill("宝鸡市工人文化宫 302 教室")
-    staff.get_by_role("button", name="核销").click()
+    staff.get_by_role("button", name="查验券码").click()
+    staff.get_by_text("不是正在核销的场次「声乐班（周日下午）」").wait_for()
+    staff.screenshot(path=str(ARTIFACTS / "campaigns-redeem-wrong-session.png"), full_page=True)
+    staff.get_by_label("正在核销的活动/场次").select_option(str(first_offer.pk))
+    staff.get_by_role("button", name="查验券码").click()
+    staff.get_by_text("请核对后确认核销").wait_for()
+    staff.get_by_role("button", name="确认核销").click()
     staff.get_by_text("核销成功").wait_for()
     staff.screenshot(path=str(ARTIFACTS / "campaigns-redeemed.png"), full_page=True)
-    staff.get_by_role("button", name="核销").click()
-    staff.get_by_text("不能重复使用").wait_for()
+    staff.get_by_role("button", name="查验券码").click()
+    staff.get_by_text("该券已核销").wait_for()
     assert "宝鸡市工人文化宫 302 教室" in staff.locator("#redeem-result").inner_text()
+    assert staff.get_by_role("button", name="确认核销").count() == 0
     staff.screenshot(path=str(ARTIFACTS / "campaigns-redeem-twice.png"), full_page=True)
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.REDEEMED

@@ -59,7 +59,7 @@ def test_worker_cancel_from_page(personas, make_campaign, verified):
 def test_ineligible_worker_sees_reason_not_button(personas, make_campaign):
     campaign = make_campaign()
     page = login(personas.worker).get(f"/campaigns/{campaign.pk}/").content.decode()
-    assert "不符合条件：仅限完成实名认证的会员" in page and "立即抢" not in page
+    assert "不符合条件：本活动仅限实名认证会员" in page and "立即抢" not in page
 
 
 def test_staff_create_from_form_and_errors_next_to_fields(personas):
@@ -75,11 +75,17 @@ def test_staff_create_from_form_and_errors_next_to_fields(personas):
         "closes_at": (now + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
         "per_member_limit": "2",
         "real_name_required": "on",
-        "offers": "古筝初级班 | 30 | 每周六 9:00-11:00\n声乐班 | abc",
+        "offer_name": ["古筝初级班", "声乐班"],
+        "offer_capacity": ["30", "abc"],
+        "offer_schedule": ["每周六 9:00-11:00", ""],
     }
-    bad = client.post("/workbench/campaigns/new/", data).content.decode()
-    assert "第 2 行：数量应为整数" in bad and "宝鸡市工人文化宫公益培训" in bad  # nothing typed is lost
-    data["offers"] = "古筝初级班 | 30 | 每周六 9:00-11:00\n声乐班 | 40 | 每周日 14:00"
+    bad = client.post("/workbench/campaigns/new/", data)
+    html = bad.content.decode()
+    assert bad.status_code == 400
+    assert "「声乐班」的数量应为 1 至" in html and "宝鸡市工人文化宫公益培训" in html  # nothing typed is lost
+    assert 'value="每周六 9:00-11:00"' in html
+    data["offer_capacity"] = ["30", "40"]
+    data["offer_schedule"] = ["每周六 9:00-11:00", "每周日 14:00"]
     response = client.post("/workbench/campaigns/new/", data)
     assert response.status_code == 302
     campaign = Campaign.objects.get()
@@ -112,10 +118,11 @@ def test_sibling_staff_get_404_on_every_workbench_page(personas, make_campaign):
             "opens_at": "2030-01-01T09:00",
             "closes_at": "2030-01-02T09:00",
             "per_member_limit": 1,
-            "offers": "a | 1",
+            "offer_name": "a",
+            "offer_capacity": "1",
         },
     )
-    assert bad.status_code == 200 and "有效的选项" in bad.content.decode()
+    assert bad.status_code == 422 and "有效的选项" in bad.content.decode()
     assert Campaign.objects.count() == 1
     campaign.refresh_from_db()
     assert campaign.drawn_at is None
@@ -141,10 +148,12 @@ def test_redeem_page_twice(personas, make_campaign, verified):
     client = login(personas.county_staffer)
     assert client.get("/workbench/campaigns/redeem/").status_code == 200
     first = client.post(
-        "/workbench/campaigns/redeem/", {"code": ticket.code, "place": "302 教室"}
+        "/workbench/campaigns/redeem/", {"code": ticket.code, "place": "302 教室", "step": "confirm"}
     ).content.decode()
     assert "核销成功" in first and "王*军" in first
-    second = client.post("/workbench/campaigns/redeem/", {"code": ticket.code}).content.decode()
+    second = client.post(
+        "/workbench/campaigns/redeem/", {"code": ticket.code, "step": "confirm"}
+    ).content.decode()
     assert "不能重复使用" in second and "302 教室" in second
     sibling = login(personas.sibling_staffer).post("/workbench/campaigns/redeem/", {"code": ticket.code})
     assert "未找到该券码" in sibling.content.decode()

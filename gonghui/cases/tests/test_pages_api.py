@@ -64,7 +64,7 @@ def test_worker_files_on_the_page_with_evidence(personas, settings, tmp_path):
 def test_bad_input_on_the_page_keeps_what_was_typed(personas, overrides, text):
     response = _client(personas.worker).post(reverse("cases:new"), _form(personas.tree, **overrides))
     body = response.content.decode()
-    assert response.status_code == 400 and text in body
+    assert response.status_code == 422 and text in body
     assert "工地拖欠我三个月工资" in body  # nothing typed is lost
     assert not Case.objects.exists()
 
@@ -87,7 +87,7 @@ def test_staff_enter_a_phone_claim(personas, township_handler):
     assert response.status_code == 302 and case.channel == "phone" and case.filer is None
     assert case.claimant_phone == "+8613800138000"
     missing = client.post(reverse("cases:bench_new"), {**data, "claimant_phone": ""})
-    assert missing.status_code == 400 and "请填写手机号" in missing.content.decode()
+    assert missing.status_code == 422 and "请填写手机号" in missing.content.decode()
 
 
 def test_workbench_actions_through_the_page(personas, township_handler):
@@ -96,13 +96,13 @@ def test_workbench_actions_through_the_page(personas, township_handler):
     url = reverse("cases:bench_detail", args=[case.pk])
     assert client.get(reverse("cases:bench_inbox") + "?view=todo").content.decode().count(case.number) == 1
     bad = client.post(url, {"action": "resolve", "outcome": "solved", "summary": "已解决了"})
-    assert bad.status_code == 409 and "不能办结" in bad.content.decode()
+    assert bad.status_code == 422 and "不能办结" in bad.content.decode()
     assert client.post(url, {"action": "accept", "difficulty": "normal"}).status_code == 302
     assert (
         client.post(
             url, {"action": "resolve", "outcome": "solved", "summary": "老板已付清", "amount_recovered": "-1"}
         ).status_code
-        == 400
+        == 422
     )
     assert (
         client.post(

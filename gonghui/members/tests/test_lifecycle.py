@@ -331,6 +331,13 @@ def test_dues_payment_and_arrears(personas):
             actor=personas.grassroots_admin, member=member, period="2025-03", amount="0"
         )
     assert err.value.field == "amount"
+    # A wage base under 10 元 computes to 0.00 元 (tails under 10 元 are not counted): refused, not recorded.
+    with pytest.raises(DomainError) as err:
+        services.dues_payment_record(
+            actor=personas.grassroots_admin, member=member, period="2025-03", wage_base="9.99"
+        )
+    assert err.value.code == "dues_zero" and err.value.field == "wage_base" and "0.00 元" in err.value.message
+    assert member.dues_payments.count() == 1
     owing = {m.pk: m for m in dues_arrears(actor=personas.grassroots_admin)}
     assert member.pk in owing and owing[member.pk].last_paid == "2025-02"
     assert not list(dues_arrears(actor=personas.sibling_staffer).filter(pk=member.pk))

@@ -51,7 +51,7 @@ def test_wrong_code_shows_message_next_to_the_field_and_keeps_input(personas, cl
     login_code_issue(phone="13912340002")
     response = client.post(reverse("membership:join"), join_form(phone="13912340002", code="000000"))
     html = response.content.decode()
-    assert response.status_code == 200 and "验证码不正确" in html
+    assert response.status_code == 422 and "验证码不正确" in html
     assert 'value="柳林县预石运输有限责任公司"' in html
     assert not Enrollment.objects.exists()
 
@@ -183,18 +183,40 @@ def test_export_is_masked_and_audited(personas, as_user):
     assert AuditEvent.objects.filter(action="members.export", actor=personas.grassroots_admin).exists()
     # Not allowed to reveal → refused, nothing leaves.
     refused = client.get(reverse("members:export"), {"reveal": "1", "reason": "核对"})
-    assert refused.status_code == 302
+    assert refused.status_code == 403
+    assert "只能导出脱敏数据" in refused.content.decode()
+    assert refused["Content-Type"].startswith("text/html")
 
 
 def test_export_reveals_for_permitted_staff_with_reason(personas, as_user):
     client = as_user(personas.county_staffer)
     no_reason = client.get(reverse("members:export"), {"reveal": "1"})
-    assert no_reason.status_code == 302
+    assert no_reason.status_code == 400
     response = client.get(reverse("members:export"), {"reveal": "1", "reason": "年度会员核查"})
     ws = load_workbook(io.BytesIO(response.content)).active
     assert personas.member.id_number in [c.value for c in ws[2]]
     event = AuditEvent.objects.filter(action="members.export").latest("id")
     assert event.detail["revealed_rows"] == 1 and personas.member.id_number not in str(event.detail)
+
+
+def test_export_without_reason_is_an_error_and_keeps_the_filters(personas, as_user):
+    """A full export with no reason: the registry comes back with the filters as they were, the
+    export form open with the box still ticked, and the message as an error (not a green banner)."""
+    client = as_user(personas.county_staffer)
+    filters = {"occupation": "truck_driver", "status": "active", "org": str(personas.tree.township.pk)}
+    response = client.post(reverse("members:export"), {**filters, "reveal": "1", "reason": " "})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert 'role="alert">导出完整个人信息须填写原因' in html
+    assert 'class="flash"' not in html  # no success banner
+    assert '<details class="panel export-box" open>' in html
+    assert 'name="reveal" value="1" checked' in html
+    assert '<option value="truck_driver" selected>' in html
+    assert f'<option value="{personas.tree.township.pk}" selected>' in html
+    # The export form carries the filters again, so the second try exports the same selection.
+    assert '<input type="hidden" name="occupation" value="truck_driver">' in html
+    assert not AuditEvent.objects.filter(action="members.export").exists()
 
 
 def _xlsx(rows):

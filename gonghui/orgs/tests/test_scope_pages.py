@@ -40,7 +40,7 @@ def pages(p, handler_pk):
             f"/workbench/orgs/{t.township.pk}/staff/",
             {"phone": "13712345678", "role": "admin", "name": "越界"},
         ),
-        "staff_revoke": ("post", f"/workbench/orgs/staff/{handler_pk}/revoke/", {}),
+        "staff_revoke": ("post", f"/workbench/orgs/staff/{handler_pk}/revoke/", {"confirm": "1"}),
         "member_detail": ("get", f"/workbench/members/{p.member.pk}/", None),
         "member_reveal": (
             "post",
@@ -99,7 +99,9 @@ def test_grassroots_admin_cannot_reach_the_county(personas, county_handler, clie
 
 def test_grassroots_admin_cannot_manage_township_staff(personas, county_handler, client):
     signed_in(client, personas.grassroots_admin)
-    assert client.post(f"/workbench/orgs/staff/{county_handler.pk}/revoke/").status_code == 404
+    assert (
+        client.post(f"/workbench/orgs/staff/{county_handler.pk}/revoke/", {"confirm": "1"}).status_code == 404
+    )
     assert (
         client.post(
             f"/workbench/orgs/{personas.tree.township.pk}/staff/", {"phone": "13712345678", "role": "admin"}
@@ -201,7 +203,7 @@ def test_edit_form_keeps_what_was_typed_when_it_fails(personas, client):
         {"name": "预石运输工会（改）", "address": "柳林县青龙路88号", "credit_code": "91440300708461136U"},
     )
     html = page.content.decode()
-    assert page.status_code == 200
+    assert page.status_code == 422
     assert "统一社会信用代码校验位不正确" in html
     assert "柳林县青龙路88号" in html and "预石运输工会（改）" in html
     assert org_state(personas.tree.grassroots) == before
@@ -216,7 +218,7 @@ def test_county_staffer_assigns_and_revokes_staff(personas, client):
     assert response.status_code == 302
     staff = Staff.objects.get(org=personas.tree.township, role="handler")
     assert staff.user.name == "新干事" and staff.title == "组织干事"
-    assert client.post(f"/workbench/orgs/staff/{staff.pk}/revoke/").status_code == 302
+    assert client.post(f"/workbench/orgs/staff/{staff.pk}/revoke/", {"confirm": "1"}).status_code == 302
     staff.refresh_from_db()
     assert not staff.is_active
 

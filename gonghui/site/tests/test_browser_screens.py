@@ -53,7 +53,7 @@ def test_worker_pages(populated, phone_page, live_server, width):
     page.fill("input[name=phone]", "13812345678")
     page.fill("input[name=password]", "wrong-password")
     page.get_by_role("button", name="登录", exact=True).click()
-    expect(page.locator(".error")).to_have_text("手机号或密码不正确")
+    expect(page.locator(".form-errors")).to_contain_text("手机号或密码不正确")
     _shot(page, f"worker-login-password{suffix}")
 
     login_worker(page, live_server, populated.worker)

@@ -47,3 +47,15 @@ def test_grid_points_cover_a_box_evenly():
     pts = grid_points(33.0, 120.0, 33.0 + 1000 * M, 120.0 + 1000 * M / 0.8386705679454239, 250)
     assert len(pts) == 16
     assert all(w == 1.0 for _, _, w in pts)
+
+
+def test_cross_coverage_counts_demand_within_two_or_more_stations():
+    # Stations at 0 and 1000 m, radius 800 m: the point at 500 m is reached by both; 100 m and
+    # 1700 m by one each; 3000 m by none. Weights make the share differ from the count.
+    stations = [pt(0)[:2], pt(1000)[:2]]
+    points = [pt(100), pt(500, w=2.0), pt(1700), pt(3000)]
+    result = coverage(stations, points, 800)
+    assert result.covered_points == 3 and result.multi_points == 1
+    assert result.multi_weight == 2.0 and result.multi_share == pytest.approx(2 / 5)
+    # One station alone: nothing is covered twice.
+    assert coverage(stations[:1], points, 800).multi_points == 0

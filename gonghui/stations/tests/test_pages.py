@@ -59,19 +59,19 @@ def test_staff_create_station_through_the_form(personas):
 def test_form_errors_show_next_to_the_field_and_keep_input(personas):
     c = client_for(personas.county_staffer)
     r = c.post("/workbench/stations/new/", station_form(personas.tree.county, lat="110.8893", lng="37.4313"))
-    assert r.status_code == 400
+    assert r.status_code == 422
     html = r.content.decode()
     assert "填反" in html and "柳林县城关镇龙门街 18 号" in html
     assert not Station.objects.exists()
     r = c.post("/workbench/stations/new/", station_form(personas.tree.county, hours_text="早八晚八"))
-    assert r.status_code == 400 and "08:00-20:00" in r.content.decode()
+    assert r.status_code == 422 and "08:00-20:00" in r.content.decode()
 
 
 def test_duplicate_code_is_a_conflict_on_the_code_field(personas, make_station):
     make_station(code="LL-0001")
     c = client_for(personas.county_staffer)
     r = c.post("/workbench/stations/new/", station_form(personas.tree.county, code="LL-0001"))
-    assert r.status_code == 409 and "已被使用" in r.content.decode()
+    assert r.status_code == 422 and "已被使用" in r.content.decode()
 
 
 def test_scan_records_one_visit_per_browser_and_day_and_welcomes(personas, make_station):
@@ -149,7 +149,7 @@ def test_feedback_bad_input(personas, make_station, payload, field, fragment):
         name, content = data["photo"]
         data["photo"] = SimpleUploadedFile(name, content, content_type="image/gif")
     r = client_for(observer).post(f"/stations/s/{s.code}/feedback/", data)
-    assert r.status_code == 400
+    assert r.status_code == 422
     assert fragment in r.content.decode()
     assert not StationFeedback.objects.exists()
 
@@ -167,7 +167,7 @@ def test_closure_form_and_bad_dates(personas, make_station):
         f"/workbench/stations/{s.pk}/closures/",
         {"start_date": "2026-02-16", "end_date": "2026-02-10", "kind": "holiday"},
     )
-    assert r.status_code == 400 and "结束日期不能早于开始日期" in r.content.decode()
+    assert r.status_code == 422 and "结束日期不能早于开始日期" in r.content.decode()
     r = c.post(
         f"/workbench/stations/{s.pk}/closures/",
         {"start_date": "2026-02-16", "end_date": "2026-02-22", "kind": "holiday", "reason": "春节"},
@@ -322,7 +322,7 @@ def test_import_lists_row_errors_and_saves_nothing(personas):
         "/workbench/stations/import/",
         {"org": personas.tree.county.pk, "file": SimpleUploadedFile("s.xlsx", content)},
     )
-    assert r.status_code == 400
+    assert r.status_code == 422
     html = r.content.decode()
     assert "有 3 处错误" in html and "填反" in html and "第 2 行重复" in html and "没有时间段" in html
     assert not Station.objects.exists()
@@ -394,7 +394,7 @@ def test_import_rejects_a_file_that_is_not_xlsx(personas):
         "/workbench/stations/import/",
         {"org": personas.tree.county.pk, "file": SimpleUploadedFile("s.xlsx", b"not a spreadsheet")},
     )
-    assert r.status_code == 400 and "无法读取" in r.content.decode()
+    assert r.status_code == 422 and "无法读取" in r.content.decode()
 
 
 def test_poster_has_a_qr_svg_pointing_at_the_scan_url(personas, make_station):
@@ -437,3 +437,32 @@ def test_worker_map_page_lists_nearest_by_district_and_tab_links_here(personas, 
 def test_worker_map_bad_coordinates_show_the_message(db):
     html = Client().get("/stations/list/", {"lat": "120.1", "lng": "33.3"}).content.decode()
     assert "填反" in html
+
+
+def test_coverage_page_reports_cross_coverage_and_never_claims_full_coverage_when_no_suggestions_asked(
+    personas, make_station
+):
+    make_station(name="城关驿站")
+    make_station(name="龙门驿站", lat=37.4353, lng=110.8893)  # 445 m north: circles overlap
+    c = client_for(personas.county_staffer)
+    html = c.get(
+        "/workbench/stations/coverage/", {"district": "柳林县", "spacing_m": "200", "suggest": "0"}
+    ).content.decode()
+    assert "交叉覆盖" in html and "两个及以上站点的服务圈内" in html
+    assert 'id="cov-multi">0.0%' not in html
+    assert "已全部覆盖" not in html
+    assert "建议新站数为 0，未计算建议选址" in html
+
+
+def test_map_tiles_come_from_the_setting(personas, settings):
+    from config.settings import tile_img_sources
+
+    page = Client().get("/stations/").content.decode()
+    assert "webrd0{s}.is.autonavi.com" in page and 'data-tile-subdomains="1234"' in page
+    settings.TILE_URL = "http://tiles.gonghui.local:8080/gcj02/{z}/{x}/{y}.png"
+    settings.TILE_ATTRIBUTION = "地图 © 省总工会内网"
+    page = Client().get("/stations/").content.decode()
+    assert 'data-tile-url="http://tiles.gonghui.local:8080/gcj02/{z}/{x}/{y}.png"' in page
+    assert 'data-tile-attribution="地图 © 省总工会内网"' in page and 'data-tile-subdomains=""' in page
+    assert tile_img_sources(settings.TILE_URL) == ["http://tiles.gonghui.local:8080"]
+    assert tile_img_sources("https://webrd0{s}.is.autonavi.com/x") == []  # https: is allowed already
