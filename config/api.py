@@ -16,6 +16,7 @@ from gonghui.cases.api import router as cases_router
 from gonghui.core.api import router as core_router
 from gonghui.core.errors import ERROR_CODES, DomainError, http_status_error
 from gonghui.core.schemas import add_error_responses
+from gonghui.drivers.api import router as drivers_router
 from gonghui.funds.api import router as funds_router
 from gonghui.members.api import cards_router, enrollments_router
 from gonghui.members.api import router as members_router
@@ -140,5 +141,6 @@ api.add_router("/cards", cards_router)
 api.add_router("/mutual-aid", mutual_aid_router)
 api.add_router("/aid", aid_router)
 api.add_router("/proposals", proposals_router)
+api.add_router("/drivers", drivers_router)
 api.add_router("/funds", funds_router)
 api.add_router("/registration", registration_router)

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "gonghui.mutual_aid",
     "gonghui.aid",
     "gonghui.proposals",
+    "gonghui.drivers",
     "gonghui.funds",
     "gonghui.registration",
     "gonghui.site",

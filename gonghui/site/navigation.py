@@ -54,6 +54,7 @@ BENCH_NAV = [
     NavItem("service_orders", "订单式服务", "service_orders:home", "menu", _roles(ORDER_ROLES, [A.EXPERT])),
     NavItem("cases", "诉求工单", "cases:bench_inbox", "shield", _roles(CASE_ROLES)),
     NavItem("proposals", "全员改善", "proposals_bench:list", "bulb", _roles(PROPOSAL_ROLES, [A.EXPERT])),
+    NavItem("drivers", "司机服务", "drivers_bench:overview", "menu", frozenset([A.ADMIN, A.HANDLER])),
     NavItem(
         "mutual_aid",
         "医疗互助",

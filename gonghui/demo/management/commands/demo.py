@@ -29,6 +29,7 @@ APPS = [
     "mutual_aid",  # 广西 职工医疗互助保障: the 100万 case, allowance, minimum, 五个一
     "aid",  # 帮扶: 柳林 金秋助学 with 公示, drivers' hardship files, 两节 visits, donations
     "proposals",  # 全员改善 (seed 001): 山钢莱芜分公司
+    "drivers",  # 司机服务 (issue 20): 预石运输工会
     "funds",  # 沈阳 三项补贴, 淮安 training subsidies and awards, 广西 county funding, 工会经费
     "registration",  # 工会法人登记 (北京 一网通办): 朝阳区总工会
 ]

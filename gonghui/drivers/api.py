@@ -1,0 +1,358 @@
+"""司机服务 API under /api/v1/drivers/: vehicles and licences, one-stop requests, hotline, purchasing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+from ninja import Field, Router, Schema
+
+from gonghui.core.errors import NotFound
+from gonghui.core.pagination import window
+
+from . import selectors, services
+from .models import DriverDocument, DriverRequest, PurchaseOrder, Vehicle
+
+router = Router(tags=["司机服务"])
+
+
+class VehicleIn(Schema):
+    plate: str
+    kind: str = ""
+
+
+class VehicleOut(Schema):
+    id: int
+    plate: str
+    kind: str
+
+
+class DocumentIn(Schema):
+    kind: str
+    last_done_on: dt.date
+    vehicle_id: int | None = None
+    number: str = ""
+    share_with_union: bool = False
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    kind_display: str = Field(alias="get_kind_display")
+    vehicle_id: int | None
+    last_done_on: dt.date
+    due_on: dt.date
+    share_with_union: bool
+
+
+class RenewIn(Schema):
+    done_on: dt.date
+
+
+class RequestIn(Schema):
+    kind: str
+    plate: str = ""
+    place: str = ""
+    description: str = ""
+
+
+class StepOut(Schema):
+    actor_label: str
+    body: str
+    at: dt.datetime
+
+
+class RequestOut(Schema):
+    id: int
+    kind: str
+    kind_display: str = Field(alias="get_kind_display")
+    status: str
+    status_display: str = Field(alias="get_status_display")
+    plate: str
+    place: str
+    description: str
+    due_on: dt.date
+    assignee: str
+    case_id: int | None
+    steps: list[StepOut]
+
+    @staticmethod
+    def resolve_steps(obj):
+        return list(obj.steps.all())
+
+
+class ProgressIn(Schema):
+    status: str
+    note: str = ""
+    assignee: str = ""
+
+
+class CallIn(Schema):
+    org_id: int
+    caller_phone: str
+    topic: str
+    caller_name: str = ""
+    promise: str = ""
+    promise_due: dt.date | None = None
+
+
+class CallOut(Schema):
+    id: int
+    org_id: int
+    caller_phone_masked: str
+    caller_name: str
+    member_matched: bool
+    topic: str
+    promise: str
+    promise_due: dt.date | None
+    promise_done: bool
+    overdue: bool
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_caller_phone_masked(obj):
+        digits = obj.caller_phone[-11:]
+        return f"{digits[:3]}****{digits[-4:]}"
+
+    @staticmethod
+    def resolve_member_matched(obj):
+        return obj.caller_user_id is not None
+
+    @staticmethod
+    def resolve_overdue(obj):
+        return bool(obj.promise_due and not obj.promise_done and obj.promise_due < timezone.localdate())
+
+
+class CallToRequestIn(Schema):
+    kind: str
+    description: str = ""
+
+
+class ProductIn(Schema):
+    org_id: int
+    name: str
+    purchase_price: str
+    market_price: str
+    stock: int
+    supplier: str = ""
+    quality_note: str = ""
+
+
+class ProductOut(Schema):
+    id: int
+    name: str
+    purchase_price: Decimal
+    market_price: Decimal
+    supplier: str
+    quality_note: str
+    stock: int
+
+
+class OrderIn(Schema):
+    product_id: int
+    quantity: int
+
+
+class OrderOut(Schema):
+    id: int
+    product_id: int
+    product_name: str = Field(alias="product.name")
+    quantity: int
+    unit_price: Decimal
+    market_price: Decimal
+    saving: Decimal
+    pickup_code: str
+    status: str
+    status_display: str = Field(alias="get_status_display")
+    created_at: dt.datetime
+
+
+class StaffOrderOut(Schema):
+    id: int
+    product_name: str = Field(alias="product.name")
+    quantity: int
+    status: str
+    created_at: dt.datetime
+
+
+class PickupIn(Schema):
+    pickup_code: str
+
+
+class SavingsOut(Schema):
+    year: int
+    saved: Decimal
+
+
+class DueOut(Schema):
+    kind_display: str = Field(alias="get_kind_display")
+    due_on: dt.date
+    driver_name: str = Field(alias="owner.name")
+    plate: str | None = None
+
+    @staticmethod
+    def resolve_plate(obj):
+        return obj.vehicle.plate if obj.vehicle_id else None
+
+
+class SupplierLineOut(Schema):
+    product: str = Field(alias="product__name")
+    supplier: str = Field(alias="product__supplier")
+    quantity: int
+
+
+# --- driver (member) side --------------------------------------------------------------------
+
+
+@router.get("/vehicles", response=list[VehicleOut])
+def vehicle_list(request):
+    return list(Vehicle.objects.filter(owner=request.auth).order_by("plate"))
+
+
+@router.post("/vehicles", response={201: VehicleOut})
+def vehicle_add(request, payload: VehicleIn):
+    return 201, services.vehicle_add(actor=request.auth, **payload.dict())
+
+
+@router.get("/documents", response=list[DocumentOut])
+def document_list(request):
+    return list(DriverDocument.objects.filter(owner=request.auth).order_by("due_on"))
+
+
+@router.post("/documents", response={201: DocumentOut})
+def document_add(request, payload: DocumentIn):
+    return 201, services.document_add(actor=request.auth, **payload.dict())
+
+
+@router.post("/documents/{doc_id}/renew", response=DocumentOut)
+def document_renew(request, doc_id: int, payload: RenewIn):
+    doc = DriverDocument.objects.filter(owner=request.auth, pk=doc_id).first()
+    if doc is None:
+        raise NotFound()
+    return services.document_renew(actor=request.auth, document=doc, done_on=payload.done_on)
+
+
+@router.get("/requests/mine", response=list[RequestOut])
+def my_requests(request):
+    return list(DriverRequest.objects.filter(requester=request.auth).prefetch_related("steps")[:100])
+
+
+@router.post("/requests", response={201: RequestOut})
+def request_create(request, payload: RequestIn):
+    return 201, services.request_create(actor=request.auth, **payload.dict())
+
+
+@router.get("/products", response=list[ProductOut])
+def product_list(request):
+    return selectors.products_for_member(actor=request.auth)
+
+
+@router.post("/orders", response={201: OrderOut})
+def order_place(request, payload: OrderIn):
+    return 201, services.order_place(actor=request.auth, **payload.dict())
+
+
+@router.get("/orders/mine", response=list[OrderOut])
+def my_orders(request):
+    return list(PurchaseOrder.objects.filter(buyer=request.auth).select_related("product")[:100])
+
+
+@router.get("/savings/mine", response=SavingsOut)
+def my_savings(request, year: int | None = None):
+    year = year or timezone.localdate().year
+    return {"year": year, "saved": selectors.savings_for_member(user=request.auth, year=year)}
+
+
+# --- union staff side -------------------------------------------------------------------------
+
+
+@router.get("/requests", response=list[RequestOut])
+def request_list(request, status: str = "", limit: int = 50, offset: int = 0):
+    qs = selectors.requests_in_scope(actor=request.auth).prefetch_related("steps")
+    if status:
+        qs = qs.filter(status=status)
+    return window(qs, limit=limit, offset=offset, maximum=100)
+
+
+@router.get("/requests/{request_id}", response=RequestOut)
+def request_detail(request, request_id: int):
+    req = (
+        selectors.requests_in_scope(actor=request.auth).filter(pk=request_id).first()
+        or DriverRequest.objects.filter(requester=request.auth, pk=request_id).first()
+    )
+    if req is None:
+        raise NotFound()
+    return req
+
+
+@router.post("/requests/{request_id}/progress", response=RequestOut)
+def request_progress(request, request_id: int, payload: ProgressIn):
+    return services.request_progress(actor=request.auth, request_id=request_id, **payload.dict())
+
+
+@router.post("/requests/{request_id}/escalate", response=RequestOut)
+def request_escalate(request, request_id: int):
+    return services.request_escalate(actor=request.auth, request_id=request_id)
+
+
+@router.get("/hotline", response=list[CallOut])
+def call_list(request, limit: int = 50, offset: int = 0):
+    return window(selectors.calls_in_scope(actor=request.auth), limit=limit, offset=offset, maximum=100)
+
+
+@router.post("/hotline", response={201: CallOut})
+def call_log(request, payload: CallIn):
+    return 201, services.hotline_log(actor=request.auth, **payload.dict())
+
+
+@router.post("/hotline/{call_id}/request", response={201: RequestOut})
+def call_to_request(request, call_id: int, payload: CallToRequestIn):
+    return 201, services.hotline_to_request(actor=request.auth, call_id=call_id, **payload.dict())
+
+
+class CallToCaseIn(Schema):
+    category: str = "legal"
+    description: str = ""
+
+
+class CaseRefOut(Schema):
+    case_id: int
+    case_number: str
+
+
+@router.post("/hotline/{call_id}/case", response={201: CaseRefOut})
+def call_to_case(request, call_id: int, payload: CallToCaseIn):
+    case = services.hotline_to_case(actor=request.auth, call_id=call_id, **payload.dict())
+    return 201, {"case_id": case.pk, "case_number": case.number}
+
+
+@router.post("/products", response={201: ProductOut})
+def product_create(request, payload: ProductIn):
+    return 201, services.product_create(actor=request.auth, **payload.dict())
+
+
+@router.get("/orders", response=list[StaffOrderOut])
+def order_list(request, limit: int = 50, offset: int = 0):
+    return window(selectors.orders_in_scope(actor=request.auth), limit=limit, offset=offset, maximum=100)
+
+
+@router.post("/orders/pickup", response=StaffOrderOut)
+def order_pickup(request, payload: PickupIn):
+    return services.order_pickup(actor=request.auth, pickup_code=payload.pickup_code)
+
+
+@router.get("/supplier-orders", response=list[SupplierLineOut])
+def supplier_orders(request):
+    return selectors.supplier_orders(actor=request.auth)
+
+
+@router.get("/savings", response=SavingsOut)
+def union_savings(request, year: int | None = None):
+    year = year or timezone.localdate().year
+    return {"year": year, "saved": selectors.savings_for_union(actor=request.auth, year=year)}
+
+
+@router.get("/due-this-month", response=list[DueOut])
+def due_this_month(request):
+    return list(selectors.due_this_month(actor=request.auth)[:500])
