@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
+from gonghui.core.cleaners import clean_year
 from gonghui.core.errors import NotFound
 from gonghui.core.pagination import window
 
@@ -260,6 +261,7 @@ def my_orders(request):
 
 @router.get("/savings/mine", response=SavingsOut)
 def my_savings(request, year: int | None = None):
+    year = clean_year(year, required=False)
     year = year or timezone.localdate().year
     return {"year": year, "saved": selectors.savings_for_member(user=request.auth, year=year)}
 
@@ -349,6 +351,7 @@ def supplier_orders(request):
 
 @router.get("/savings", response=SavingsOut)
 def union_savings(request, year: int | None = None):
+    year = clean_year(year, required=False)
     year = year or timezone.localdate().year
     return {"year": year, "saved": selectors.savings_for_union(actor=request.auth, year=year)}
 
