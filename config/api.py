@@ -15,6 +15,7 @@ from gonghui.cases.api import router as cases_router
 from gonghui.core.api import router as core_router
 from gonghui.core.errors import ERROR_CODES, DomainError, http_status_error
 from gonghui.core.schemas import add_error_responses
+from gonghui.honours.api import router as honours_router
 from gonghui.members.api import cards_router, enrollments_router
 from gonghui.members.api import router as members_router
 from gonghui.orgs.api import router as orgs_router
@@ -134,3 +135,4 @@ api.add_router("/cases", cases_router)
 api.add_router("/enrollments", enrollments_router)
 api.add_router("/cards", cards_router)
 api.add_router("/proposals", proposals_router)
+api.add_router("/honours", honours_router)

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "gonghui.cases",
     "gonghui.campaigns",
     "gonghui.proposals",
+    "gonghui.honours",
     "gonghui.site",
     "gonghui.demo",
 ]
