@@ -23,6 +23,8 @@ urlpatterns = [
     path("campaigns/", include("gonghui.campaigns.urls")),
     path("proposals/", include("gonghui.proposals.urls.worker")),
     path("workbench/proposals/", include("gonghui.proposals.urls.bench")),
+    path("honours/", include("gonghui.honours.urls.worker")),
+    path("workbench/honours/", include("gonghui.honours.urls.bench")),
     path("notices/", include("gonghui.core.urls_notices")),
     path("", include("gonghui.site.urls")),
     # The shell's URLs were `core:…` before the site app; the alias keeps in-flight templates working

@@ -32,6 +32,7 @@ HOME_TILES = [
     ("抢课抢券", "公益课程 福利券", "ticket", "campaigns:list"),
     ("我要维权", "欠薪 工伤 劳动合同", "shield", "cases:mine"),
     ("全员改善", "随手拍 提建议 得奖励", "bulb", "proposals:mine"),
+    ("我的荣誉", "劳模 工匠 先进", "user", "honours:mine"),
     ("点单服务", "心理 法律 技能", "menu", None),
 ]
 
