@@ -27,6 +27,7 @@ APPS = [
     "members",  # 周转池, applications, cards, dues
     "campaigns",  # 宝鸡 courses, 宁波 coupons
     "proposals",  # 全员改善 (seed 001): 山钢莱芜分公司
+    "honours",  # 劳模工匠: 预石运输 最美货车司机, 师带徒, 技术难题
 ]
 
 
