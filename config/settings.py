@@ -237,7 +237,15 @@ GONGHUI_STAFF_TOTP_REQUIRED = env_bool("GONGHUI_STAFF_TOTP_REQUIRED", PRODUCTION
 GONGHUI_SHOW_LOGIN_CODE = env_bool("GONGHUI_SHOW_LOGIN_CODE", not PRODUCTION)
 GONGHUI_LOGIN_CODE_TTL_SECONDS = 300
 GONGHUI_API_TOKEN_TTL_HOURS = env_int("GONGHUI_API_TOKEN_TTL_HOURS", 12)
-GONGHUI_SMS_BACKEND = os.environ.get("GONGHUI_SMS_BACKEND", "gonghui.core.sms.LogSmsBackend")
+# Login codes go out by SMS. The log backend writes them into the application log, so production refuses
+# to start until a real gateway class is configured — or "log" is chosen explicitly (an intranet pilot
+# whose operators read codes out to users; docs/security.md).
+_sms_backend = os.environ.get("GONGHUI_SMS_BACKEND", "")
+if PRODUCTION and not _sms_backend:
+    raise ImproperlyConfigured(
+        "生产环境必须设置 GONGHUI_SMS_BACKEND（短信网关类）；内网试点如确需把验证码写入日志，请显式设置为 log"
+    )
+GONGHUI_SMS_BACKEND = "gonghui.core.sms.LogSmsBackend" if _sms_backend in ("", "log") else _sms_backend
 # accounts asks orgs "is this user union staff?" through this path, so accounts imports nothing above it.
 GONGHUI_STAFF_CHECK = "gonghui.orgs.scope.is_staff_member"
 
@@ -256,10 +264,16 @@ AXES_USERNAME_CALLABLE = "gonghui.accounts.backends.axes_username"
 AXES_LOCKOUT_CALLABLE = "gonghui.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# axes keeps no request bodies or query strings (they carry phone numbers and codes): see AxesHandler.
+AXES_HANDLER = "gonghui.accounts.backends.AxesHandler"
+AXES_SENSITIVE_PARAMETERS = ["password", "code", "otp", "phone", "username", "current", "password2"]
 
 # How many reverse proxies append to X-Forwarded-For in front of the app (docs/deploy.md); the audit
 # log takes the client IP from that hop and ignores the header when there is no proxy.
 GONGHUI_PROXY_COUNT = env_int("GONGHUI_PROXY_COUNT", 1 if PRODUCTION else 0)
+
+# The demo's debug error page hides connection strings (DATABASE_URL, REDIS_URL) as well as secrets.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "gonghui.core.errors.SafeExceptionReporterFilter"
 
 # --- security headers --------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -51,6 +51,8 @@ def send_code(request, payload: CodeIn):
 @router.post("/login", auth=None, response=TokenOut, summary="登录并获取令牌")
 def login(request, payload: LoginIn):
     field_value(payload.phone, "phone", normalize_mobile)
+    if not services.login_ip_allowed(request):
+        raise RateLimited(services.IP_THROTTLE_MESSAGE, code="ip_throttled")
     if not payload.password and not payload.code:
         raise DomainError("请填写密码或验证码", code="required", field="password")
     credentials = {"phone": payload.phone}
@@ -58,14 +60,36 @@ def login(request, payload: LoginIn):
     user = authenticate(request, **credentials)
     if getattr(request, "axes_locked_out", False):
         raise RateLimited(
-            "登录失败次数过多，账号已临时锁定，请30分钟后再试", code="locked_out", field="phone"
+            "登录失败次数过多，账号已临时锁定，请30分钟后再试；本人可先获取验证码，再调用 POST /auth/unlock 立即解锁",
+            code="locked_out",
+            field="phone",
         )
     if user is None:
+        services.login_ip_failed(request)
         raise Unauthorized("手机号或密码/验证码不正确", code="login_failed", field="password")
     if is_staff_member(user) and not staff_otp_ok(user, payload.otp):
         raise Unauthorized("请输入正确的动态口令（6位数字）", code="otp_required", field="otp")
     token = services.api_token_issue(user=user)
     return {"token": token, "expires_in": settings.GONGHUI_API_TOKEN_TTL_HOURS * 3600}
+
+
+class UnlockIn(Schema):
+    phone: str
+    code: str
+
+
+class OkOut(Schema):
+    ok: bool
+
+
+@router.post("/unlock", auth=None, response=OkOut, summary="本人用验证码解除账号锁定")
+def unlock(request, payload: UnlockIn):
+    field_value(payload.phone, "phone", normalize_mobile)
+    if not services.login_ip_allowed(request):
+        raise RateLimited(services.IP_THROTTLE_MESSAGE, code="ip_throttled")
+    if services.account_unlock(request=request, phone=payload.phone, code=payload.code) is None:
+        raise Unauthorized("手机号或验证码不正确", code="login_failed", field="code")
+    return {"ok": True}
 
 
 @router.post("/logout", summary="注销令牌")

@@ -3,8 +3,10 @@
 django-axes stands in front of both (AUTHENTICATION_BACKENDS), counting failures per phone
 number; it sees only the phone's blind index, so its tables hold no phone numbers."""
 
+from axes.handlers.database import AxesDatabaseHandler
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 
 from gonghui.core.validators import normalize_mobile
 
@@ -52,3 +54,19 @@ class PhoneCodeBackend(ModelBackend):
             return None
         user = user_get_or_create_by_phone(phone=phone)
         return user if self.user_can_authenticate(user) else None
+
+
+class AxesHandler(AxesDatabaseHandler):
+    """django-axes' database handler, minus the request bodies and query strings it would copy into
+    axes_accessattempt.get_data/post_data: those carry phone numbers and codes. What stays is the
+    phone's blind index (axes_username), the IP, the user agent, the path and the counts."""
+
+    def user_login_failed(self, sender, credentials, request=None, **kwargs):
+        if request is None:
+            return super().user_login_failed(sender, credentials, request, **kwargs)
+        kept = request.GET, request.POST
+        request.GET = request.POST = QueryDict()
+        try:
+            return super().user_login_failed(sender, credentials, request, **kwargs)
+        finally:
+            request.GET, request.POST = kept

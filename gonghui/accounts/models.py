@@ -56,6 +56,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     real_name_verified = models.BooleanField("已实名认证", default=False)
     date_joined = models.DateTimeField("注册时间", default=timezone.now)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    # Part of every session's auth hash: raising it ends every session of the user at its next request
+    # (accounts.services.user_sessions_end, with the API tokens).
+    auth_epoch = models.PositiveIntegerField("登录凭据版本", default=0, editable=False)
 
     objects = UserManager()
 
@@ -74,6 +77,16 @@ class User(AbstractBaseUser, PermissionsMixin):
             # A user from the token cache carries only the masked number (accounts.services.cacheable_user).
             return self.__dict__["_phone_masked"]
         return crypto.mask_phone(self.phone)
+
+    def _get_session_auth_hash(self, secret=None):
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "gonghui.accounts.User.session_auth_hash",
+            f"{self.password}:{self.auth_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def set_password(self, raw_password):
         super().set_password(raw_password)

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from gonghui.core.audit import audit_record
@@ -23,7 +23,15 @@ from gonghui.core.validators import normalize_mobile
 from .models import ApiToken, LoginCode, User, phone_index
 
 CODE_RESEND_SECONDS = 60
-CODE_MAX_ATTEMPTS = 5
+CODE_MAX_ATTEMPTS = 5  # wrong tries per code; then a new code is needed
+# Wrong tries per phone over all its codes in PHONE_FAILURE_WINDOW: then no code is accepted or sent for
+# that phone until the window has passed (the /join/ form and the sign-in alike).
+PHONE_MAX_FAILURES = 10
+PHONE_FAILURE_WINDOW = dt.timedelta(hours=1)
+# Failed sign-ins per client IP (any account) in IP_FAILURE_WINDOW before that IP must wait. High, because
+# riders share carrier-grade NAT addresses; the per-account lock (django-axes) stays at 5.
+IP_MAX_FAILURES = 50
+IP_FAILURE_WINDOW = dt.timedelta(minutes=15)
 
 
 def _hash(value: str) -> str:
@@ -36,6 +44,12 @@ def login_code_issue(*, phone: str) -> str:
     phone = field_value(phone, "phone", normalize_mobile)
     index = phone_index(phone)
     now = timezone.now()
+    if phone_code_blocked(index, now):
+        raise RateLimited(
+            f"验证码错误次数过多，请 {int(PHONE_FAILURE_WINDOW.total_seconds() // 60)} 分钟后再获取新验证码",
+            code="otp_attempts",
+            field="phone",
+        )
     recent = LoginCode.objects.filter(
         phone_index=index, created_at__gt=now - dt.timedelta(seconds=CODE_RESEND_SECONDS)
     ).exists()
@@ -52,8 +66,20 @@ def login_code_issue(*, phone: str) -> str:
     return code
 
 
+def phone_code_blocked(index: str, now: dt.datetime | None = None) -> bool:
+    """Too many wrong codes for this phone (blind index) lately: no code is accepted or sent."""
+    from django.db.models import Sum
+
+    now = now or timezone.now()
+    failures = LoginCode.objects.filter(
+        phone_index=index, created_at__gt=now - PHONE_FAILURE_WINDOW
+    ).aggregate(n=Sum("attempts"))["n"]
+    return (failures or 0) >= PHONE_MAX_FAILURES
+
+
 def login_code_consume(*, phone: str, code: str) -> bool:
-    """True when the code is the latest unexpired one for this phone; each code works once."""
+    """True when the code is the latest unexpired one for this phone; each code works once. A code
+    dies after CODE_MAX_ATTEMPTS wrong tries, a phone after PHONE_MAX_FAILURES (see phone_code_blocked)."""
     try:
         index = phone_index(normalize_mobile(phone))
     except ValidationError:
@@ -65,7 +91,7 @@ def login_code_consume(*, phone: str, code: str) -> bool:
             .order_by("-created_at")
             .first()
         )
-        if latest is None or latest.attempts >= CODE_MAX_ATTEMPTS:
+        if latest is None or latest.attempts >= CODE_MAX_ATTEMPTS or phone_code_blocked(index):
             return False
         if not hmac.compare_digest(latest.code_hash, _hash(f"{index}:{(code or '').strip()}")):
             latest.attempts += 1
@@ -219,6 +245,67 @@ def user_set_password(*, user: User, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password", "password_changed_at"])
     audit_record(actor=user, action="user.password_change", obj=user)
+    # Every other device signs in again; the page that changed it keeps its session
+    # (update_session_auth_hash) and an API caller gets a new token by signing in.
+    user_sessions_end(actor=user, user=user, reason="password_change")
+
+
+def user_sessions_end(*, actor, user: User, reason: str) -> int:
+    """End every session and API token of `user` (password change, staff post revoked, membership lapsed,
+    account disabled). Sessions die at their next request: the session auth hash includes auth_epoch.
+    Returns the number of API tokens revoked."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(auth_epoch=models.F("auth_epoch") + 1)
+        user.refresh_from_db(fields=["auth_epoch"])
+        tokens = list(ApiToken.objects.filter(user=user))
+        for token in tokens:
+            token.delete()  # post_delete drops each cached token after commit
+        audit_record(
+            actor=actor,
+            action="auth.sessions_end",
+            obj=user,
+            detail={"reason": reason, "tokens": len(tokens)},
+        )
+    return len(tokens)
+
+
+def _client_ip(request) -> str:
+    from gonghui.core.context import current_ip
+
+    return current_ip.get() or request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def login_ip_allowed(request) -> bool:
+    """False when this client IP has failed to sign in IP_MAX_FAILURES times in IP_FAILURE_WINDOW."""
+    return cache.get(f"accounts:ipfail:{_client_ip(request)}", 0) < IP_MAX_FAILURES
+
+
+def login_ip_failed(request) -> None:
+    key = f"accounts:ipfail:{_client_ip(request)}"
+    if not cache.add(key, 1, int(IP_FAILURE_WINDOW.total_seconds())):
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, int(IP_FAILURE_WINDOW.total_seconds()))
+
+
+IP_THROTTLE_MESSAGE = "此网络登录失败次数过多，请15分钟后再试"
+
+
+def account_unlock(*, request, phone: str, code: str) -> User | None:
+    """The owner of a locked account proves the registered phone with a one-time code: the lock
+    (django-axes, per account) is lifted. Returns the user, or None when the code is wrong."""
+    from axes.utils import reset
+
+    from .backends import axes_username
+
+    if not login_code_consume(phone=phone, code=code):
+        login_ip_failed(request)
+        return None
+    user = user_get_or_create_by_phone(phone=phone)
+    reset(username=axes_username(request, {"phone": phone}))
+    audit_record(actor=user, action="auth.unlock", obj=user)
+    return user
 
 
 def password_expired(user: User) -> bool:

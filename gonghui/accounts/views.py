@@ -23,11 +23,40 @@ def _next_url(request, default: str) -> str:
 
 
 def locked_out(request, credentials=None, *args, **kwargs):
-    """django-axes calls this when a phone number has failed too often."""
-    message = "登录失败次数过多，账号已临时锁定，请30分钟后再试。"
+    """django-axes calls this when a phone number has failed too often. The owner gets back in with a
+    one-time code sent to that phone (unlock); anyone else waits 30 minutes."""
+    message = "登录失败次数过多，账号已临时锁定，请30分钟后再试；本人可用验证码立即解锁。"
     if request.path.startswith("/api/"):
         return JsonResponse({"code": "locked_out", "message": message, "field": "phone"}, status=429)
-    return render(request, "accounts/locked.html", {"message": message}, status=429)
+    phone = request.POST.get("phone", "")
+    return render(request, "accounts/locked.html", {"message": message, "phone": phone}, status=429)
+
+
+def _ip_throttled(request, template: str, context: dict):
+    if services.login_ip_allowed(request):
+        return None
+    context["error"] = services.IP_THROTTLE_MESSAGE
+    return render(request, template, context, status=429)
+
+
+@require_http_methods(["GET", "POST"])
+def unlock(request):
+    """A locked account's owner: phone + one-time code lifts the lock (and signs a worker in)."""
+    context = {"phone": request.POST.get("phone", ""), "message": ""}
+    if request.method == "POST":
+        if (throttled := _ip_throttled(request, "accounts/locked.html", context)) is not None:
+            return throttled
+        user = services.account_unlock(
+            request=request, phone=request.POST.get("phone", ""), code=request.POST.get("code", "")
+        )
+        if user is None:
+            context["error"] = "手机号或验证码不正确"
+            return render(request, "accounts/locked.html", context, status=400)
+        if is_staff_member(user):
+            return render(request, "accounts/locked.html", {"unlocked": True, "staff": True})
+        login(request, user, backend="gonghui.accounts.backends.PhoneCodeBackend")
+        return redirect("/")
+    return render(request, "accounts/locked.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -36,6 +65,8 @@ def worker_login(request):
     mode = request.POST.get("mode") or request.GET.get("mode") or "code"
     context = {"mode": mode, "phone": request.POST.get("phone", ""), "next": _next_url(request, "/")}
     if request.method == "POST":
+        if (throttled := _ip_throttled(request, "accounts/login.html", context)) is not None:
+            return throttled
         credentials = {"phone": request.POST.get("phone", "")}
         if mode == "password":
             credentials["password"] = request.POST.get("password", "")
@@ -47,6 +78,7 @@ def worker_login(request):
         if user is not None:
             login(request, user)
             return redirect(context["next"])
+        services.login_ip_failed(request)
         context["error"] = "手机号或验证码不正确" if mode == "code" else "手机号或密码不正确"
     return render(request, "accounts/login.html", context)
 
@@ -72,12 +104,15 @@ def staff_login(request):
         "totp_required": settings.GONGHUI_STAFF_TOTP_REQUIRED,
     }
     if request.method == "POST":
+        if (throttled := _ip_throttled(request, "accounts/staff_login.html", context)) is not None:
+            return throttled
         user = authenticate(
             request, phone=request.POST.get("phone", ""), password=request.POST.get("password", "")
         )
         if getattr(request, "axes_locked_out", False):
             return locked_out(request)
         if user is None:
+            services.login_ip_failed(request)
             context["error"] = "手机号或密码不正确"
         elif not is_staff_member(user):
             context["error"] = "该账号不是工会干部账号，请从职工端登录"

@@ -82,6 +82,32 @@ def _clean_phone(value: str, field_name: str, *, required: bool) -> str:
     return field_value(value, field_name, normalize_mobile)
 
 
+# Longest text accepted per field: longer input is refused with the field and the limit, never cut.
+MAX_LENGTHS = {
+    "title": (80, "标题"),
+    "employer_name": (120, "用人单位"),
+    "workplace_address": (200, "工作地点"),
+    "claimant_name": (40, "诉求人姓名"),
+    "body": (5000, "内容"),
+    "note": (120, "备注"),
+    "comment": (300, "评价"),
+    "reason": (200, "理由"),
+}
+
+
+def _text(value, field: str, *, limit_key: str | None = None) -> str:
+    """The stripped text, or a coded error naming the field and its limit when it is too long."""
+    value = (value or "").strip()
+    limit, label = MAX_LENGTHS[limit_key or field]
+    if len(value) > limit:
+        raise DomainError(
+            f"{label}不能超过{limit}个字（现有{len(value)}个字），请精简后再提交",
+            code="text_too_long",
+            field=field,
+        )
+    return value
+
+
 def _validate(data: CaseInput) -> dict:
     if data.category not in Case.Category.values:
         raise DomainError("请选择诉求类别", code="category_required", field="category")
@@ -94,7 +120,9 @@ def _validate(data: CaseInput) -> dict:
         )
     if len(description) > 5000:
         raise DomainError("诉求内容不超过5000字", code="description_long", field="description")
-    employer_name = (data.employer_name or "").strip()
+    employer_name = _text(data.employer_name, "employer_name")
+    _text(data.workplace_address, "workplace_address")
+    _text(data.claimant_name, "claimant_name")
     if data.category in EMPLOYER_CATEGORIES and len(employer_name) < 2:
         raise DomainError(
             "请填写用人单位（工作单位、工地或平台）名称", code="employer_required", field="employer_name"
@@ -119,6 +147,10 @@ def _validate(data: CaseInput) -> dict:
         name = (c.name or "").strip()
         if not name:
             raise DomainError(f"第{i}位共同诉求人缺少姓名", code="claimant_name", field="claimants")
+        if len(name) > 40:
+            raise DomainError(
+                f"第{i}位共同诉求人的姓名不能超过40个字", code="text_too_long", field="claimants"
+            )
         phone = _clean_phone(c.phone, "claimants", required=False)
         claimants.append((name[:40], phone, parse_amount(c.amount, "claimants")))
     amount = parse_amount(data.amount_claimed, "amount_claimed")
@@ -135,9 +167,10 @@ def _validate(data: CaseInput) -> dict:
         raise DomainError(
             "欠薪诉求请填写被拖欠的工资金额（元）", code="amount_required", field="amount_claimed"
         )
-    title = (data.title or "").strip()[
-        :80
-    ] or f"{Case.Category(data.category).label}：{employer_name or description[:16]}"
+    title = (
+        _text(data.title, "title")
+        or f"{Case.Category(data.category).label}：{employer_name or description[:16]}"
+    )[:80]
     return {
         "description": description,
         "employer_name": employer_name[:120],
@@ -151,6 +184,24 @@ def _validate(data: CaseInput) -> dict:
 
 
 # --- intake --------------------------------------------------------------------------------
+
+
+def _lock_filer(user) -> None:
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
+
+
+def _check_daily_cap(user) -> None:
+    since = timezone.now() - dt.timedelta(days=1)
+    if Case.objects.filter(filer=user, created_at__gte=since).count() >= settings.GONGHUI_CASES_MAX_PER_DAY:
+        raise RateLimited(
+            "您今天提交的诉求较多，请等待工会联系，或拨打 12351 职工服务热线", code="case_daily_cap"
+        )
+
+
+def _cap_race_window() -> None:
+    """Between the cap check and the insert. Tests widen it to prove the lock is what decides."""
 
 
 def case_file(*, actor, data: CaseInput, files=(), channel: str = Case.Channel.ONLINE) -> Case:
@@ -171,12 +222,7 @@ def case_file(*, actor, data: CaseInput, files=(), channel: str = Case.Channel.O
         if not claimant_name:
             raise DomainError("请填写您的姓名", code="claimant_name", field="claimant_name")
         claimant_phone, filer = actor.phone, actor
-        since = timezone.now() - dt.timedelta(days=1)
-        if (
-            Case.objects.filter(filer=actor, created_at__gte=since).count()
-            >= settings.GONGHUI_CASES_MAX_PER_DAY
-        ):
-            raise RateLimited("您今天提交的诉求较多，请等待工会联系，或拨打 12351 职工服务热线")
+        _check_daily_cap(actor)  # fast refusal; decided again under the lock below
     uploads = check_uploads(files)
     large = routing.is_large(
         collective=bool(clean["claimants"]), claimants=len(clean["claimants"]), amount=clean["amount"]
@@ -187,6 +233,12 @@ def case_file(*, actor, data: CaseInput, files=(), channel: str = Case.Channel.O
     )
     now = timezone.now()
     with transaction.atomic():
+        if filer is not None:
+            # The daily cap is decided in the database: the filer's row is locked, so simultaneous
+            # submissions count one after another and the cap cannot be overrun.
+            _lock_filer(filer)
+            _check_daily_cap(filer)
+            _cap_race_window()
         case = Case.objects.create(
             number=f"T{uuid.uuid4().hex[:16]}",
             category=data.category,
@@ -538,7 +590,7 @@ def case_transfer(*, actor, case: Case, org_id: int, reason: str) -> Case:
 
 def case_message(*, actor, case: Case, body: str, internal: bool, files=()) -> CaseStep:
     """A message to the worker (visible on their timeline) or an internal note (staff only)."""
-    body = (body or "").strip()
+    body = _text(body, "body")
     if not body:
         raise DomainError("请填写内容", code="body_required", field="body")
     uploads = check_uploads(files)
@@ -577,7 +629,7 @@ def case_joint_step(
     """联合处置: a meeting or action with a government department, with documents such as a 支付承诺书."""
     if department not in DEPARTMENTS:
         raise DomainError("请选择协同部门", code="department", field="department")
-    body = (body or "").strip()
+    body = _text(body, "body")
     if not body:
         raise DomainError("请填写处置情况", code="body_required", field="body")
     uploads = check_uploads(files)
@@ -650,7 +702,7 @@ def case_resume(*, actor, case: Case) -> Case:
 
 def case_add_info(*, actor, case: Case, body: str, files=()) -> CaseStep:
     """The worker adds information; if the clock was waiting on them, it starts again."""
-    body = (body or "").strip()
+    body = _text(body, "body")
     uploads = check_uploads(files)
     if not body and not uploads:
         raise DomainError("请填写补充内容或上传材料", code="body_required", field="body")
@@ -706,7 +758,7 @@ def case_record_payment(
             else CoClaimant.Payment.PARTIAL
         )
         claimant.paid_at = paid_on or (_today() if paid else None)
-        claimant.note = (note or "").strip()[:120]
+        claimant.note = _text(note, "note")
         claimant.save()
         case.amount_recovered = _sum_paid(case)
         _start_work(case)
@@ -799,7 +851,7 @@ def case_rate(*, actor, case: Case, rating: int, comment: str = "", reopen: bool
         _require_status(case, [S.RESOLVED], "评价")
         case.rating, case.rating_comment, case.rated_at = (
             rating,
-            (comment or "").strip()[:300],
+            _text(comment, "comment"),
             timezone.now(),
         )
         case.status = S.RATED
@@ -828,6 +880,7 @@ def case_rate(*, actor, case: Case, rating: int, comment: str = "", reopen: bool
 
 
 def case_reopen(*, actor, case: Case, reason: str) -> Case:
+    reason = _text(reason, "reason")
     with transaction.atomic():
         case = _lock(case)
         if case.filer_id != actor.pk:

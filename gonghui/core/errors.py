@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
+from django.views import debug
 
 
 class DomainError(Exception):
@@ -333,6 +336,7 @@ ERROR_CODES: frozenset[str] = frozenset(
         "bad_request",
         "http_error",
         "json_invalid",
+        "nul_char",
         "method_not_allowed",
         "server_error",
         "too_large",
@@ -377,3 +381,13 @@ ERROR_CODES: frozenset[str] = frozenset(
         "value_error",
     }
 )
+
+
+class SafeExceptionReporterFilter(debug.SafeExceptionReporterFilter):
+    """Django's debug error page (demo mode) with connection strings hidden too: DATABASE_URL and
+    REDIS_URL carry passwords and would otherwise be shown among the request's environment."""
+
+    hidden_settings = re.compile(
+        "API|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE|DATABASE|_URL|DSN|FIELD_ENCRYPTION",
+        flags=re.IGNORECASE,
+    )

@@ -258,6 +258,7 @@ def member_import(*, actor, org: Org, file_name: str, data: bytes) -> ImportResu
     existing = {
         idx: (path, status, names.get(org_ids[idx], "")) for idx, (path, status, _) in existing.items()
     }
+    actor_roots = scope_paths(actor)
     to_create: list[dict] = []
     duplicates = 0
     for row, values in good:
@@ -266,7 +267,7 @@ def member_import(*, actor, org: Org, file_name: str, data: bytes) -> ImportResu
             to_create.append(values)
         elif found[0] == org.path:
             duplicates += 1
-        else:
+        elif any(found[0].startswith(root) for root in actor_roots):
             bad.append(
                 (
                     row,
@@ -274,6 +275,9 @@ def member_import(*, actor, org: Org, file_name: str, data: bytes) -> ImportResu
                     "请通过会籍转接办理，不要重复导入",
                 )
             )
+        else:
+            # Outside the importer's subtree: say nothing of which union, or the import is an ID oracle.
+            bad.append((row, "身份证号：此人已在其他工会登记，请通过会籍转接办理，不要重复导入"))
 
     with transaction.atomic():
         numbers = next_member_numbers(org, len(to_create)) if to_create else []
@@ -289,7 +293,7 @@ def member_import(*, actor, org: Org, file_name: str, data: bytes) -> ImportResu
             duplicates=duplicates,
             failed=len(bad),
             seconds=round(time.perf_counter() - started, 2),
-            error_file=_error_xlsx(header, bad) if bad else None,
+            error_file=_seal(_error_xlsx(header, bad)) if bad else None,
         )
         audit_record(
             actor=actor,
@@ -387,6 +391,84 @@ def _error_xlsx(header: list[str], bad: list[tuple[list[str], str]]) -> bytes:
     for row, message in bad:
         sheet.append([*row, *([""] * (len(header) - len(row))), message])
     return book.to_bytes()
+
+
+# Refused rows carry full 身份证号 and phone numbers: the file is stored encrypted (core.crypto, like
+# every personal field), downloaded masked unless the downloader may reveal (with a reason, audited),
+# and dropped ERROR_FILE_DAYS after the import (error_files_purge, and refused on download meanwhile).
+ERROR_FILE_DAYS = 7
+MASKED_COLUMNS = {"姓名": crypto.mask_name, "身份证号": crypto.mask_id_number, "手机号": crypto.mask_phone}
+
+
+def _seal(content: bytes) -> bytes:
+    import base64
+
+    return crypto.encrypt(base64.b64encode(content).decode()).encode()
+
+
+def error_file_bytes(batch: ImportBatch) -> bytes:
+    """The full xlsx of a batch's refused rows (decrypted). Callers outside this module use
+    import_error_file, which masks and audits."""
+    import base64
+
+    if not batch.error_file:
+        return b""
+    return base64.b64decode(crypto.decrypt(bytes(batch.error_file).decode()))
+
+
+def error_file_expired(batch: ImportBatch, now=None) -> bool:
+    return (now or timezone.now()) > batch.created_at + dt.timedelta(days=ERROR_FILE_DAYS)
+
+
+def import_error_file(*, actor, batch: ImportBatch, reveal: bool = False, reason: str = "") -> bytes:
+    """The refused rows for download: masked, or full for a staffer who may reveal on the batch's union
+    and gives a reason. Every download is audited on the batch's union."""
+    from gonghui.core.errors import Forbidden, NotFound
+    from gonghui.orgs.scope import may_reveal_pii
+
+    if not batch.error_file:
+        raise NotFound()
+    if error_file_expired(batch):
+        raise DomainError(
+            f"错误明细只保留{ERROR_FILE_DAYS}天，已过期删除；请修改原表格后重新导入",
+            code="file_expired",
+            status=404,
+        )
+    reason = (reason or "").strip()
+    if reveal and len(reason) < 2:
+        raise DomainError("下载完整个人信息须填写原因（至少2个字）", code="reason_required", field="reason")
+    allowed = reveal and may_reveal_pii(actor, batch.org)
+    with transaction.atomic():
+        export_audit(
+            actor=actor,
+            action="members.import_errors",
+            orgs=batch.org,
+            obj=batch,
+            result="ok" if allowed or not reveal else "denied",
+            detail={"rows": batch.failed, "revealed": bool(allowed), "reason": reason[:200]},
+        )
+    if reveal and not allowed:
+        raise Forbidden("您没有查看完整个人信息的权限，只能下载脱敏的错误明细")
+    full = error_file_bytes(batch)
+    if allowed:
+        return full
+    rows = read_first_sheet(full, max_rows=MAX_ROWS + 1)
+    book = XlsxWriter()
+    header = [_cell(h) for h in rows[0]] if rows else []
+    maskers = [MASKED_COLUMNS.get(h) for h in header]
+    sheet = book.sheet("需修改的行", header=header)
+    for row in rows[1:]:
+        cells = [_cell(v) for v in row]
+        sheet.append(
+            [m(v) if m and v else v for m, v in zip(maskers, cells, strict=False)] + cells[len(maskers) :]
+        )
+    return book.to_bytes()
+
+
+def error_files_purge(now=None) -> int:
+    """Drop the error files older than ERROR_FILE_DAYS (a daily task); returns how many."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=ERROR_FILE_DAYS)
+    return ImportBatch.objects.filter(created_at__lt=cutoff, error_file__isnull=False).update(error_file=None)
 
 
 def import_batch_get(*, actor, batch_id) -> ImportBatch:

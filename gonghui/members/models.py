@@ -176,7 +176,9 @@ class AssignmentRule(models.Model):
 
 
 class Enrollment(models.Model):
-    """入会申请. At most one open application per person (partial unique index on id_index)."""
+    """入会申请. At most one open application per person and verified phone (partial unique index on
+    id_index + phone_index): somebody else's application with my ID number cannot block mine; the
+    approver checks the ID card and approving one closes the others (members.services.enrollment_approve)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "待审批"
@@ -238,9 +240,9 @@ class Enrollment(models.Model):
         verbose_name = verbose_name_plural = "入会申请"
         constraints = [
             models.UniqueConstraint(
-                fields=["id_index"],
+                fields=["id_index", "phone_index"],
                 condition=models.Q(status__in=["pending", "info_requested"]),
-                name="enrollment_one_open_per_person",
+                name="enrollment_one_open_per_person_phone",
             ),
         ]
         indexes = [models.Index(fields=["org_path", "status", "arrived_at"])]

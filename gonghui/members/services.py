@@ -16,16 +16,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gonghui.accounts.models import phone_index
-from gonghui.accounts.services import login_code_consume
+from gonghui.accounts.services import login_code_consume, user_sessions_end
 from gonghui.core.audit import _actor_label as actor_label
 from gonghui.core.audit import audit_record
-from gonghui.core.errors import Conflict, DomainError, Forbidden, field_value
+from gonghui.core.errors import Conflict, DomainError, Forbidden, RateLimited, field_value
 from gonghui.core.glossary import NEW_FORM_OCCUPATIONS
+from gonghui.core.models import AuditEvent
 from gonghui.core.notifications import notify
 from gonghui.core.validators import normalize_mobile, parse_id_number
 from gonghui.core.workdays import WorkCalendar, working_days_between
 from gonghui.orgs.models import Org, Staff
-from gonghui.orgs.scope import may_reveal_pii, require_scope
+from gonghui.orgs.scope import in_scope, may_reveal_pii, require_scope
 from gonghui.orgs.selectors import staff_users
 
 from . import routing, selectors
@@ -173,6 +174,60 @@ def _open_enrollment_conflict(existing: Enrollment) -> Conflict:
     )
 
 
+ID_REGISTERED_MESSAGE = "该身份证号已登记，如是本人请用登记的手机号登录或联系工会"
+# Neutral answers about other people's ID numbers per account (or per verified phone) per day: past this,
+# the form stops answering for that account (an enumeration would need thousands).
+ID_ATTEMPTS_PER_DAY = 5
+
+
+def _id_registered() -> Conflict:
+    """The answer about an ID number that is not the caller's: nothing about whose, where or since when."""
+    return Conflict(ID_REGISTERED_MESSAGE, code="id_registered", field="id_number")
+
+
+def _id_attempts_key(actor, phone_idx: str) -> str:
+    who = f"u{actor.pk}" if getattr(actor, "pk", None) else f"p{phone_idx}"
+    return f"members:id_attempts:{who}:{timezone.localdate():%Y%m%d}"
+
+
+def _check_foreign_id(*, actor, index: str, phone_idx: str) -> None:
+    """Refuse, neutrally, an ID number already registered to someone else (another account and another
+    phone), count the attempt and audit it outside the caller's transaction."""
+    from django.core.cache import cache
+
+    key = _id_attempts_key(actor, phone_idx)
+    if cache.get(key, 0) >= ID_ATTEMPTS_PER_DAY:
+        raise RateLimited(
+            "今天提交的身份证号与已登记信息冲突次数过多，请明天再试或联系工会",
+            code="id_attempts",
+            field="id_number",
+        )
+    member = Member.objects.filter(id_index=index).first()
+    foreign_member = (
+        member is not None
+        and member.status in Member.HOLDING
+        and not _is_own(actor, phone_idx, member.user_id, member.phone_index)
+    )
+    if not foreign_member:
+        return
+    if not cache.add(key, 1, 86400):
+        cache.incr(key)
+    with transaction.atomic():
+        audit_record(
+            actor=actor if getattr(actor, "pk", None) else None,
+            action="enrollment.id_conflict",
+            result=AuditEvent.Result.DENIED,
+            obj=member,
+            org=member.org,
+            detail={"attempts_today": cache.get(key, 1)},
+        )
+    raise _id_registered()
+
+
+def _is_own(actor, phone_idx: str, user_id, record_phone_index: str) -> bool:
+    return (user_id is not None and user_id == getattr(actor, "pk", None)) or record_phone_index == phone_idx
+
+
 def _member_conflict(member: Member) -> Conflict:
     return Conflict(
         f"您已是{member.org.name}的会员（会员编号 {member.member_no}），无需重复入会；换了工作请办理会籍转接",
@@ -228,18 +283,25 @@ def enrollment_submit(
     routes = _clean_text(routes, "routes", "常跑线路", 200, required=False)
     note = _clean_text(note, "note", "补充说明", 500, required=False)
     index = id_index(parsed.value)
+    phone_idx = phone_index(phone)
+    # Someone else's membership: a neutral answer, counted and audited. Someone else's *application* does
+    # not block this one: both go to the approvers, who check the ID card (enrollment_approve).
+    _check_foreign_id(actor=actor, index=index, phone_idx=phone_idx)
 
     with transaction.atomic():
         member = Member.objects.filter(id_index=index).select_related("org").first()
         if member is not None and member.status in Member.HOLDING:
+            if not _is_own(actor, phone_idx, member.user_id, member.phone_index):
+                raise _id_registered()
             raise _member_conflict(member)
         existing = (
-            Enrollment.objects.filter(id_index=index, status__in=Enrollment.OPEN)
+            Enrollment.objects.filter(id_index=index, phone_index=phone_idx, status__in=Enrollment.OPEN)
             .select_related("org")
             .first()
         )
         if existing is not None:
             raise _open_enrollment_conflict(existing)
+        rival = Enrollment.objects.filter(id_index=index, status__in=Enrollment.OPEN).exists()
         applicant = routing.Applicant(
             employer_name=employer_name,
             occupation=occupation,
@@ -277,12 +339,20 @@ def enrollment_submit(
         except IntegrityError:
             # A second tab or a double tap got there first: report the application that won.
             raise _open_enrollment_conflict(
-                Enrollment.objects.select_related("org").get(id_index=index, status__in=Enrollment.OPEN)
+                Enrollment.objects.select_related("org").get(
+                    id_index=index, phone_index=phone_idx, status__in=Enrollment.OPEN
+                )
             ) from None
         if actor is not None and getattr(actor, "pk", None) and not actor.name:
             actor.name = name
             actor.save(update_fields=["name"])
         _step(enrollment, "提交申请", f"通过{enrollment.get_channel_display()}提交", actor)
+        if rival:
+            _step(
+                enrollment,
+                "请核对身份证件",
+                "同一身份证号另有一份用其他手机号提交的申请，审批时请核对本人证件",
+            )
         if target.pool is not None:
             _step(enrollment, "进入周转池", target.pool.name)
         _step(enrollment, "送达受理工会", f"{target.org.name}（{target.reason}）")
@@ -333,7 +403,11 @@ def enrollment_approve(*, actor, enrollment: Enrollment, note: str = "") -> Memb
         today = timezone.localdate()
         member = Member.objects.select_for_update().filter(id_index=enrollment.id_index).first()
         if member is not None and member.status in Member.HOLDING:
-            raise _member_conflict(member)
+            if in_scope(actor, member.org):
+                raise _member_conflict(member)
+            raise Conflict(
+                "此人已在其他工会登记为会员，不能重复入会；请告知申请人办理会籍转接", code="already_member"
+            )
         fields = dict(
             org=enrollment.org,
             org_path=enrollment.org.path,
@@ -384,6 +458,25 @@ def enrollment_approve(*, actor, enrollment: Enrollment, note: str = "") -> Memb
             f"会员编号 {member.member_no}；实体会员证请到{enrollment.org.name}领取",
             actor,
         )
+        # The approver checked the ID card: any other open application with this ID number (another
+        # phone — a typo or somebody else's attempt) closes with it.
+        for rival in (
+            Enrollment.objects.select_for_update()
+            .filter(id_index=enrollment.id_index, status__in=Enrollment.OPEN)
+            .exclude(pk=enrollment.pk)
+        ):
+            rival.status = Enrollment.Status.REJECTED
+            rival.decided_by, rival.decided_at = actor, timezone.now()
+            rival.decision_reason = "同一身份证号的另一份申请已核对证件并通过审批"
+            rival.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+            _step(rival, "未通过", rival.decision_reason, actor)
+            audit_record(
+                actor=actor,
+                action="enrollment.reject",
+                obj=rival,
+                org=rival.org,
+                detail={"rival_of": enrollment.pk},
+            )
         audit_record(
             actor=actor,
             action="enrollment.approve",
@@ -665,6 +758,7 @@ def members_lapse(*, actor, member_ids, today: dt.date | None = None) -> tuple[i
             require_scope(actor, member.org, REGISTRY_ROLES)
             _set_status(actor=actor, member=member, status=Member.Status.LAPSED, reason=reason)
             if member.user_id:
+                user_sessions_end(actor=actor, user=member.user, reason="member_lapse")
                 notify(
                     user=member.user,
                     title="会籍状态已变更",

@@ -606,9 +606,19 @@ def import_template(request):
 @workbench_view
 def import_errors(request, batch_id):
     batch = imports.import_batch_get(actor=request.user, batch_id=batch_id)
-    if not batch.error_file:
-        raise NotFound()
-    return xlsx_response(bytes(batch.error_file), f"import-errors-{batch.pk}.xlsx")
+    try:
+        content = imports.import_error_file(
+            actor=request.user,
+            batch=batch,
+            reveal=request.GET.get("reveal") == "1",
+            reason=request.GET.get("reason", ""),
+        )
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("members:import"))
+    return xlsx_response(content, f"import-errors-{batch.pk}.xlsx")
 
 
 @workbench_view

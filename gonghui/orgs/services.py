@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 
-from gonghui.accounts.services import user_get_or_create_by_phone, user_name_set
+from gonghui.accounts.services import user_get_or_create_by_phone, user_name_set, user_sessions_end
 from gonghui.core.audit import audit_record
 from gonghui.core.cleaners import clean_date, clean_text
 from gonghui.core.errors import DomainError, NotFound, field_value
@@ -185,6 +185,8 @@ def staff_revoke(*, actor, staff: Staff) -> Staff:
     staff.save(update_fields=["is_active"])
     staff.user.__dict__.pop("_scope_cache", None)
     audit_record(actor=actor, action="staff.revoke", obj=staff, org=staff.org, detail={"role": staff.role})
+    # The post's sessions and tokens end with it: the user signs in again with what remains.
+    user_sessions_end(actor=actor, user=staff.user, reason="staff_revoke")
     return staff
 
 

@@ -185,7 +185,7 @@ def test_api_locks_the_phone_after_five_failures(db, api):
     assert locked.status_code == 429
     assert locked.json() == {
         "code": "locked_out",
-        "message": "登录失败次数过多，账号已临时锁定，请30分钟后再试。",
+        "message": "登录失败次数过多，账号已临时锁定，请30分钟后再试；本人可用验证码立即解锁。",
         "field": "phone",
     }
 

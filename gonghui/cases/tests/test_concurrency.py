@@ -57,3 +57,59 @@ def test_two_handlers_accept_at_once(monkeypatch, guarded):
         assert sorted(outcomes, key=str) == [409, "ok"] and steps == 1
     else:
         assert outcomes == ["ok", "ok"] and steps == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("guarded", [True, False], ids=["filer-lock", "control-without-lock"])
+def test_simultaneous_submissions_respect_the_daily_cap(monkeypatch, settings, guarded):
+    """20 identical submissions at once against a cap of 5: the filer's row lock holds the cap; without
+    it (control) everyone passes the count before anyone inserts."""
+    import time
+
+    from gonghui.testing.personas import build_personas
+
+    settings.GONGHUI_CASES_MAX_PER_DAY = 5
+    personas = build_personas()
+    data = wage_input(personas.tree)
+    n = 20
+    barrier = threading.Barrier(n, timeout=5)
+    monkeypatch.setattr(services, "_check_daily_cap", _after_barrier(services._check_daily_cap, barrier))
+    monkeypatch.setattr(services, "_cap_race_window", lambda: time.sleep(0.05))
+    if not guarded:
+        monkeypatch.setattr(services, "_lock_filer", lambda user: None)
+    outcomes = []
+
+    def submit():
+        try:
+            services.case_file(actor=personas.worker, data=data)
+            outcomes.append("ok")
+        except DomainError as exc:
+            outcomes.append(exc.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    created = Case.objects.filter(filer=personas.worker).count()
+    if guarded:
+        assert created == 5 and outcomes.count("case_daily_cap") == n - 5, outcomes
+    else:
+        assert created > 5, outcomes
+
+
+def _after_barrier(check, barrier):
+    """The first (unlocked) check passes for everyone together; the one under the lock runs as is."""
+    calls = threading.local()
+
+    def wrapped(user):
+        check(user)
+        if not getattr(calls, "seen", False):
+            calls.seen = True
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait()
+
+    return wrapped

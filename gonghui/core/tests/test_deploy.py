@@ -37,6 +37,7 @@ def production_env(tmp_path, **overrides):
         ),
         ALLOWED_HOSTS="gonghui.example.cn",
         GONGHUI_VAR_DIR=str(tmp_path),
+        GONGHUI_SMS_BACKEND="gonghui.core.sms.LogSmsBackend",
     )
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}
@@ -71,6 +72,7 @@ def test_production_refuses_to_start_without_field_keys(tmp_path):
             "FIELD_ENCRYPTION_KEYS 格式应为",
         ),
         ({"GONGHUI_FIELD_CIPHER": "des"}, "GONGHUI_FIELD_CIPHER 只能是"),
+        ({"GONGHUI_SMS_BACKEND": None}, "生产环境必须设置 GONGHUI_SMS_BACKEND"),
     ],
 )
 def test_production_refuses_bad_secrets(tmp_path, overrides, message):

@@ -36,8 +36,10 @@ def _race(fn, n=4):
 
 
 def test_simultaneous_applications_for_one_person_leave_one(transactional_db, personas):
+    # One account (one verified phone) tapping 提交 on several devices at once.
     id_number = make_id(dt.date(1990, 1, 1))
-    users = [make_user() for _ in range(4)]
+    user = make_user()
+    users = [user] * 4
     it = iter(users)
     lock = threading.Lock()
 
@@ -62,12 +64,12 @@ def test_control_without_the_partial_unique_index_duplicates_slip_through(transa
     """The application-level check alone is not enough: drop the index and the race creates duplicates."""
     id_number = make_id(dt.date(1991, 1, 1))
     with connection.cursor() as cursor:
-        cursor.execute("DROP INDEX IF EXISTS enrollment_one_open_per_person")
+        cursor.execute("DROP INDEX IF EXISTS enrollment_one_open_per_person_phone")
         cursor.execute(
-            "ALTER TABLE members_enrollment DROP CONSTRAINT IF EXISTS enrollment_one_open_per_person"
+            "ALTER TABLE members_enrollment DROP CONSTRAINT IF EXISTS enrollment_one_open_per_person_phone"
         )
     try:
-        users = [make_user() for _ in range(4)]
+        users = [make_user()] * 4
         it = iter(users)
         lock = threading.Lock()
         gate = threading.Barrier(4)
@@ -98,6 +100,7 @@ def test_control_without_the_partial_unique_index_duplicates_slip_through(transa
         Enrollment.objects.all().delete()
         with connection.cursor() as cursor:
             cursor.execute(
-                "CREATE UNIQUE INDEX IF NOT EXISTS enrollment_one_open_per_person ON members_enrollment (id_index) "
+                "CREATE UNIQUE INDEX IF NOT EXISTS enrollment_one_open_per_person_phone "
+                "ON members_enrollment (id_index, phone_index) "
                 "WHERE status IN ('pending', 'info_requested')"
             )

@@ -181,7 +181,7 @@ def test_active_member_applying_again_sees_current_union(personas, api):
 def test_pending_application_shows_its_status(personas, api, driver):
     id_number = make_id(dt.date(1991, 7, 7))
     assert apply(api, driver, id_number=id_number).status_code == 201
-    again = apply(api, make_user(), id_number=id_number)
+    again = apply(api, driver, id_number=id_number)  # the applicant's own: its status is shown
     assert again.status_code == 409
     assert again.json()["code"] == "enrollment_pending" and "待审批" in again.json()["message"]
     assert Enrollment.objects.count() == 1

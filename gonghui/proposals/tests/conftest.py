@@ -4,7 +4,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from gonghui.cases.tests.conftest import _calendar  # noqa: F401  (the working-day calendar, restored per test)
 from gonghui.orgs.models import Org, Staff
 from gonghui.proposals import services
 from gonghui.proposals.models import Tier
