@@ -18,6 +18,7 @@ from gonghui.core.errors import ERROR_CODES, DomainError, http_status_error
 from gonghui.core.schemas import add_error_responses
 from gonghui.drivers.api import router as drivers_router
 from gonghui.funds.api import router as funds_router
+from gonghui.honours.api import router as honours_router
 from gonghui.members.api import cards_router, enrollments_router
 from gonghui.members.api import router as members_router
 from gonghui.mutual_aid.api import router as mutual_aid_router
@@ -144,3 +145,4 @@ api.add_router("/proposals", proposals_router)
 api.add_router("/drivers", drivers_router)
 api.add_router("/funds", funds_router)
 api.add_router("/registration", registration_router)
+api.add_router("/honours", honours_router)

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "gonghui.drivers",
     "gonghui.funds",
     "gonghui.registration",
+    "gonghui.honours",
     "gonghui.site",
     "gonghui.demo",
 ]

@@ -31,6 +31,8 @@ urlpatterns = [
     path("funds/", include("gonghui.funds.urls.worker")),
     path("registration/", include("gonghui.registration.urls.worker")),
     path("workbench/registration/", include("gonghui.registration.urls.bench")),
+    path("honours/", include("gonghui.honours.urls.worker")),
+    path("workbench/honours/", include("gonghui.honours.urls.bench")),
     path("notices/", include("gonghui.core.urls_notices")),
     path("aid/", include("gonghui.aid.urls.worker")),
     path("workbench/aid/", include("gonghui.aid.urls.bench")),

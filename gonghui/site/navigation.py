@@ -71,6 +71,7 @@ BENCH_NAV = [
         "card",
         _roles([A.ADMIN, A.APPROVER, A.AUDITOR]),
     ),
+    NavItem("honours", "劳模工匠", "honours_bench:register", "card", ALL),
     NavItem("campaigns", "活动与福利券", "campaign_bench:list", "ticket", _roles(MANAGE_ROLES)),
     NavItem("redeem", "核销", "campaign_bench:redeem", "ticket", _roles(REDEEM_ROLES)),
     NavItem("inbox", "待办与通知", "site:workbench_inbox", "inbox", ALL),

@@ -32,6 +32,7 @@ APPS = [
     "drivers",  # 司机服务 (issue 20): 预石运输工会
     "funds",  # 沈阳 三项补贴, 淮安 training subsidies and awards, 广西 county funding, 工会经费
     "registration",  # 工会法人登记 (北京 一网通办): 朝阳区总工会
+    "honours",  # 劳模工匠: 预石运输 最美货车司机, 师带徒, 技术难题
 ]
 
 

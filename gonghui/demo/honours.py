@@ -1,0 +1,127 @@
+"""Demo data for 劳模工匠: 预石运输 truck drivers' union rewards the three drivers with the most trips and
+the fewest accidents (the award computed from the imported 2026 trip/accident table, then 公示 and award);
+the register holds the 2025 山西省五一劳动奖章 of 柳林's driver 韩建辉; a 师带徒 agreement with two
+apprentices and an electrical problem taken, solved and confirmed.
+
+Events are replayed at their dates through the services. Idempotent. Demo logins 13800019001–13800019099."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from openpyxl import Workbook
+
+from gonghui.accounts.models import User
+from gonghui.core.validators import make_id_number
+from gonghui.demo.cases import at as _at
+from gonghui.demo.data import DEMO_PASSWORD
+from gonghui.honours import services
+from gonghui.honours.models import Selection
+from gonghui.orgs.models import Org, Staff
+from gonghui.testing.factories import make_member, make_staff
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+COMPANY = "山西吕梁柳林县预石运输有限责任公司工会"
+REGION = "141125"
+# phone, name, trips, accidents in 2026
+DRIVERS = [
+    ("13800019011", "郝永刚", 436, 0),
+    ("13800019012", "白志强", 512, 1),
+    ("13800019013", "薛海平", 401, 0),
+    ("13800019014", "贺春生", 401, 0),
+    ("13800019015", "武二虎", 388, 0),
+    ("13800019016", "高建国", 297, 2),
+]
+
+
+def _t(y, m, d, hh=10):
+    return dt.datetime(y, m, d, hh, tzinfo=SHANGHAI)
+
+
+def _user(phone: str, name: str) -> User:
+    try:
+        return User.objects.get_by_phone(phone)
+    except User.DoesNotExist:
+        return User.objects.create_user(phone, password=DEMO_PASSWORD, name=name)
+
+
+def load(*, stdout) -> None:
+    company = Org.objects.filter(name=COMPANY).first()
+    if company is None or Selection.objects.filter(org=company).exists():
+        return
+    with transaction.atomic():
+        admin = make_staff(
+            company, Staff.Role.ADMIN, user=_user("13800019001", "李卫东"), title="工会主席（劳模工匠）"
+        )
+        members = []
+        for i, (phone, name, _trips, _acc) in enumerate(DRIVERS):
+            user = _user(phone, name)
+            member = getattr(user, "member", None) or make_member(
+                company,
+                user=user,
+                name=name,
+                id_number=make_id_number(REGION, dt.date(1978 + i, 3 + i, 10 + i), 301 + 2 * i),
+                occupation="truck_driver",
+                employment_form="standard",
+                joined_at=dt.date(2015, 5, 1),
+            )
+            members.append(member)
+        book = Workbook()
+        sheet = book.active
+        sheet.append(services.DRIVER_HEADER)
+        for member, (_p, name, trips, acc) in zip(members, DRIVERS, strict=True):
+            sheet.append([member.member_no, name, trips, acc])
+        buf = io.BytesIO()
+        book.save(buf)
+        with _at(_t(2027, 1, 11)):
+            sel = services.selection_open(
+                actor=admin,
+                org=company,
+                data=services.SelectionInput(
+                    title="2026年度预石运输“最美货车司机”评选",
+                    honour_title="最美货车司机",
+                    level="enterprise",
+                    quota=3,
+                    opens_on=dt.date(2027, 1, 4),
+                    closes_on=dt.date(2027, 1, 29),
+                    criteria="全年趟数最多、事故最少的三名司机（事故少者优先，再比趟数；并列同名次）",
+                    nominators="units",
+                    prize="2000",
+                ),
+            )
+            services.driver_award_import(actor=admin, selection=sel, data=buf.getvalue())
+        with _at(_t(2027, 1, 25)):
+            services.selection_award(actor=admin, selection=sel, year=2026)
+        with _at(_t(2026, 3, 2)):
+            services.agreement_sign(
+                actor=admin,
+                org=company,
+                master_id=members[0].pk,
+                apprentice_ids=[members[4].pk, members[5].pk],
+                plan="一年内掌握重载车辆电气故障排查与节油驾驶",
+                starts_on=dt.date(2026, 3, 2),
+                ends_on=dt.date(2027, 3, 1),
+            )
+            problem = services.problem_post(
+                actor=admin,
+                org=company,
+                title="车队配电柜雨季频繁跳闸",
+                category="electrical",
+                description="雨季车队停车场配电柜每周跳闸 3 次，影响夜间充电",
+            )
+            services.problem_take(actor=members[0].user, problem=problem)
+        with _at(_t(2026, 3, 20)):
+            services.problem_propose(
+                actor=members[0].user,
+                problem=problem,
+                solution="更换防潮断路器，柜内加装除湿加热器",
+                follow_up="一个月后回访，未再跳闸",
+            )
+        with _at(_t(2026, 4, 24)):
+            services.problem_confirm(actor=admin, problem=problem)
+    stdout.write(
+        "劳模工匠：最美货车司机评选（导入趟数/事故表→公示→表彰）、师带徒 1 对 2、技术难题 1 项已解决\n"
+    )

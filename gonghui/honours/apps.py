@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class HonoursConfig(AppConfig):
+    name = "gonghui.honours"
+    label = "honours"
+    verbose_name = "劳模工匠"
+
+    def ready(self):
+        from gonghui.core import notices
+
+        from . import services
+
+        notices.register_source("honours", label="评选表彰", on_objection=services.objection_to_case)
