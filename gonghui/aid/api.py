@@ -50,7 +50,7 @@ def self_test(request, payload: s.FiguresIn):
 # --- worker --------------------------------------------------------------------------------
 
 
-@router.get("/programmes/open", response=list[s.ProgrammeOut], summary="可申请的帮扶项目")
+@router.get("/programmes/open", response=list[s.AidProgrammeOut], summary="可申请的帮扶项目")
 def open_programmes(request):
     return list(selectors.programmes_open()[:100])
 
@@ -118,7 +118,7 @@ def my_sign(request, application_id: int):
 # --- staff: programmes and applications ---------------------------------------------------------
 
 
-@router.get("/programmes", response=list[s.ProgrammeOut], summary="帮扶项目（本级及下级）")
+@router.get("/programmes", response=list[s.AidProgrammeOut], summary="帮扶项目（本级及下级）")
 def programme_list(request, year: int | None = None, limit: int = 50, offset: int = 0):
     year = clean_year(year, required=False)
     return window(
@@ -126,14 +126,14 @@ def programme_list(request, year: int | None = None, limit: int = 50, offset: in
     )
 
 
-@router.post("/programmes", response={201: s.ProgrammeOut}, summary="新建帮扶项目")
-def programme_create(request, payload: s.ProgrammeIn):
+@router.post("/programmes", response={201: s.AidProgrammeOut}, summary="新建帮扶项目")
+def programme_create(request, payload: s.AidProgrammeIn):
     data = payload.dict()
     org = org_get(actor=request.user, org_id=data.pop("org_id"))
     return 201, programmes.programme_create(actor=request.user, org=org, **data)
 
 
-@router.get("/programmes/{programme_id}", response=s.ProgrammeOut, summary="帮扶项目详情")
+@router.get("/programmes/{programme_id}", response=s.AidProgrammeOut, summary="帮扶项目详情")
 def programme_detail(request, programme_id: int):
     return selectors.programme_get(actor=request.user, programme_id=programme_id)
 
@@ -157,7 +157,7 @@ def _staff_dict(app: AidApplication) -> AidApplication:
     return app
 
 
-@router.get("/applications", response=list[s.ApplicationOut], summary="帮扶申请列表（姓名脱敏）")
+@router.get("/applications", response=list[s.AidApplicationOut], summary="帮扶申请列表（姓名脱敏）")
 def application_list(
     request, programme_id: int | None = None, status: str = "", q: str = "", limit: int = 50, offset: int = 0
 ):
@@ -200,7 +200,7 @@ def application_visit(request, application_id: int, payload: s.VisitIn):
     response=s.StaffApplicationOut,
     summary="批准（金额按规则，不可超出）",
 )
-def application_approve(request, application_id: int, payload: s.ApproveIn):
+def application_approve(request, application_id: int, payload: s.AidApproveIn):
     app = applications.application_approve(
         actor=request.user,
         application=_staff_app(request, application_id),
@@ -213,7 +213,7 @@ def application_approve(request, application_id: int, payload: s.ApproveIn):
 @router.post(
     "/applications/{application_id}/reject", response=s.StaffApplicationOut, summary="不予资助（说明原因）"
 )
-def application_reject(request, application_id: int, payload: s.ReasonIn):
+def application_reject(request, application_id: int, payload: s.AidReasonIn):
     app = applications.application_reject(
         actor=request.user, application=_staff_app(request, application_id), reason=payload.reason
     )
@@ -259,7 +259,7 @@ def objection_decide(request, objection_id: int, payload: s.DecideIn):
 
 @router.post(
     "/programmes/{programme_id}/batches",
-    response={201: s.BatchOut},
+    response={201: s.AidBatchOut},
     summary="生成发放批次（公示期满且无异议）",
 )
 def batch_create(request, programme_id: int):
@@ -267,7 +267,7 @@ def batch_create(request, programme_id: int):
     return 201, payments.batch_create(actor=request.user, programme=programme)
 
 
-@router.get("/batches/{batch_id}", response=s.BatchOut, summary="发放批次")
+@router.get("/batches/{batch_id}", response=s.AidBatchOut, summary="发放批次")
 def batch_detail(request, batch_id: int):
     return selectors.batch_get(actor=request.user, batch_id=batch_id)
 
@@ -280,7 +280,7 @@ def batch_xlsx(request, batch_id: int):
     )
 
 
-@router.post("/batches/{batch_id}/paid", response=s.BatchOut, summary="标记已发放")
+@router.post("/batches/{batch_id}/paid", response=s.AidBatchOut, summary="标记已发放")
 def batch_paid(request, batch_id: int, payload: s.PaidIn):
     batch = selectors.batch_get(actor=request.user, batch_id=batch_id)
     return payments.batch_mark_paid(actor=request.user, batch=batch, paid_on=payload.paid_on)
@@ -331,7 +331,7 @@ def file_visit(request, file_id: int, payload: s.VisitIn):
 
 
 @router.post("/files/{file_id}/leave", response=s.HardshipDetailOut, summary="脱困（说明原因）")
-def file_leave(request, file_id: int, payload: s.LeaveIn):
+def file_leave(request, file_id: int, payload: s.AidLeaveIn):
     file = selectors.file_get(actor=request.user, file_id=file_id)
     return _file_detail(
         hardship.hardship_file_leave(

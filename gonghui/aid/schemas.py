@@ -34,7 +34,7 @@ class SelfTestOut(Schema):
     how_to_apply: str
 
 
-class ProgrammeIn(Schema):
+class AidProgrammeIn(Schema):
     org_id: int
     kind: str
     name: str
@@ -49,7 +49,7 @@ class ProgrammeIn(Schema):
     apply_until: dt.date | None = None
 
 
-class ProgrammeOut(Schema):
+class AidProgrammeOut(Schema):
     id: int
     org_id: int
     org_name: str = Field(alias="org.name")
@@ -90,7 +90,7 @@ class StaffApplicationIn(ApplicationIn):
     applicant_phone: str
 
 
-class DocumentOut(Schema):
+class AidDocumentOut(Schema):
     id: int
     kind: str
     kind_display: str = Field(alias="get_kind_display")
@@ -98,7 +98,7 @@ class DocumentOut(Schema):
     size: int
 
 
-class ApplicationOut(Schema):
+class AidApplicationOut(Schema):
     id: int
     number: str
     programme_id: int
@@ -120,13 +120,13 @@ class ApplicationOut(Schema):
     created_at: dt.datetime
 
 
-class WorkerApplicationOut(ApplicationOut):
+class WorkerApplicationOut(AidApplicationOut):
     status_text: str
     missing_documents: list[str]
-    documents: list[DocumentOut] = Field(alias="document_list")
+    documents: list[AidDocumentOut] = Field(alias="document_list")
 
 
-class StaffApplicationOut(ApplicationOut):
+class StaffApplicationOut(AidApplicationOut):
     applicant_name: str
     applicant_id_masked: str
     beneficiary_name: str
@@ -136,7 +136,7 @@ class StaffApplicationOut(ApplicationOut):
     requested_amount: Decimal | None
     hardship_file_id: int | None
     missing_documents: list[str]
-    documents: list[DocumentOut] = Field(alias="document_list")
+    documents: list[AidDocumentOut] = Field(alias="document_list")
 
 
 class CheckIn(Schema):
@@ -150,12 +150,12 @@ class VisitIn(Schema):
     findings: str
 
 
-class ApproveIn(Schema):
+class AidApproveIn(Schema):
     reason: str
     amount: str | None = None
 
 
-class ReasonIn(Schema):
+class AidReasonIn(Schema):
     reason: str
 
 
@@ -189,7 +189,7 @@ class DecideIn(Schema):
     decision: str
 
 
-class BatchOut(Schema):
+class AidBatchOut(Schema):
     id: int
     number: str
     programme_id: int
@@ -241,7 +241,7 @@ class HardshipDetailOut(HardshipOut):
     steps: list[str]
 
 
-class LeaveIn(Schema):
+class AidLeaveIn(Schema):
     reason: str
     left_on: dt.date | None = None
 

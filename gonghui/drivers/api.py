@@ -29,7 +29,7 @@ class VehicleOut(Schema):
     kind: str
 
 
-class DocumentIn(Schema):
+class DriverDocumentIn(Schema):
     kind: str
     last_done_on: dt.date
     vehicle_id: int | None = None
@@ -37,7 +37,7 @@ class DocumentIn(Schema):
     share_with_union: bool = False
 
 
-class DocumentOut(Schema):
+class DriverDocumentOut(Schema):
     id: int
     kind: str
     kind_display: str = Field(alias="get_kind_display")
@@ -58,7 +58,7 @@ class RequestIn(Schema):
     description: str = ""
 
 
-class StepOut(Schema):
+class DriverRequestStepOut(Schema):
     actor_label: str
     body: str
     at: dt.datetime
@@ -76,7 +76,7 @@ class RequestOut(Schema):
     due_on: dt.date
     assignee: str
     case_id: int | None
-    steps: list[StepOut]
+    steps: list[DriverRequestStepOut]
 
     @staticmethod
     def resolve_steps(obj):
@@ -130,7 +130,7 @@ class CallToRequestIn(Schema):
     description: str = ""
 
 
-class ProductIn(Schema):
+class DriverProductIn(Schema):
     org_id: int
     name: str
     purchase_price: str
@@ -140,7 +140,7 @@ class ProductIn(Schema):
     quality_note: str = ""
 
 
-class ProductOut(Schema):
+class DriverProductOut(Schema):
     id: int
     name: str
     purchase_price: Decimal
@@ -150,12 +150,12 @@ class ProductOut(Schema):
     stock: int
 
 
-class OrderIn(Schema):
+class PurchaseOrderIn(Schema):
     product_id: int
     quantity: int
 
 
-class OrderOut(Schema):
+class PurchaseOrderOut(Schema):
     id: int
     product_id: int
     product_name: str = Field(alias="product.name")
@@ -216,17 +216,17 @@ def vehicle_add(request, payload: VehicleIn):
     return 201, services.vehicle_add(actor=request.auth, **payload.dict())
 
 
-@router.get("/documents", response=list[DocumentOut])
+@router.get("/documents", response=list[DriverDocumentOut])
 def document_list(request):
     return list(DriverDocument.objects.filter(owner=request.auth).order_by("due_on"))
 
 
-@router.post("/documents", response={201: DocumentOut})
-def document_add(request, payload: DocumentIn):
+@router.post("/documents", response={201: DriverDocumentOut})
+def document_add(request, payload: DriverDocumentIn):
     return 201, services.document_add(actor=request.auth, **payload.dict())
 
 
-@router.post("/documents/{doc_id}/renew", response=DocumentOut)
+@router.post("/documents/{doc_id}/renew", response=DriverDocumentOut)
 def document_renew(request, doc_id: int, payload: RenewIn):
     doc = DriverDocument.objects.filter(owner=request.auth, pk=doc_id).first()
     if doc is None:
@@ -244,17 +244,17 @@ def request_create(request, payload: RequestIn):
     return 201, services.request_create(actor=request.auth, **payload.dict())
 
 
-@router.get("/products", response=list[ProductOut])
+@router.get("/products", response=list[DriverProductOut])
 def product_list(request):
     return selectors.products_for_member(actor=request.auth)
 
 
-@router.post("/orders", response={201: OrderOut})
-def order_place(request, payload: OrderIn):
+@router.post("/orders", response={201: PurchaseOrderOut})
+def order_place(request, payload: PurchaseOrderIn):
     return 201, services.order_place(actor=request.auth, **payload.dict())
 
 
-@router.get("/orders/mine", response=list[OrderOut])
+@router.get("/orders/mine", response=list[PurchaseOrderOut])
 def my_orders(request):
     return list(PurchaseOrder.objects.filter(buyer=request.auth).select_related("product")[:100])
 
@@ -329,8 +329,8 @@ def call_to_case(request, call_id: int, payload: CallToCaseIn):
     return 201, {"case_id": case.pk, "case_number": case.number}
 
 
-@router.post("/products", response={201: ProductOut})
-def product_create(request, payload: ProductIn):
+@router.post("/products", response={201: DriverProductOut})
+def product_create(request, payload: DriverProductIn):
     return 201, services.product_create(actor=request.auth, **payload.dict())
 
 

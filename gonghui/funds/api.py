@@ -13,20 +13,20 @@ from gonghui.orgs.selectors import org_get
 from . import selectors, services
 from .models import Scheme
 from .schemas import (
-    ApplicationOut,
     ApplyIn,
-    ApproveIn,
     BatchIn,
-    BatchOut,
     BudgetIn,
     BudgetOut,
     ConfirmIn,
     ContributionIn,
     ContributionOut,
+    FundApplicationOut,
+    FundApproveIn,
+    FundBatchOut,
+    FundQuoteIn,
+    FundRejectIn,
     LedgerOut,
-    QuoteIn,
     QuoteOut,
-    RejectIn,
     SchemeIn,
     SchemeOut,
     SchemeReviseIn,
@@ -38,7 +38,7 @@ router = Router(tags=["补贴与经费"])
 QUOTE_INPUTS = ("members", "cost", "persons", "months", "level")
 
 
-def _inputs(payload: QuoteIn) -> dict:
+def _inputs(payload: FundQuoteIn) -> dict:
     return {k: getattr(payload, k) for k in QUOTE_INPUTS if getattr(payload, k) is not None}
 
 
@@ -86,7 +86,7 @@ def scheme_revise(request, scheme_id: int, payload: SchemeReviseIn):
     summary="测算可得金额（显示计算过程）",
     description="给出 org_id 时，会员人数取自会员名册（项目基准日在籍），兼职主席人数取自工会干部岗位。",
 )
-def scheme_quote(request, scheme_id: int, payload: QuoteIn):
+def scheme_quote(request, scheme_id: int, payload: FundQuoteIn):
     scheme = selectors.scheme_for_applicant(actor=request.user, scheme_id=scheme_id)
     quote, sources = selectors.scheme_quote(
         actor=request.user, scheme=scheme, inputs=_inputs(payload), org_id=payload.org_id
@@ -96,7 +96,7 @@ def scheme_quote(request, scheme_id: int, payload: QuoteIn):
 
 @router.post(
     "/schemes/{scheme_id}/applications",
-    response={201: ApplicationOut, **ERRORS},
+    response={201: FundApplicationOut, **ERRORS},
     summary="提交补贴申请（工会或个人）",
 )
 def application_submit(request, scheme_id: int, payload: ApplyIn):
@@ -116,7 +116,7 @@ def application_submit(request, scheme_id: int, payload: ApplyIn):
     return 201, app
 
 
-@router.get("/applications", response=list[ApplicationOut], summary="补贴申请（出资方或申请方）")
+@router.get("/applications", response=list[FundApplicationOut], summary="补贴申请（出资方或申请方）")
 def application_list(
     request, status: str = "", scheme_id: int | None = None, role: str = "", limit: int = 50, offset: int = 0
 ):
@@ -124,26 +124,28 @@ def application_list(
     return window(qs, limit=limit, offset=offset, maximum=200)
 
 
-@router.get("/applications/{application_id}", response={200: ApplicationOut, **ERRORS}, summary="申请详情")
+@router.get(
+    "/applications/{application_id}", response={200: FundApplicationOut, **ERRORS}, summary="申请详情"
+)
 def application_detail(request, application_id: int):
     return selectors.application_get(actor=request.user, application_id=application_id)
 
 
 @router.post(
     "/applications/{application_id}/approve",
-    response={200: ApplicationOut, **ERRORS},
+    response={200: FundApplicationOut, **ERRORS},
     summary="批准（在项目上下限内核定金额并说明理由；占用预算）",
 )
-def application_approve(request, application_id: int, payload: ApproveIn):
+def application_approve(request, application_id: int, payload: FundApproveIn):
     return services.application_approve(
         actor=request.user, application_id=application_id, amount=payload.amount, reason=payload.reason
     )
 
 
 @router.post(
-    "/applications/{application_id}/reject", response={200: ApplicationOut, **ERRORS}, summary="不予批准"
+    "/applications/{application_id}/reject", response={200: FundApplicationOut, **ERRORS}, summary="不予批准"
 )
-def application_reject(request, application_id: int, payload: RejectIn):
+def application_reject(request, application_id: int, payload: FundRejectIn):
     return services.application_reject(
         actor=request.user, application_id=application_id, reason=payload.reason
     )
@@ -168,13 +170,13 @@ def budget_set(request, scheme_id: int, payload: BudgetIn):
     return services.budget_set(actor=request.user, scheme=scheme, year=payload.year, amount=payload.amount)
 
 
-@router.post("/batches", response={201: BatchOut, **ERRORS}, summary="生成支付批次（已批准未支付的申请）")
+@router.post("/batches", response={201: FundBatchOut, **ERRORS}, summary="生成支付批次（已批准未支付的申请）")
 def batch_create(request, payload: BatchIn):
     org = org_get(actor=request.user, org_id=payload.org_id)
     return 201, services.batch_create(actor=request.user, org=org, application_ids=payload.application_ids)
 
 
-@router.get("/batches", response=list[BatchOut], summary="支付批次")
+@router.get("/batches", response=list[FundBatchOut], summary="支付批次")
 def batch_list(request, limit: int = 50, offset: int = 0):
     return window(selectors.batches_in_scope(actor=request.user), limit=limit, offset=offset, maximum=200)
 
@@ -188,7 +190,7 @@ def batch_export(request, batch_id: int):
 
 @router.post(
     "/batches/{batch_id}/confirm",
-    response={200: BatchOut, **ERRORS},
+    response={200: FundBatchOut, **ERRORS},
     summary="确认已支付（控制总额须与批次合计一致）",
 )
 def batch_confirm(request, batch_id: int, payload: ConfirmIn):

@@ -75,7 +75,7 @@ class SchemeOut(Schema):
     current: VersionOut
 
 
-class QuoteIn(Schema):
+class FundQuoteIn(Schema):
     org_id: int | None = Field(None, description="申请单位：给出时会员人数、兼职主席人数取自系统")
     members: int | None = None
     cost: Decimal | None = None
@@ -94,18 +94,18 @@ class QuoteOut(Schema):
     sources: dict
 
 
-class DocumentIn(Schema):
+class FundDocumentIn(Schema):
     name: str
     ref: str = ""
 
 
-class ApplyIn(QuoteIn):
-    documents: list[DocumentIn] = []
+class ApplyIn(FundQuoteIn):
+    documents: list[FundDocumentIn] = []
     note: str = ""
     payee: str = ""
 
 
-class ApplicationOut(Schema):
+class FundApplicationOut(Schema):
     id: int
     number: str
     scheme_id: int
@@ -134,12 +134,12 @@ class ApplicationOut(Schema):
     paid_at: dt.datetime | None
 
 
-class ApproveIn(Schema):
+class FundApproveIn(Schema):
     amount: Decimal
     reason: str
 
 
-class RejectIn(Schema):
+class FundRejectIn(Schema):
     reason: str
 
 
@@ -165,7 +165,7 @@ class BatchIn(Schema):
     application_ids: list[int] = []
 
 
-class BatchOut(Schema):
+class FundBatchOut(Schema):
     id: int
     number: str
     org_id: int

@@ -208,7 +208,7 @@ class EnrollmentIn(Schema):
     station_code: str = Field("", description="先服务后入会：扫码的驿站编码（驿站二维码上的 station 参数）")
 
 
-class StepOut(Schema):
+class EnrollmentStepOut(Schema):
     title: str
     detail: str
     actor_label: str
@@ -229,7 +229,7 @@ class EnrollmentOut(Schema):
     decision_reason: str
     submitted_at: dt.datetime
     member_no: str | None = None
-    steps: list[StepOut] = []
+    steps: list[EnrollmentStepOut] = []
 
     @staticmethod
     def resolve_member_no(obj):

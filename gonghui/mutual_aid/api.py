@@ -23,11 +23,11 @@ from .schemas import (
     EnrolResultOut,
     FollowUpIn,
     FollowUpOut,
+    MutualAidProductIn,
+    MutualAidProductOut,
+    MutualAidQuoteIn,
+    MutualAidReasonIn,
     NoteIn,
-    ProductIn,
-    ProductOut,
-    QuoteIn,
-    ReasonIn,
     StaffClaimOut,
 )
 
@@ -50,7 +50,7 @@ def _claim_input(payload: ClaimIn) -> services.ClaimInput:
 @router.post(
     "/quote", auth=None, summary="试算互助金：与正式申请相同的计算过程（起付线、各分段、保底、津贴、封顶）"
 )
-def quote(request, payload: QuoteIn):
+def quote(request, payload: MutualAidQuoteIn):
     product = selectors.product_get_public(payload.product_id)
     before = calculator.YearSoFar(
         deductible_used=min(parse_amount(payload.deductible_used, "deductible_used"), product.deductible),
@@ -66,13 +66,13 @@ def quote(request, payload: QuoteIn):
     return {"product_id": product.pk, "year": product.year, **result.as_dict()}
 
 
-@router.get("/products", response=list[ProductOut], summary="产品（本级及上级工会主办的各年度产品）")
+@router.get("/products", response=list[MutualAidProductOut], summary="产品（本级及上级工会主办的各年度产品）")
 def products(request):
     return list(selectors.products_for(actor=request.user).order_by("-year", "code"))
 
 
-@router.post("/products", response={201: ProductOut}, summary="新建年度产品（省、市总工会）")
-def product_create(request, payload: ProductIn):
+@router.post("/products", response={201: MutualAidProductOut}, summary="新建年度产品（省、市总工会）")
+def product_create(request, payload: MutualAidProductIn):
     org = org_get(actor=request.user, org_id=payload.org_id)
     data = services.ProductInput(
         **payload.dict(exclude={"org_id", "bands"}), bands=[b.dict() for b in payload.bands]
@@ -134,7 +134,7 @@ def my_claim(request, claim_id: int):
 
 
 @router.post("/me/claims/{claim_id}/withdraw", response=ClaimOut, summary="撤回申请（支付前）")
-def my_claim_withdraw(request, claim_id: int, payload: ReasonIn):
+def my_claim_withdraw(request, claim_id: int, payload: MutualAidReasonIn):
     claim = selectors.claim_get_for_worker(actor=request.user, claim_id=claim_id)
     return services.claim_withdraw(actor=request.user, claim=claim, reason=payload.reason)
 
@@ -187,7 +187,7 @@ def claim_approve(request, claim_id: int, payload: NoteIn):
 
 
 @router.post("/claims/{claim_id}/reject", response=StaffClaimOut, summary="不予给付（须填原因）")
-def claim_reject(request, claim_id: int, payload: ReasonIn):
+def claim_reject(request, claim_id: int, payload: MutualAidReasonIn):
     return services.claim_reject(
         actor=request.user, claim=_staff_claim(request, claim_id), reason=payload.reason
     )
@@ -196,7 +196,7 @@ def claim_reject(request, claim_id: int, payload: ReasonIn):
 @router.post(
     "/claims/{claim_id}/withdraw", response=StaffClaimOut, summary="撤回（支付前；同年后续申请重新计算）"
 )
-def claim_withdraw(request, claim_id: int, payload: ReasonIn):
+def claim_withdraw(request, claim_id: int, payload: MutualAidReasonIn):
     return services.claim_withdraw(
         actor=request.user, claim=_staff_claim(request, claim_id), reason=payload.reason
     )

@@ -12,7 +12,7 @@ class BandIn(Schema):
     rate: str
 
 
-class ProductIn(Schema):
+class MutualAidProductIn(Schema):
     org_id: int
     code: str
     name: str
@@ -30,7 +30,7 @@ class ProductIn(Schema):
     covers_accident: bool = True
 
 
-class ProductOut(Schema):
+class MutualAidProductOut(Schema):
     id: int
     org_id: int
     org_name: str = Field(alias="org.name")
@@ -51,7 +51,7 @@ class ProductOut(Schema):
     is_active: bool
 
 
-class QuoteIn(Schema):
+class MutualAidQuoteIn(Schema):
     product_id: int
     self_paid: str
     days: int = 1
@@ -135,7 +135,7 @@ class StaffClaimOut(ClaimOut):
     diagnosis: str
 
 
-class ReasonIn(Schema):
+class MutualAidReasonIn(Schema):
     reason: str = ""
 
 

@@ -15,18 +15,18 @@ from gonghui.orgs.selectors import org_get
 from . import selectors, services
 from .models import Proposal, Tier, Trainer
 from .schemas import (
-    AssignIn,
     CaptureIn,
     CoachIn,
     HandoverIn,
     ImplementationIn,
     LibraryOut,
     OwnerIn,
-    ProgrammeIn,
-    ProgrammeOut,
+    ProposalAssignIn,
     ProposalDetailOut,
     ProposalIn,
     ProposalOut,
+    ProposalProgrammeIn,
+    ProposalProgrammeOut,
     ReportRow,
     ReviewerIn,
     ReviewIn,
@@ -176,7 +176,7 @@ def proposal_reviews(request, proposal_id: int):
 
 
 @router.post("/{int:proposal_id}/assign", response=ReviewOut, summary="分配/更换评审人（团队成员须回避）")
-def assign(request, proposal_id: int, payload: AssignIn):
+def assign(request, proposal_id: int, payload: ProposalAssignIn):
     proposal = _staff(request, proposal_id)
     reviewer = selectors.user_in_scope(actor=request.user, user_id=payload.reviewer_id)
     return services.review_assign(actor=request.user, proposal=proposal, reviewer=reviewer)
@@ -296,19 +296,19 @@ def _programme_out(programme):
     return programme
 
 
-@router.get("/programmes", response=list[ProgrammeOut], summary="全员改善活动")
+@router.get("/programmes", response=list[ProposalProgrammeOut], summary="全员改善活动")
 def programmes(request):
     return [_programme_out(p) for p in selectors.programmes_in_scope(actor=request.user)[:100]]
 
 
-@router.post("/programmes", response={201: ProgrammeOut}, summary="开展全员改善活动（默认三个层级）")
-def programme_create(request, payload: ProgrammeIn):
+@router.post("/programmes", response={201: ProposalProgrammeOut}, summary="开展全员改善活动（默认三个层级）")
+def programme_create(request, payload: ProposalProgrammeIn):
     org = org_get(actor=request.user, org_id=payload.org_id)
     return 201, _programme_out(services.programme_create(actor=request.user, org=org, name=payload.name))
 
 
 @router.patch(
-    "/programmes/{int:programme_id}/rules", response=ProgrammeOut, summary="奖励规则（金额范围，元）"
+    "/programmes/{int:programme_id}/rules", response=ProposalProgrammeOut, summary="奖励规则（金额范围，元）"
 )
 def programme_rules(request, programme_id: int, payload: RulesIn):
     programme = selectors.programme_get(actor=request.user, programme_id=programme_id)

@@ -14,7 +14,7 @@ class CaptureIn(Schema):
     place: str = ""
 
 
-class TeamIn(Schema):
+class ProposalTeamIn(Schema):
     name: str
     phone: str = ""
 
@@ -30,10 +30,10 @@ class ProposalIn(Schema):
     expected_benefit: str | None = None
     estimated_savings: str | None = None
     show_name: bool | None = None
-    team: list[TeamIn] | None = None
+    team: list[ProposalTeamIn] | None = None
 
 
-class EventOut(Schema):
+class ProposalEventOut(Schema):
     title: str
     body: str
     actor_label: str
@@ -68,7 +68,7 @@ class ProposalDetailOut(ProposalOut):
     evidence: str
     owner_id: int | None
     coach_id: int | None
-    events: list[EventOut] = Field(alias="events_list")
+    events: list[ProposalEventOut] = Field(alias="events_list")
 
 
 class LibraryOut(Schema):
@@ -89,7 +89,7 @@ class CoachIn(Schema):
     trainer_id: int
 
 
-class AssignIn(Schema):
+class ProposalAssignIn(Schema):
     reviewer_id: int
 
 
@@ -150,7 +150,7 @@ class HandoverIn(Schema):
     note: str = ""
 
 
-class ProgrammeIn(Schema):
+class ProposalProgrammeIn(Schema):
     org_id: int
     name: str = "全员改善"
 
@@ -162,7 +162,7 @@ class TierOut(Schema):
     review_days: int
 
 
-class ProgrammeOut(Schema):
+class ProposalProgrammeOut(Schema):
     id: int
     org_id: int
     name: str

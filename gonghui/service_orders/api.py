@@ -211,7 +211,7 @@ class AttendIn(Schema):
     note: str = ""
 
 
-class RateIn(Schema):
+class OrderRateIn(Schema):
     rating: int
     comment: str = ""
 
@@ -451,7 +451,7 @@ def order_attend(request, order_id: int, payload: AttendIn):
 
 
 @router.post("/orders/{order_id}/rate", response=OrderDetailOut, summary="评价")
-def order_rate(request, order_id: int, payload: RateIn):
+def order_rate(request, order_id: int, payload: OrderRateIn):
     order = selectors.order_get(actor=request.user, order_id=order_id)
     return _detail(
         services.order_rate(actor=request.user, order=order, rating=payload.rating, comment=payload.comment)

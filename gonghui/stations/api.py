@@ -129,7 +129,7 @@ class ClosureIn(Schema):
     reason: str = ""
 
 
-class ResolveIn(Schema):
+class FeedbackResolveIn(Schema):
     resolution: str
 
 
@@ -204,7 +204,7 @@ def feedback_list(request, station_id: int, status: str = ""):
 
 
 @router.post("/feedback/{feedback_id}/resolve", summary="处理观察员反馈")
-def feedback_resolve(request, feedback_id: int, payload: ResolveIn):
+def feedback_resolve(request, feedback_id: int, payload: FeedbackResolveIn):
     fb = selectors.feedback_get(actor=request.user, feedback_id=feedback_id)
     fb = services.feedback_resolve(actor=request.user, feedback=fb, resolution=payload.resolution)
     return {"id": fb.pk, "status": fb.status}
