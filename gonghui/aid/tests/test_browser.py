@@ -15,7 +15,7 @@ from gonghui.aid.services import programmes
 from gonghui.testing.browser import assert_fits_width, login_staff, login_worker, screenshot
 from gonghui.testing.factories import PASSWORD, make_id
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PHONE_360 = {"width": 360, "height": 780}

@@ -59,7 +59,7 @@ def _shot(page, name):
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_worker_files_staff_resolve_worker_rates(live_server, browser):
     from gonghui.testing.personas import build_personas
 

@@ -50,7 +50,7 @@ def test_county_staffer_browses_the_tree_down_to_the_grassroots_union(personas, 
 def test_worker_signs_in_with_a_code_on_a_phone_and_sees_membership(personas, phone_page, live_server):
     page = phone_page
     login_worker(page, live_server, personas.worker)
-    page.get_by_role("link", name="我的").click()
+    page.get_by_role("link", name="我的", exact=True).click()
     expect(page.locator(".tabbar [aria-current=page]")).to_have_text("我的")
     expect(page.locator(".me-head h1")).to_have_text("王建军")
     phone = personas.worker.phone[3:]

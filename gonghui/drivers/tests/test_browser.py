@@ -10,7 +10,7 @@ from gonghui.drivers import rules, services
 from gonghui.drivers.models import PurchaseOrder
 from gonghui.testing.browser import assert_fits_width, login_worker, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_driver_on_the_phone(live_server, phone_page):

@@ -11,7 +11,7 @@ from gonghui.honours.models import Honour
 from gonghui.testing.browser import assert_fits_width, login_staff, login_worker, screenshot
 from gonghui.testing.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 

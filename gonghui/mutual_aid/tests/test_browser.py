@@ -14,7 +14,7 @@ from gonghui.testing.factories import PASSWORD
 
 from .conftest import product_input
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def receipt_png(width=120, height=160) -> bytes:

@@ -8,7 +8,7 @@ from gonghui.proposals.models import Proposal, Reward
 from gonghui.testing.browser import assert_fits_width, login_staff, login_worker, screenshot
 from gonghui.testing.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_capture_complete_review_implement_reward(live_server, phone_page, desk_page):

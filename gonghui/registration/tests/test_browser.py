@@ -10,7 +10,7 @@ from gonghui.testing.factories import PASSWORD
 
 from .conftest import CODE
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_apply_approve_download_verify(live_server, desk_page, phone_page, browser):
