@@ -107,6 +107,12 @@ def on_not_found(request, exc):
     return _error(request, 404, "not_found", "未找到该记录，或不在您的管辖范围内")
 
 
+@api.exception_handler(OverflowError)
+def on_id_overflow(request, exc):
+    # An id past 2**63 cannot name a row; SQLite refuses to even bind it (PostgreSQL just finds nothing).
+    return _error(request, 404, "not_found", "未找到该记录，或不在您的管辖范围内")
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     # Ninja's HttpError text is English (e.g. "Cannot parse request body" for broken JSON).

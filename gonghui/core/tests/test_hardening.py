@@ -29,6 +29,13 @@ def test_huge_ids_are_404(personas, api, path):
     assert api(personas.county_staffer).get(path).status_code == 404
 
 
+def test_a_huge_id_in_any_write_is_404_not_500(personas, api):
+    # Found by the contract test: the waiting list bound a 25-digit id straight into SQLite.
+    response = api(personas.worker).post("campaigns/1532419514869921387380736/offers/2132/waitlist")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
 PASSWORD = "s3cret" + "-pass"  # built, so the page's source excerpts never hold it whole
 
 
