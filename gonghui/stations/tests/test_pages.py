@@ -1,6 +1,9 @@
+import datetime as dt
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import Workbook, load_workbook
@@ -176,6 +179,7 @@ def test_closure_form_and_bad_dates(personas, make_station):
     assert s.closures.get().reason == "春节"
 
 
+@time_machine.travel(dt.datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
 def test_sibling_staff_get_404_on_every_page_and_endpoint_and_change_nothing(personas, make_station, api):
     s = make_station()
     observer = make_staff(personas.tree.county, Staff.Role.OBSERVER)
@@ -183,7 +187,7 @@ def test_sibling_staff_get_404_on_every_page_and_endpoint_and_change_nothing(per
 
     fb = services.feedback_submit(actor=observer, station=s, ratings={"rest": 3}, problem="灯坏了")
     closure = services.closure_add(
-        actor=personas.county_staffer, station=s, start="2026-12-01", end="2026-12-01"
+        actor=personas.county_staffer, station=s, start="2026-12-02", end="2026-12-02"
     )
     c = client_for(personas.sibling_staffer)
     for url in [
