@@ -19,6 +19,7 @@ from gonghui.core.schemas import add_error_responses
 from gonghui.drivers.api import router as drivers_router
 from gonghui.funds.api import router as funds_router
 from gonghui.honours.api import router as honours_router
+from gonghui.library.api import router as library_router
 from gonghui.members.api import cards_router, enrollments_router
 from gonghui.members.api import router as members_router
 from gonghui.mutual_aid.api import router as mutual_aid_router
@@ -150,5 +151,6 @@ api.add_router("/aid", aid_router)
 api.add_router("/proposals", proposals_router)
 api.add_router("/drivers", drivers_router)
 api.add_router("/funds", funds_router)
+api.add_router("/library", library_router)
 api.add_router("/registration", registration_router)
 api.add_router("/honours", honours_router)

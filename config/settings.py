@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "gonghui.funds",
     "gonghui.registration",
     "gonghui.honours",
+    "gonghui.library",
     "gonghui.site",
     "gonghui.demo",
 ]

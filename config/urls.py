@@ -29,6 +29,8 @@ urlpatterns = [
     path("workbench/drivers/", include("gonghui.drivers.urls.bench")),
     path("workbench/funds/", include("gonghui.funds.urls.bench")),
     path("funds/", include("gonghui.funds.urls.worker")),
+    path("workbench/library/", include("gonghui.library.urls.bench")),
+    path("library/", include("gonghui.library.urls.worker")),
     path("registration/", include("gonghui.registration.urls.worker")),
     path("workbench/registration/", include("gonghui.registration.urls.bench")),
     path("honours/", include("gonghui.honours.urls.worker")),

@@ -18,6 +18,14 @@ FILES = {
     "leaflet/dist/leaflet.css": "leaflet/leaflet.css",
     "leaflet/dist/images": "leaflet/images",
     "echarts/dist/echarts.min.js": "echarts.min.js",
+    # 职工书屋 reader: pdf.js (PDF; CJK CMaps and the 14 standard fonts for PDFs that do not embed them)
+    "pdfjs-dist/build/pdf.min.mjs": "pdfjs/pdf.min.mjs",
+    "pdfjs-dist/build/pdf.worker.min.mjs": "pdfjs/pdf.worker.min.mjs",
+    "pdfjs-dist/cmaps": "pdfjs/cmaps",
+    "pdfjs-dist/standard_fonts": "pdfjs/standard_fonts",
+    "pdfjs-dist/LICENSE": "pdfjs/LICENSE",
+    # … and foliate-js (EPUB): ES modules loaded on demand, with its own zip reader in vendor/
+    "foliate-js": "foliate-js",
 }
 
 

@@ -142,6 +142,21 @@ def http_status_error(status: int) -> tuple[str, str]:
 ERROR_CODES: frozenset[str] = frozenset(
     {
         # domain rules (DomainError and its subclasses, validators in core/validators.py)
+        # 职工书屋 (library)
+        "already_closed",
+        "already_decided",
+        "application_open",
+        "bad_borrower",
+        "level_not_yours",
+        "loan_ended",
+        "loan_not_started",
+        "loan_overlap",
+        "loan_too_long",
+        "no_approver",
+        "own_application",
+        "room_changed",
+        "room_closed",
+        "top_level",
         # 帮扶 (aid)
         "already_signed",
         "amount_over_rule",

@@ -160,3 +160,43 @@ def _number(value, field: str, label: str) -> float:
     if math.isnan(number) or math.isinf(number):
         raise DomainError(f"{label}应为数字，例如 33.3479", code="bad_number", field=field)
     return number
+
+
+# --- nearest search: one for every model with a point (stations, reading rooms, …) ----------------
+
+
+def bounding_box(lat: float, lng: float, radius_m: float) -> tuple[float, float, float, float]:
+    """(lat_min, lat_max, lng_min, lng_max) holding every point within radius_m of (lat, lng).
+
+    Longitude degrees shrink towards the poles: the box is sized at its most polar edge, so it is
+    never too narrow. The box is the cheap first cut (an index range); the exact test follows."""
+    dlat = math.degrees(radius_m / EARTH_RADIUS_M)
+    dlng = dlat / max(math.cos(math.radians(min(89.0, abs(lat) + dlat))), 1e-6)
+    return lat - dlat, lat + dlat, lng - dlng, lng + dlng
+
+
+def nearest(points, lat: float, lng: float, *, radius_m: float, limit: int) -> list[tuple[float, object]]:
+    """[(distance_m, id)] of the points (id, lat, lng) within radius_m, nearest first (ties by id)."""
+    hits = []
+    for pid, plat, plng in points:
+        d = haversine_m(lat, lng, plat, plng)
+        if d <= radius_m:
+            hits.append((d, pid))
+    hits.sort()
+    return hits[:limit]
+
+
+def nearest_in(
+    queryset, *, lat: float, lng: float, radius_m: float, limit: int, lat_field="gcj_lat", lng_field="gcj_lng"
+) -> list[tuple[float, object]]:
+    """The database search: the bounding box on the (lat, lng) index, then the exact distance."""
+    lat_min, lat_max, lng_min, lng_max = bounding_box(lat, lng, radius_m)
+    rows = queryset.filter(
+        **{
+            f"{lat_field}__gte": lat_min,
+            f"{lat_field}__lte": lat_max,
+            f"{lng_field}__gte": lng_min,
+            f"{lng_field}__lte": lng_max,
+        }
+    ).values_list("pk", lat_field, lng_field)
+    return nearest(rows, lat, lng, radius_m=radius_m, limit=limit)

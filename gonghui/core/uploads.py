@@ -26,10 +26,26 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+def sniff_ebook(head: bytes) -> tuple[str, str] | None:
+    """PDF, or EPUB: a zip whose first entry is the uncompressed `mimetype` file (EPUB OCF 3.0 §4.3)."""
+    if head.startswith(b"%PDF-"):
+        return "application/pdf", "pdf"
+    if head[:4] == b"PK\x03\x04" and head[30:38] == b"mimetype" and head[38:58] == b"application/epub+zip":
+        return "application/epub+zip", "epub"
+    return None
+
+
 def check_uploads(
-    files, field: str = "attachments", *, limit: int | None = None, max_bytes: int | None = None
+    files,
+    field: str = "attachments",
+    *,
+    limit: int | None = None,
+    max_bytes: int | None = None,
+    sniffer=sniff,
+    accepted: str = "JPG、PNG、WEBP 图片或 PDF 文件",
 ) -> list[tuple[ContentFile, str, str, int]]:
-    """Validates every file first, so one bad file rejects the whole upload and nothing is half-saved."""
+    """Validates every file first, so one bad file rejects the whole upload and nothing is half-saved.
+    `sniffer` reads the type from the first 64 bytes (`sniff` for attachments, `sniff_ebook` for e-books)."""
     files = list(files or [])
     limit = limit or settings.GONGHUI_CASES_ATTACHMENTS_PER_UPLOAD
     if len(files) > limit:
@@ -49,10 +65,10 @@ def check_uploads(
             raise DomainError(f"附件「{name}」是空文件", code="file_empty", field=field)
         upload.seek(0)
         data = upload.read()
-        kind = sniff(data[:16])
+        kind = sniffer(data[:64])
         if kind is None:
             raise DomainError(
-                f"附件「{name}」不是 JPG、PNG、WEBP 图片或 PDF 文件，请重新选择",
+                f"附件「{name}」不是 {accepted}，请重新选择",
                 code="file_type",
                 field=field,
             )

@@ -12,6 +12,7 @@ from gonghui.aid.selectors import READ_ROLES as AID_ROLES
 from gonghui.campaigns.services import MANAGE_ROLES, REDEEM_ROLES
 from gonghui.cases.services import READ_ROLES as CASE_ROLES
 from gonghui.funds.services import FUND_ROLES
+from gonghui.library.services import LIBRARY_ROLES
 from gonghui.members.services import APPROVER_ROLES, REGISTRY_ROLES
 from gonghui.mutual_aid.services import WRITE_ROLES as MUTUAL_AID_ROLES
 from gonghui.orgs.models import Staff
@@ -72,6 +73,7 @@ BENCH_NAV = [
         _roles([A.ADMIN, A.APPROVER, A.AUDITOR]),
     ),
     NavItem("honours", "劳模工匠", "honours_bench:register", "card", ALL),
+    NavItem("library", "职工书屋", "library_bench:register", "book", _roles(LIBRARY_ROLES, [A.AUDITOR])),
     NavItem("campaigns", "活动与福利券", "campaign_bench:list", "ticket", _roles(MANAGE_ROLES)),
     NavItem("redeem", "核销", "campaign_bench:redeem", "ticket", _roles(REDEEM_ROLES)),
     NavItem("inbox", "待办与通知", "site:workbench_inbox", "inbox", ALL),

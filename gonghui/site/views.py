@@ -38,6 +38,7 @@ HOME_TILES = [
     ("我的荣誉", "劳模 工匠 先进", "user", "honours:mine"),
     ("点单服务", "心理 法律 技能", "menu", None),
     ("技能补贴", "培训取证 补贴申请", "card", "funds:list"),
+    ("职工书屋", "附近书屋 电子书 读书活动", "book", "library:home"),
 ]
 
 

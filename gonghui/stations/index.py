@@ -22,13 +22,12 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import transaction
 
-from gonghui.core.geo import EARTH_RADIUS_M
+from gonghui.core.geo import EARTH_RADIUS_M, bounding_box
 
 from .hours import Schedule
 
 CELL_DEG = 0.01
 TOKEN_KEY = "stations:index:token"
-_M_PER_DEG_LAT = math.pi * EARTH_RADIUS_M / 180.0
 
 
 @dataclass(slots=True)
@@ -70,12 +69,9 @@ class GridIndex:
 
     def within(self, lat: float, lng: float, radius_m: float):
         """Yields (distance, entry) for every entry within radius_m (unsorted)."""
-        dlat = radius_m / _M_PER_DEG_LAT
-        # Longitude degrees shrink towards the poles: size the box at the box's most polar edge.
-        coslat = max(math.cos(math.radians(min(89.0, abs(lat) + dlat))), 1e-6)
-        dlng = dlat / coslat
-        i0, i1 = math.floor((lat - dlat) / CELL_DEG), math.floor((lat + dlat) / CELL_DEG)
-        j0, j1 = math.floor((lng - dlng) / CELL_DEG), math.floor((lng + dlng) / CELL_DEG)
+        lat_min, lat_max, lng_min, lng_max = bounding_box(lat, lng, radius_m)
+        i0, i1 = math.floor(lat_min / CELL_DEG), math.floor(lat_max / CELL_DEG)
+        j0, j1 = math.floor(lng_min / CELL_DEG), math.floor(lng_max / CELL_DEG)
         lat1r, lng1r = math.radians(lat), math.radians(lng)
         cos1 = math.cos(lat1r)
         cells = self.cells

@@ -12,7 +12,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
 from gonghui.core.errors import DomainError, NotFound
-from gonghui.core.geo import EARTH_RADIUS_M, check_china_point, from_gcj02, to_gcj02
+from gonghui.core.geo import bounding_box, check_china_point, from_gcj02, to_gcj02
 from gonghui.core.glossary import OCCUPATIONS
 from gonghui.orgs.scope import path_q, scope_paths
 
@@ -265,14 +265,13 @@ def nearby_ids(query: NearbyQuery, *, use_index: bool | None = None) -> list[tup
 
 def nearby_ids_db(query: NearbyQuery) -> list[tuple[float, int]]:
     """The fallback: a bounding box on the (gcj_lat, gcj_lng) index, then the same exact test in Python."""
-    dlat = math.degrees(query.radius_m / EARTH_RADIUS_M)
-    dlng = dlat / max(math.cos(math.radians(min(89.0, abs(query.lat) + dlat))), 1e-6)
+    lat_min, lat_max, lng_min, lng_max = bounding_box(query.lat, query.lng, query.radius_m)
     rows = Station.objects.filter(
         status=Station.Status.ACTIVE,
-        gcj_lat__gte=query.lat - dlat,
-        gcj_lat__lte=query.lat + dlat,
-        gcj_lng__gte=query.lng - dlng,
-        gcj_lng__lte=query.lng + dlng,
+        gcj_lat__gte=lat_min,
+        gcj_lat__lte=lat_max,
+        gcj_lng__gte=lng_min,
+        gcj_lng__lte=lng_max,
     ).values_list("id", "gcj_lat", "gcj_lng", "amenities", "is_24h", "hours")
     rows = list(rows)
     closures: dict[int, list] = {}
