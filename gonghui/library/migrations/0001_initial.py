@@ -6,250 +6,594 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('campaigns', '0002_lean_indexes'),
-        ('orgs', '0001_initial'),
-        ('stations', '0001_initial'),
+        ("campaigns", "0002_lean_indexes"),
+        ("orgs", "0001_initial"),
+        ("stations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Collection',
+            name="Collection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('name', models.CharField(max_length=120, verbose_name='书库名称')),
-                ('licensor', models.CharField(blank=True, max_length=120, verbose_name='版权方/授权来源')),
-                ('licence_until', models.DateField(verbose_name='授权截止日期')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='说明')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ebook_collections', to='orgs.org', verbose_name='授权工会')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_path", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("name", models.CharField(max_length=120, verbose_name="书库名称")),
+                ("licensor", models.CharField(blank=True, max_length=120, verbose_name="版权方/授权来源")),
+                ("licence_until", models.DateField(verbose_name="授权截止日期")),
+                ("description", models.CharField(blank=True, max_length=300, verbose_name="说明")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ebook_collections",
+                        to="orgs.org",
+                        verbose_name="授权工会",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '电子书库',
-                'verbose_name_plural': '电子书库',
-                'ordering': ['org_path', 'name'],
+                "verbose_name": "电子书库",
+                "verbose_name_plural": "电子书库",
+                "ordering": ["org_path", "name"],
             },
         ),
         migrations.CreateModel(
-            name='EBook',
+            name="EBook",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='书名')),
-                ('author', models.CharField(blank=True, max_length=120, verbose_name='作者')),
-                ('category', models.CharField(choices=[('politics', '时政'), ('management', '管理'), ('health', '健康'), ('literature', '文学'), ('skills', '技能'), ('law', '法律'), ('other', '其他')], default='other', max_length=16, verbose_name='分类')),
-                ('format', models.CharField(choices=[('pdf', 'PDF'), ('epub', 'EPUB')], max_length=8, verbose_name='格式')),
-                ('file', models.FileField(upload_to='library/ebooks/%Y/')),
-                ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
-                ('sha256', models.CharField(editable=False, max_length=64)),
-                ('is_active', models.BooleanField(default=True, verbose_name='上架')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('collection', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='books', to='library.collection')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="书名")),
+                ("author", models.CharField(blank=True, max_length=120, verbose_name="作者")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("politics", "时政"),
+                            ("management", "管理"),
+                            ("health", "健康"),
+                            ("literature", "文学"),
+                            ("skills", "技能"),
+                            ("law", "法律"),
+                            ("other", "其他"),
+                        ],
+                        default="other",
+                        max_length=16,
+                        verbose_name="分类",
+                    ),
+                ),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[("pdf", "PDF"), ("epub", "EPUB")], max_length=8, verbose_name="格式"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="library/ebooks/%Y/")),
+                ("size", models.PositiveIntegerField(verbose_name="大小（字节）")),
+                ("sha256", models.CharField(editable=False, max_length=64)),
+                ("is_active", models.BooleanField(default=True, verbose_name="上架")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "collection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="books",
+                        to="library.collection",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '电子书',
-                'verbose_name_plural': '电子书',
-                'ordering': ['collection', 'title'],
+                "verbose_name": "电子书",
+                "verbose_name_plural": "电子书",
+                "ordering": ["collection", "title"],
             },
         ),
         migrations.CreateModel(
-            name='LevelApplication',
+            name="LevelApplication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_level', models.CharField(choices=[('grassroots', '基层'), ('county', '县(市、区)级'), ('city', '市级'), ('provincial', '省级'), ('national', '全国')], max_length=16, verbose_name='原级别')),
-                ('to_level', models.CharField(choices=[('grassroots', '基层'), ('county', '县(市、区)级'), ('city', '市级'), ('provincial', '省级'), ('national', '全国')], max_length=16, verbose_name='申请级别')),
-                ('approver_path', models.CharField(db_index=True, max_length=255)),
-                ('statement', models.TextField(verbose_name='申报说明')),
-                ('status', models.CharField(choices=[('submitted', '待审核'), ('approved', '已批准'), ('rejected', '未通过')], default='submitted', max_length=12, verbose_name='状态')),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='审批意见')),
-                ('submitted_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('approver', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.org', verbose_name='审批工会')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submitted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_level",
+                    models.CharField(
+                        choices=[
+                            ("grassroots", "基层"),
+                            ("county", "县(市、区)级"),
+                            ("city", "市级"),
+                            ("provincial", "省级"),
+                            ("national", "全国"),
+                        ],
+                        max_length=16,
+                        verbose_name="原级别",
+                    ),
+                ),
+                (
+                    "to_level",
+                    models.CharField(
+                        choices=[
+                            ("grassroots", "基层"),
+                            ("county", "县(市、区)级"),
+                            ("city", "市级"),
+                            ("provincial", "省级"),
+                            ("national", "全国"),
+                        ],
+                        max_length=16,
+                        verbose_name="申请级别",
+                    ),
+                ),
+                ("approver_path", models.CharField(db_index=True, max_length=255)),
+                ("statement", models.TextField(verbose_name="申报说明")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("submitted", "待审核"), ("approved", "已批准"), ("rejected", "未通过")],
+                        default="submitted",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=500, verbose_name="审批意见")),
+                ("submitted_at", models.DateTimeField(auto_now_add=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "approver",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.org",
+                        verbose_name="审批工会",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '书屋升级申请',
-                'verbose_name_plural': '书屋升级申请',
-                'ordering': ['-submitted_at', '-id'],
+                "verbose_name": "书屋升级申请",
+                "verbose_name_plural": "书屋升级申请",
+                "ordering": ["-submitted_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='LevelEvidence',
+            name="LevelEvidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='library/evidence/%Y/%m/')),
-                ('name', models.CharField(max_length=100, verbose_name='文件名')),
-                ('content_type', models.CharField(max_length=40)),
-                ('size', models.PositiveIntegerField()),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='library.levelapplication')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="library/evidence/%Y/%m/")),
+                ("name", models.CharField(max_length=100, verbose_name="文件名")),
+                ("content_type", models.CharField(max_length=40)),
+                ("size", models.PositiveIntegerField()),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="library.levelapplication",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '升级申报材料',
-                'verbose_name_plural': '升级申报材料',
+                "verbose_name": "升级申报材料",
+                "verbose_name_plural": "升级申报材料",
             },
         ),
         migrations.CreateModel(
-            name='Loan',
+            name="Loan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lender_path', models.CharField(db_index=True, max_length=255)),
-                ('borrower_path', models.CharField(db_index=True, max_length=255)),
-                ('starts_on', models.DateField(verbose_name='借阅开始')),
-                ('ends_on', models.DateField(verbose_name='借阅结束')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='提前收回时间')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('readers', models.PositiveIntegerField(default=0, verbose_name='读者人数')),
-                ('opens', models.PositiveIntegerField(default=0, verbose_name='打开次数')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('borrower', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ebook_loans', to='orgs.org', verbose_name='借阅企业工会')),
-                ('collection', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='loans', to='library.collection')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('lender', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.org', verbose_name='出借工会')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("lender_path", models.CharField(db_index=True, max_length=255)),
+                ("borrower_path", models.CharField(db_index=True, max_length=255)),
+                ("starts_on", models.DateField(verbose_name="借阅开始")),
+                ("ends_on", models.DateField(verbose_name="借阅结束")),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True, verbose_name="提前收回时间")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                ("readers", models.PositiveIntegerField(default=0, verbose_name="读者人数")),
+                ("opens", models.PositiveIntegerField(default=0, verbose_name="打开次数")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "borrower",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ebook_loans",
+                        to="orgs.org",
+                        verbose_name="借阅企业工会",
+                    ),
+                ),
+                (
+                    "collection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="loans",
+                        to="library.collection",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "lender",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.org",
+                        verbose_name="出借工会",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '电子书借阅',
-                'verbose_name_plural': '电子书借阅',
-                'ordering': ['-starts_on', '-id'],
+                "verbose_name": "电子书借阅",
+                "verbose_name_plural": "电子书借阅",
+                "ordering": ["-starts_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='LoanBookStat',
+            name="LoanBookStat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opens', models.PositiveIntegerField(default=0)),
-                ('ebook', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='library.ebook')),
-                ('loan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='book_stats', to='library.loan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("opens", models.PositiveIntegerField(default=0)),
+                (
+                    "ebook",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="library.ebook"
+                    ),
+                ),
+                (
+                    "loan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="book_stats",
+                        to="library.loan",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='LoanReader',
+            name="LoanReader",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=64)),
-                ('loan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='library.loan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=64)),
+                (
+                    "loan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="library.loan"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReadingHistory',
+            name="ReadingHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_opened_at', models.DateTimeField()),
-                ('last_opened_at', models.DateTimeField()),
-                ('ebook', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='library.ebook')),
-                ('loan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='library.loan')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("first_opened_at", models.DateTimeField()),
+                ("last_opened_at", models.DateTimeField()),
+                (
+                    "ebook",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="library.ebook"
+                    ),
+                ),
+                (
+                    "loan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="library.loan"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '我的阅读记录',
-                'verbose_name_plural': '我的阅读记录',
-                'ordering': ['-last_opened_at'],
+                "verbose_name": "我的阅读记录",
+                "verbose_name_plural": "我的阅读记录",
+                "ordering": ["-last_opened_at"],
             },
         ),
         migrations.CreateModel(
-            name='ReadingRoom',
+            name="ReadingRoom",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('name', models.CharField(max_length=120, verbose_name='书屋名称')),
-                ('level', models.CharField(choices=[('grassroots', '基层'), ('county', '县(市、区)级'), ('city', '市级'), ('provincial', '省级'), ('national', '全国')], default='grassroots', max_length=16, verbose_name='级别')),
-                ('place', models.CharField(choices=[('enterprise', '企业'), ('workshop', '车间/班组'), ('village', '村(社区)'), ('office', '机关/办公区'), ('station', '服务站点/驿站'), ('site', '工地/园区')], default='enterprise', max_length=16, verbose_name='所在场所')),
-                ('address', models.CharField(max_length=200, verbose_name='地址')),
-                ('district', models.CharField(blank=True, max_length=40, verbose_name='所在区县')),
-                ('gcj_lat', models.FloatField(verbose_name='纬度(GCJ-02)')),
-                ('gcj_lng', models.FloatField(verbose_name='经度(GCJ-02)')),
-                ('hours', models.CharField(max_length=120, verbose_name='开放时间')),
-                ('books_count', models.PositiveIntegerField(default=0, verbose_name='藏书（册）')),
-                ('workers_reached', models.PositiveIntegerField(default=0, verbose_name='服务职工（人）')),
-                ('contact_name', models.CharField(blank=True, max_length=40, verbose_name='联系人')),
-                ('contact_phone', models.CharField(blank=True, max_length=20, verbose_name='联系电话')),
-                ('status', models.CharField(choices=[('active', '开放'), ('closed', '已撤销')], default='active', max_length=8, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reading_rooms', to='orgs.org', verbose_name='主办工会')),
-                ('station', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reading_rooms', to='stations.station', verbose_name='所在驿站')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_path", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("name", models.CharField(max_length=120, verbose_name="书屋名称")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("grassroots", "基层"),
+                            ("county", "县(市、区)级"),
+                            ("city", "市级"),
+                            ("provincial", "省级"),
+                            ("national", "全国"),
+                        ],
+                        default="grassroots",
+                        max_length=16,
+                        verbose_name="级别",
+                    ),
+                ),
+                (
+                    "place",
+                    models.CharField(
+                        choices=[
+                            ("enterprise", "企业"),
+                            ("workshop", "车间/班组"),
+                            ("village", "村(社区)"),
+                            ("office", "机关/办公区"),
+                            ("station", "服务站点/驿站"),
+                            ("site", "工地/园区"),
+                        ],
+                        default="enterprise",
+                        max_length=16,
+                        verbose_name="所在场所",
+                    ),
+                ),
+                ("address", models.CharField(max_length=200, verbose_name="地址")),
+                ("district", models.CharField(blank=True, max_length=40, verbose_name="所在区县")),
+                ("gcj_lat", models.FloatField(verbose_name="纬度(GCJ-02)")),
+                ("gcj_lng", models.FloatField(verbose_name="经度(GCJ-02)")),
+                ("hours", models.CharField(max_length=120, verbose_name="开放时间")),
+                ("books_count", models.PositiveIntegerField(default=0, verbose_name="藏书（册）")),
+                ("workers_reached", models.PositiveIntegerField(default=0, verbose_name="服务职工（人）")),
+                ("contact_name", models.CharField(blank=True, max_length=40, verbose_name="联系人")),
+                ("contact_phone", models.CharField(blank=True, max_length=20, verbose_name="联系电话")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "开放"), ("closed", "已撤销")],
+                        default="active",
+                        max_length=8,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reading_rooms",
+                        to="orgs.org",
+                        verbose_name="主办工会",
+                    ),
+                ),
+                (
+                    "station",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reading_rooms",
+                        to="stations.station",
+                        verbose_name="所在驿站",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '职工书屋',
-                'verbose_name_plural': '职工书屋',
-                'ordering': ['org_path', 'name'],
+                "verbose_name": "职工书屋",
+                "verbose_name_plural": "职工书屋",
+                "ordering": ["org_path", "name"],
             },
         ),
         migrations.CreateModel(
-            name='ReadingEvent',
+            name="ReadingEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('recital', '经典诵读'), ('salon', '文化沙龙'), ('lecture', '专题讲座'), ('sharing', '心得交流'), ('contest', '演讲比赛'), ('skills', '技术交流')], max_length=16, verbose_name='活动形式')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('campaign', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='campaigns.campaign')),
-                ('room', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='library.readingroom')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("recital", "经典诵读"),
+                            ("salon", "文化沙龙"),
+                            ("lecture", "专题讲座"),
+                            ("sharing", "心得交流"),
+                            ("contest", "演讲比赛"),
+                            ("skills", "技术交流"),
+                        ],
+                        max_length=16,
+                        verbose_name="活动形式",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "campaign",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="campaigns.campaign"
+                    ),
+                ),
+                (
+                    "room",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="library.readingroom",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '阅读活动',
-                'verbose_name_plural': '阅读活动',
-                'ordering': ['-created_at'],
+                "verbose_name": "阅读活动",
+                "verbose_name_plural": "阅读活动",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ReadingCardIssue',
+            name="ReadingCardIssue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(db_index=True, max_length=255)),
-                ('kind', models.CharField(choices=[('card', '职工读书卡'), ('pack', '书籍阅读礼包')], default='card', max_length=8, verbose_name='类型')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('campaign', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='campaigns.campaign')),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.org', verbose_name='发放工会')),
-                ('room', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='card_issues', to='library.readingroom')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_path", models.CharField(db_index=True, max_length=255)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("card", "职工读书卡"), ("pack", "书籍阅读礼包")],
+                        default="card",
+                        max_length=8,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "campaign",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="campaigns.campaign"
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.org",
+                        verbose_name="发放工会",
+                    ),
+                ),
+                (
+                    "room",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="card_issues",
+                        to="library.readingroom",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '读书卡发放',
-                'verbose_name_plural': '读书卡发放',
-                'ordering': ['-created_at'],
+                "verbose_name": "读书卡发放",
+                "verbose_name_plural": "读书卡发放",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddField(
-            model_name='levelapplication',
-            name='room',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='library.readingroom'),
+            model_name="levelapplication",
+            name="room",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="applications",
+                to="library.readingroom",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ebook',
-            constraint=models.UniqueConstraint(fields=('collection', 'sha256'), name='library_ebook_once_per_collection'),
+            model_name="ebook",
+            constraint=models.UniqueConstraint(
+                fields=("collection", "sha256"), name="library_ebook_once_per_collection"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='loan',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='library_loan_period'),
+            model_name="loan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gte", models.F("starts_on"))), name="library_loan_period"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='loanbookstat',
-            constraint=models.UniqueConstraint(fields=('loan', 'ebook'), name='library_book_stat_unique'),
+            model_name="loanbookstat",
+            constraint=models.UniqueConstraint(fields=("loan", "ebook"), name="library_book_stat_unique"),
         ),
         migrations.AddConstraint(
-            model_name='loanreader',
-            constraint=models.UniqueConstraint(fields=('loan', 'token'), name='library_loan_reader_once'),
+            model_name="loanreader",
+            constraint=models.UniqueConstraint(fields=("loan", "token"), name="library_loan_reader_once"),
         ),
         migrations.AddConstraint(
-            model_name='readinghistory',
-            constraint=models.UniqueConstraint(fields=('user', 'ebook'), name='library_history_unique'),
+            model_name="readinghistory",
+            constraint=models.UniqueConstraint(fields=("user", "ebook"), name="library_history_unique"),
         ),
         migrations.AddIndex(
-            model_name='readingroom',
-            index=models.Index(fields=['gcj_lat', 'gcj_lng'], name='library_room_latlng'),
+            model_name="readingroom",
+            index=models.Index(fields=["gcj_lat", "gcj_lng"], name="library_room_latlng"),
         ),
         migrations.AddIndex(
-            model_name='readingroom',
-            index=models.Index(fields=['org_path', 'level'], name='library_room_path_level'),
+            model_name="readingroom",
+            index=models.Index(fields=["org_path", "level"], name="library_room_path_level"),
         ),
         migrations.AddConstraint(
-            model_name='readingroom',
-            constraint=models.UniqueConstraint(fields=('org', 'name'), name='library_room_name_unique'),
+            model_name="readingroom",
+            constraint=models.UniqueConstraint(fields=("org", "name"), name="library_room_name_unique"),
         ),
         migrations.AddConstraint(
-            model_name='levelapplication',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'submitted')), fields=('room',), name='library_one_open_application'),
+            model_name="levelapplication",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "submitted")),
+                fields=("room",),
+                name="library_one_open_application",
+            ),
         ),
     ]
