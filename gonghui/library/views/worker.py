@@ -70,10 +70,19 @@ def room_page(request, room_id):
 
 
 @login_required
-@csp_update({"frame-src": ["blob:"], "style-src": ["blob:"], "font-src": ["blob:", "data:"]})
+@csp_update(
+    {
+        "frame-src": ["'self'", "blob:"],
+        "style-src": ["blob:", "'unsafe-inline'"],
+        "font-src": ["'self'", "blob:", "data:"],
+    }
+)
 def reader(request, loan_id, ebook_id):
-    """The reader: foliate-js (EPUB) or pdf.js (PDF) fetch the file from the gated view below. The blob:
-    sources are for the EPUB's own pages and styles, which foliate-js unpacks in the browser."""
+    """The reader: foliate-js (EPUB) or pdf.js (PDF) fetch the file from the gated view below.
+
+    This page only widens the CSP: the EPUB's pages, styles and fonts are blob: URLs foliate-js unpacks in
+    the browser, and its paginator and the book's own <style> elements are inline styles. Scripts stay
+    'self' only (a book's scripts never run), and so do connections."""
     loan, ebook = selectors.readable_get(actor=request.user, loan_id=loan_id, ebook_id=ebook_id)
     keep = request.session.get("library_no_history") is not True
     services.reading_open(actor=request.user, loan=loan, ebook=ebook, keep_history=keep)
