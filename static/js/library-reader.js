@@ -66,7 +66,7 @@ async function openEpub() {
   box.append(view);
   await view.open(box.dataset.src);
   status.remove();
-  await view.init({ showTextStart: false });
+  await view.init({ showTextStart: true });
   prev.addEventListener("click", () => view.prev());
   next.addEventListener("click", () => view.next());
 }

@@ -216,7 +216,7 @@ def test_reading_an_epub_in_the_browser(live_server, browser, personas, shelf):
     assert "多读书、读好书、善读书" in text
     assert page.locator("#lb-where").inner_text().startswith("已读")
     assert_fits_width(page)
-    page.wait_for_timeout(300)  # the paginator fades the page in
+    page.wait_for_timeout(1500)  # the paginator fades the page in
     shot(page, "6-epub-phone")
     assert page.left == [] and page.problems == [], (page.left, page.problems)
     context.close()
