@@ -33,6 +33,7 @@ APPS = [
     "funds",  # 沈阳 三项补贴, 淮安 training subsidies and awards, 广西 county funding, 工会经费
     "registration",  # 工会法人登记 (北京 一网通办): 朝阳区总工会
     "honours",  # 劳模工匠: 预石运输 最美货车司机, 师带徒, 技术难题
+    "library",  # 职工书屋 (seed 004): 铁岭 9 national, 14 provincial, 372 county rooms; 流动电子职工书屋
 ]
 
 
