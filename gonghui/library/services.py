@@ -10,6 +10,7 @@ import hmac
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from gonghui.campaigns.services import campaign_create
@@ -263,7 +264,7 @@ def upgrade_decide(
             user=application.submitted_by,
             title=f"「{room.name}」申请{application.get_to_level_display()}职工书屋{verdict}",
             body=reason,
-            link=f"/workbench/library/rooms/{room.pk}/",
+            link=reverse("library_bench:room", args=[room.pk]),
         )
     audit_record(
         actor=actor,
