@@ -283,13 +283,19 @@ def readable_get(*, actor, loan_id, ebook_id, now=None) -> tuple[Loan, EBook]:
         raise NotFound("未找到该电子书，或你所在工会没有借阅")
     today = timezone.localdate(now) if now else timezone.localdate()
     if not loan.runs_on(today):
-        state, label = loan_state(loan, today)
+        state, _label = loan_state(loan, today)
         if state == "upcoming":
             raise Forbidden(
                 f"本单位借阅期 {loan.starts_on:%Y-%m-%d} 开始，届时即可阅读", code="loan_not_started"
             )
+        if state == "withdrawn":
+            raise Forbidden(
+                f"本单位的借阅已于 {timezone.localtime(loan.withdrawn_at):%Y-%m-%d} 由出借工会收回，"
+                "如需继续阅读请联系本单位工会",
+                code="loan_ended",
+            )
         raise Forbidden(
-            f"本单位借阅期已于 {loan.ends_on:%Y-%m-%d} 结束（{label}），如需继续阅读请联系本单位工会续借",
+            f"本单位借阅期已于 {loan.ends_on:%Y-%m-%d} 结束，如需继续阅读请联系本单位工会续借",
             code="loan_ended",
         )
     return loan, ebook

@@ -197,7 +197,7 @@ def test_reading_a_pdf_in_the_browser_until_the_loan_is_withdrawn(live_server, b
     services.loan_withdraw(actor=personas.county_staffer, loan=loan, reason="版权方调整书目")
     response = page.goto(f"/library/read/{loan.pk}/{pdf.pk}/")
     assert response.status == 403
-    assert "联系本单位工会续借" in page.content()
+    assert "由出借工会收回" in page.content()
     shot(page, "5-ended-phone")
     context.close()
 

@@ -134,6 +134,7 @@ def test_withdrawing_stops_reading_at_once(personas, loan, pdf_book):
     services.loan_withdraw(actor=personas.county_staffer, loan=loan, reason="版权方调整书目")
     r = reader(personas.worker).get(f"/library/read/{loan.pk}/{pdf_book.pk}/file/")
     assert r.status_code == 403
+    assert "2026-04-23 由出借工会收回" in r.content.decode()
 
 
 def test_readers_are_counted_not_tracked_and_history_is_theirs_to_delete(personas, loan, pdf_book, epub_book):
