@@ -449,6 +449,8 @@ def history_delete(*, actor, entry_id: int | None = None) -> int:
     """The member deletes one line of their own history, or all of it. Loan counts stay (they name nobody)."""
     qs = ReadingHistory.objects.filter(user=actor)
     if entry_id is not None:
+        if not 0 < int(entry_id) < 2**63:
+            raise NotFound("未找到该阅读记录")
         qs = qs.filter(pk=entry_id)
         if not qs.exists():
             raise NotFound("未找到该阅读记录")
