@@ -272,7 +272,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # IP lockout would shut out every worker behind the same mobile gateway.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_CALLABLE = "gonghui.accounts.backends.axes_username"
-AXES_LOCKOUT_CALLABLE = "gonghui.accounts.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "gonghui.accounts.views.worker.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # axes keeps no request bodies or query strings (they carry phone numbers and codes): see AxesHandler.

@@ -124,7 +124,7 @@ def _staff_users(org: Org, roles=ACT_ROLES):
 
 
 def _staff_link(case) -> str:
-    return reverse("cases:bench_detail", args=[case.pk])
+    return reverse("cases_bench:detail", args=[case.pk])
 
 
 def _worker_link(case) -> str:

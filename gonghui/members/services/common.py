@@ -61,7 +61,7 @@ def _tell_applicant(enrollment: Enrollment, title: str, body: str = "", sms: boo
             body=body,
             kind="enrollment",
             sms=sms,
-            link=reverse("membership:enrollment", args=[enrollment.pk]),
+            link=reverse("members:enrollment", args=[enrollment.pk]),
         )
 
 

@@ -303,7 +303,7 @@ def enrollment_submit(
             org=target.org,
             detail={"channel": channel, "route": target.reason, "station": station.code if station else ""},
         )
-        link = reverse("members:enrollment", args=[enrollment.pk])
+        link = reverse("members_bench:enrollment", args=[enrollment.pk])
         _notify_staff(
             target.org,
             title="新的入会申请待审批",
@@ -499,7 +499,7 @@ def enrollment_supplement(
             enrollment.org,
             title="入会申请已补充材料",
             body=f"{enrollment.name_masked} 已补充材料",
-            link=reverse("members:enrollment", args=[enrollment.pk]),
+            link=reverse("members_bench:enrollment", args=[enrollment.pk]),
         )
     return enrollment
 
@@ -535,7 +535,7 @@ def enrollment_reassign(*, actor, enrollment: Enrollment, org: Org, reason: str)
             org,
             title="新的入会申请待审批（转派）",
             body=f"{enrollment.name_masked}：{reason}",
-            link=reverse("members:enrollment", args=[enrollment.pk]),
+            link=reverse("members_bench:enrollment", args=[enrollment.pk]),
             sms=True,
         )
         _tell_applicant(enrollment, "入会申请已转至新的受理工会", f"{org.name}（{reason}）")
@@ -577,7 +577,7 @@ def enrollments_flag_overdue(*, today: dt.date | None = None) -> int:
                 parent,
                 title="下级工会入会申请超时未办",
                 body=f"{enrollment.org.name}：{enrollment.name_masked} 的申请已超过{limit}个工作日",
-                link=reverse("members:enrollment", args=[enrollment.pk]),
+                link=reverse("members_bench:enrollment", args=[enrollment.pk]),
             )
             audit_record(actor=None, action="enrollment.overdue", obj=enrollment, org=enrollment.org)
         flagged += 1

@@ -258,6 +258,6 @@ def member_leave(*, actor, reason: str) -> Member:
             member.org,
             title="会员申请退会",
             body=f"{member.name_masked}（{member.member_no}）：{reason}",
-            link=reverse("members:detail", args=[member.pk]),
+            link=reverse("members_bench:detail", args=[member.pk]),
         )
     return member

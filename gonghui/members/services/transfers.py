@@ -74,7 +74,7 @@ def transfer_start(*, actor, member: Member, to_org: Org, reason: str) -> Transf
             org=member.org,
             detail={"to_org": to_org.pk, "transfer": transfer.pk},
         )
-        link = reverse("members:transfers")
+        link = reverse("members_bench:transfers")
         if by_out_union:
             _notify_staff(
                 to_org,
@@ -139,7 +139,7 @@ def transfer_confirm_out(*, actor, transfer: Transfer) -> Transfer:
         _notify_staff(
             transfer.to_org,
             title="有会员申请转入",
-            link=reverse("members:transfers"),
+            link=reverse("members_bench:transfers"),
             body=f"{transfer.member.name_masked} 由{transfer.from_org.name}转入",
         )
     return transfer

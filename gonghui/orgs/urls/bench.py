@@ -1,8 +1,8 @@
 from django.urls import path
 
-from . import views
+from ..views import bench as views
 
-app_name = "orgs"
+app_name = "orgs_bench"
 urlpatterns = [
     path("", views.tree, name="tree"),
     path("<int:org_id>/", views.detail, name="detail"),

@@ -5,12 +5,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gonghui.core.errors import DomainError
 from gonghui.core.forms import FORM_ERROR_STATUS, form_add_errors, form_status
 
-from . import selectors, services
-from .decorators import workbench_view
-from .forms import OrgCreateForm, OrgForm, StaffForm
-from .models import Org, Staff
-from .scope import in_scope, roles_on
-from .services import ALLOWED_CHILDREN
+from .. import selectors, services
+from ..decorators import workbench_view
+from ..forms import OrgCreateForm, OrgForm, StaffForm
+from ..models import Org, Staff
+from ..scope import in_scope, roles_on
+from ..services import ALLOWED_CHILDREN
 
 
 def _with_counts(orgs):
@@ -76,7 +76,7 @@ def create(request, org_id):
             _apply_errors(form, exc)
         else:
             messages.success(request, f"已新建{org.name}")
-            return redirect("orgs:detail", org_id=org.pk)
+            return redirect("orgs_bench:detail", org_id=org.pk)
     return render(
         request,
         "orgs/form.html",
@@ -98,7 +98,7 @@ def edit(request, org_id):
             _apply_errors(form, exc)
         else:
             messages.success(request, "已保存")
-            return redirect("orgs:detail", org_id=org.pk)
+            return redirect("orgs_bench:detail", org_id=org.pk)
     return render(
         request,
         "orgs/form.html",
@@ -141,7 +141,7 @@ def staff_add(request, org_id):
                 "saved": True,
             },
         )
-    return redirect("orgs:detail", org_id=org.pk)
+    return redirect("orgs_bench:detail", org_id=org.pk)
 
 
 @workbench_view
@@ -171,5 +171,5 @@ def staff_remove(request, staff_id):
             context["error"] = exc
             return render(request, "orgs/staff_revoke.html", context, status=exc.status)
         messages.success(request, f"已撤销{staff.user.name or '该干部'}的{staff.get_role_display()}岗位")
-        return redirect("orgs:detail", org_id=staff.org_id)
+        return redirect("orgs_bench:detail", org_id=staff.org_id)
     return render(request, "orgs/staff_revoke.html", context)

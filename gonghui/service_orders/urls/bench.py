@@ -1,8 +1,8 @@
 from django.urls import path
 
-from . import views
+from ..views import bench as views
 
-app_name = "service_orders"
+app_name = "service_orders_bench"
 urlpatterns = [
     path("", views.home, name="home"),
     path("menu/", views.menu, name="menu"),

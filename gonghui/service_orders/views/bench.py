@@ -17,8 +17,8 @@ from gonghui.orgs.decorators import workbench_view
 from gonghui.orgs.scope import in_scope
 from gonghui.orgs.selectors import org_get, org_roots
 
-from . import scheduler, selectors, services
-from .forms import (
+from .. import scheduler, selectors, services
+from ..forms import (
     AttendForm,
     ExpertForm,
     ItemForm,
@@ -29,7 +29,7 @@ from .forms import (
     ScheduleForm,
     TeamForm,
 )
-from .models import Category, Expert, ServiceOrder
+from ..models import Category, Expert, ServiceOrder
 
 NAV = "service_orders"
 
@@ -134,7 +134,7 @@ def item_order(request, item_id):
             _apply(form, exc)
         else:
             messages.success(request, f"点单成功，订单号 {order.number}")
-            return redirect("service_orders:order", order_id=order.pk)
+            return redirect("service_orders_bench:order", order_id=order.pk)
     return _page(
         request,
         "service_orders/item.html",
@@ -181,14 +181,14 @@ def item_edit(request, item_id=None):
             _apply(form, exc)
         else:
             messages.success(request, f"已保存“{item.name}”")
-            return redirect("service_orders:item", item_id=item.pk)
+            return redirect("service_orders_bench:item", item_id=item.pk)
     return _page(
         request,
         "service_orders/form.html",
         {
             "form": form,
             "title": f"编辑 {item.name}" if item else "发布服务项目",
-            "back": "service_orders:menu",
+            "back": "service_orders_bench:menu",
         },
         status=422 if form.errors else 200,
     )
@@ -313,7 +313,7 @@ def order_action(request, order_id, action):
         target = next((f for f in forms.values() if hasattr(f, "add_error")), None)
         if target is None:
             messages.error(request, exc.message)
-            return redirect("service_orders:order", order_id=order.pk)
+            return redirect("service_orders_bench:order", order_id=order.pk)
         _apply(target, exc, {"start": "day"})
     if any(getattr(f, "errors", None) for f in forms.values()):
         order.refresh_from_db()
@@ -321,7 +321,7 @@ def order_action(request, order_id, action):
             request, "service_orders/order.html", _order_context(request, order, **forms), status=422
         )
     messages.success(request, DONE_MESSAGES[action])
-    return redirect("service_orders:order", order_id=order.pk)
+    return redirect("service_orders_bench:order", order_id=order.pk)
 
 
 DONE_MESSAGES = {
@@ -349,14 +349,14 @@ def experts(request):
         try:
             if team_form.is_bound and team_form.is_valid():
                 services.team_create(actor=request.user, org=publishers[0], **team_form.cleaned_data)
-                return redirect("service_orders:experts")
+                return redirect("service_orders_bench:experts")
             if expert_form.is_bound and expert_form.is_valid():
                 data = dict(expert_form.cleaned_data)
                 data["team"] = (
                     selectors.team_get(actor=request.user, team_id=data["team"]) if data["team"] else None
                 )
                 expert = services.expert_create(actor=request.user, org=publishers[0], **data)
-                return redirect("service_orders:expert", expert_id=expert.pk)
+                return redirect("service_orders_bench:expert", expert_id=expert.pk)
         except DomainError as exc:
             _apply(team_form if team_form.is_bound else expert_form, exc)
     rows = selectors.expert_list(
@@ -417,11 +417,11 @@ def expert_detail(request, expert_id):
             if request.POST.get("form") == "hours":
                 services.availability_set(actor=request.user, expert=expert, hours=_parse_hours(request.POST))
                 messages.success(request, "已保存可服务时间")
-                return redirect("service_orders:expert", expert_id=expert.pk)
+                return redirect("service_orders_bench:expert", expert_id=expert.pk)
             if leave_form.is_valid():
                 services.leave_add(actor=request.user, expert=expert, **leave_form.cleaned_data)
                 messages.success(request, "已登记请假")
-                return redirect("service_orders:expert", expert_id=expert.pk)
+                return redirect("service_orders_bench:expert", expert_id=expert.pk)
         except DomainError as exc:
             if request.POST.get("form") == "hours":
                 hours_error = exc.message

@@ -13,10 +13,10 @@ from gonghui.core.forms import FormErrors
 from gonghui.core.geo import check_china_point
 from gonghui.orgs.decorators import workbench_view
 
-from . import selectors
-from .coverage import MAX_POINTS, coverage, grid_points
-from .hours import Schedule
-from .models import Station, StationClosure
+from .. import selectors
+from ..coverage import MAX_POINTS, coverage, grid_points
+from ..hours import Schedule
+from ..models import Station, StationClosure
 
 MAX_UNCOVERED_ON_MAP = 4000
 
