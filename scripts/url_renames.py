@@ -17,6 +17,11 @@ def _same(old_ns: str, new_ns: str, names: str) -> dict[str, str]:
     return {f"{old_ns}:{n}": f"{new_ns}:{n}" for n in names.split()}
 
 
+def _dropped_prefix(app: str, names: str) -> dict[str, str]:
+    """cases:bench_inbox → cases_bench:inbox"""
+    return {f"{app}:bench_{n}": f"{app}_bench:{n}" for n in names.split()}
+
+
 RENAMES: dict[str, str] = {
     # members: the workbench was `members`, the worker face `membership`
     **_same(
@@ -30,16 +35,12 @@ RENAMES: dict[str, str] = {
         "members",
         "join join_regions join_employers enrollment realname card my_data my_data_download verify",
     ),
-    **{
-        f"cases:bench_{n}": f"cases_bench:{n}" for n in "inbox new stats stats_json detail attachment".split()
-    },
+    **_dropped_prefix("cases", "inbox new stats stats_json detail attachment"),
     **_same("campaign_bench", "campaigns_bench", "list new redeem detail edit export"),
-    **{
-        f"stations:bench_{n}": f"stations_bench:{n}"
-        for n in (
-            "list new coverage import export feedback_resolve detail edit closure_add closure_remove poster poster_svg"
-        ).split()
-    },
+    **_dropped_prefix(
+        "stations",
+        "list new coverage import export feedback_resolve detail edit closure_add closure_remove poster poster_svg",
+    ),
     **_same("orgs", "orgs_bench", "tree detail children create edit staff_add staff_revoke"),
     **_same(
         "service_orders",

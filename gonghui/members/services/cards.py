@@ -24,8 +24,11 @@ from ..models import (
 from .common import CARD_SALT, REGISTRY_ROLES, _clean_text
 
 
-def card_issue(*, member: Member) -> MemberCard:
-    """A new card (and QR token); any older card stops verifying."""
+def card_issue(*, actor, member: Member) -> MemberCard:
+    """A new card (and QR token); any older card stops verifying. actor: the staffer who issues it, the
+    member on first asking, or the approver/status change that issues it as one of its steps."""
+    if member.status not in Member.HOLDING:
+        raise DomainError(f"会籍状态为「{member.get_status_display()}」，不能签发会员卡", code="not_active")
     MemberCard.objects.filter(member=member, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoke_reason="换发新卡"
     )

@@ -386,7 +386,7 @@ def enrollment_approve(*, actor, enrollment: Enrollment, note: str = "") -> Memb
                 setattr(member, key, value)
             member.user = user or member.user
             member.save()
-        card_issue(member=member)
+        card_issue(actor=actor, member=member)
         if member.user_id and member.user_id == enrollment.user_id:
             # The approver checked the 身份证号 of the application against the person: 实名认证.
             real_name_certify(actor=actor, user=member.user, method="approval", org=enrollment.org)

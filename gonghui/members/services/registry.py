@@ -74,7 +74,7 @@ def _set_status(*, actor, member: Member, status: str, reason: str) -> Member:
             revoked_at=timezone.now(), revoke_reason=Member.Status(status).label
         )
     elif not MemberCard.objects.filter(member=member, revoked_at__isnull=True).exists():
-        card_issue(member=member)
+        card_issue(actor=actor, member=member)
     audit_record(
         actor=actor,
         action="member.status",
@@ -120,7 +120,7 @@ def member_lock(*, member_id: int) -> None:
     list(Member.objects.select_for_update().filter(pk=member_id).values_list("pk", flat=True))
 
 
-def member_took_part(member_id: int, day: dt.date | None = None) -> None:
+def member_took_part(*, member_id: int, day: dt.date | None = None) -> None:
     """Union activity by the member (a course attended, a coupon used): keeps the membership alive."""
     day = day or timezone.localdate()
     Member.objects.filter(pk=member_id).filter(

@@ -66,7 +66,7 @@ def test_join_page_shows_current_union_for_member(personas, as_user):
 
 
 def test_card_page_shows_qr_and_verify_page_confirms(personas, as_user, client):
-    card = services.card_issue(member=personas.member)
+    card = services.card_issue(actor=None, member=personas.member)
     html = as_user(personas.worker).get(reverse("members:card")).content.decode()
     assert "<svg" in html and personas.member.member_no in html
     client.logout()

@@ -175,7 +175,7 @@ def test_approval_certifies_the_applicant_with_how_and_by_whom(personas, applied
 def test_card_pickup_certifies_a_member_registered_offline(personas):
     worker = make_user()
     member = make_member(personas.tree.grassroots, user=worker, name="李师傅")
-    card = services.card_issue(member=member)
+    card = services.card_issue(actor=None, member=member)
     services.card_handover(actor=personas.grassroots_admin, card=card)
     worker.refresh_from_db()
     assert worker.real_name_verified and worker.real_name_method == "card_pickup"

@@ -152,11 +152,7 @@ def member_action(request, member_id):
             services.card_handover(actor=request.user, card=card)
             messages.success(request, "已登记领取实体会员证")
         elif action == "issue_card":
-            if member.status not in Member.HOLDING:
-                raise DomainError(
-                    f"会籍状态为「{member.get_status_display()}」，不能签发会员卡", code="not_active"
-                )
-            services.card_issue(member=member)
+            services.card_issue(actor=request.user, member=member)
             messages.success(request, "已签发电子会员卡")
         elif action == "transfer":
             to_org = Org.objects.filter(pk=request.POST.get("to_org") or 0).first()

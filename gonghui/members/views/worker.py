@@ -278,7 +278,7 @@ def my_card(request):
     card = selectors.card_current(member=member) if member else None
     if member is not None and card is None and member.status in Member.HOLDING:
         # Members registered offline or imported get their e-card the first time they ask for it.
-        card = services.card_issue(member=member)
+        card = services.card_issue(actor=request.user, member=member)
     context = {"member": member, "card": card, "tab": "me"}
     if card:
         signed = services.card_signed_token(card)

@@ -113,7 +113,7 @@ def station_scan(request, code):
     if request.session.get("station_visits_day") != today:
         seen = {}
     if station.code not in seen:
-        visit = services.visit_record(station=station, user=request.user)
+        visit = services.visit_record(station=station, actor=request.user)
         seen[station.code] = visit.pk
         request.session["station_visits"] = seen
         request.session["station_visits_day"] = today
