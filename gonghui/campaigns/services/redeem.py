@@ -107,7 +107,7 @@ def ticket_redeem(
         place,
     )
     # Attending the course or event, or using the coupon, is taking part in union activity.
-    member_took_part(ticket.member_id, today)
+    member_took_part(member_id=ticket.member_id, day=today)
     audit_record(
         actor=actor,
         action="ticket.redeem",
