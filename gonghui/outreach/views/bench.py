@@ -55,8 +55,10 @@ def home(request):
 def visit_list(request):
     actor = request.user
     q = (request.GET.get("q") or "").strip()[:40]
-    qs = selectors.visits_in_scope(actor=actor).annotate(
-        n_problems=Count("items", filter=Q(items__result=CheckItem.Result.PROBLEM))
+    qs = (
+        selectors.visits_in_scope(actor=actor)
+        .annotate(n_problems=Count("items", filter=Q(items__result=CheckItem.Result.PROBLEM)))
+        .order_by("-visited_on", "-pk")
     )
     if q:
         qs = qs.filter(enterprise_name__contains=q)
