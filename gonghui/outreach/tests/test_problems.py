@@ -81,13 +81,18 @@ def test_closing_a_problem_tells_each_worker_who_raised_it_once(personas, clock)
 
 
 def test_a_phone_outside_scope_is_not_matched(personas):
-    op = services.opinion_add(
-        actor=personas.county_staffer,
-        org_id=personas.tree.county.pk,
-        text="某意见",
-        raiser_phone=personas.sibling_member.user.phone if personas.sibling_member.user else "13912345678",
+    from gonghui.testing.factories import make_member, make_user
+
+    other = make_user(name="吴师傅")
+    make_member(personas.tree.sibling_grassroots, user=other, name="吴师傅")
+    staffer, county = personas.county_staffer, personas.tree.county
+    op = services.opinion_add(actor=staffer, org_id=county.pk, text="某意见", raiser_phone=other.phone)
+    assert op.raiser is None and op.raiser_name == ""
+    # control: the same call with a member of our own subtree names them
+    ours = services.opinion_add(
+        actor=staffer, org_id=county.pk, text="某意见", raiser_phone=personas.worker.phone
     )
-    assert op.raiser is None
+    assert ours.raiser == personas.worker and ours.raiser_name == "王建军"
 
 
 def test_a_measure_needs_an_owner(personas):
