@@ -47,7 +47,7 @@ def test_yearly_minimum_reminder_goes_once_from_the_configured_day(
     industry, clock, settings, sms_outbox, django_capture_on_commit_callbacks
 ):
     settings.GONGHUI_OUTREACH_REMIND_BY = "09-30"
-    org, admin = industry
+    _org, admin = industry
     forum = _forum(industry)
     clock(2027, 3, 1)
     # a 恳谈会 is not the 协商协调会 the rules ask for
@@ -68,7 +68,7 @@ def test_yearly_minimum_reminder_goes_once_from_the_configured_day(
 
 def test_no_reminder_when_the_minimum_is_scheduled(industry, clock, settings):
     settings.GONGHUI_OUTREACH_REMIND_BY = "09-30"
-    org, admin = industry
+    _org, admin = industry
     forum = _forum(industry)
     clock(2028, 2, 1)
     services.meeting_schedule(
@@ -94,7 +94,7 @@ def test_no_reminder_when_the_minimum_is_scheduled(industry, clock, settings):
 
 
 def test_meeting_agreement_and_commitments_followed_up_until_the_next_meeting(industry, clock):
-    org, admin = industry
+    _org, admin = industry
     forum = _forum(industry)
     clock(2027, 9, 1)
     meeting = services.meeting_schedule(
@@ -162,7 +162,7 @@ def test_meeting_agreement_and_commitments_followed_up_until_the_next_meeting(in
 
 
 def test_agreement_needs_a_held_meeting_and_commitments(industry, clock):
-    org, admin = industry
+    _org, admin = industry
     forum = _forum(industry)
     clock(2027, 9, 1)
     meeting = services.meeting_schedule(
@@ -192,7 +192,7 @@ def test_forum_minimum_at_least_one(industry):
 
 
 def test_sibling_staff_get_404_on_consultation_and_nothing_changes(industry, personas, clock):
-    org, admin = industry
+    _org, admin = industry
     forum = _forum(industry)
     clock(2027, 9, 20)
     meeting = services.meeting_schedule(

@@ -77,7 +77,7 @@ def test_workbench_pages_render_for_staff_and_404_for_a_sibling(client, personas
         assert client.get(url).status_code == 200, url
     assert "饮水难" in client.get("/workbench/outreach/problems/").content.decode()
     client.force_login(personas.sibling_staffer)
-    for url in pages[2::2] + [pages[7]]:
+    for url in [*pages[2::2], pages[7]]:
         assert client.get(url).status_code == 404, url
     r = client.post(
         f"/workbench/outreach/problems/{problem.pk}/", {"action": "close", "outcome": "已经解决了"}
