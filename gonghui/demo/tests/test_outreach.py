@@ -19,9 +19,19 @@ def test_demo_outreach_tells_the_seed_stories():
         outreach.load(stdout=StringIO())  # idempotent
         crec = User.objects.get_by_phone("+8613800022003")
         funnel = selectors.funnel(actor=crec)
-        assert (funnel["opinions"], funnel["problems"], funnel["measures"], funnel["solved"]) == (136, 8, 15, 52)
+        assert (funnel["opinions"], funnel["problems"], funnel["measures"], funnel["solved"]) == (
+            136,
+            8,
+            15,
+            52,
+        )
         totals = selectors.visit_totals(actor=User.objects.get_by_phone("+8613800022001"))
-        assert (totals["enterprises"], totals["rules_improved"], totals["disputes_solved"], totals["cases"]) == (
+        assert (
+            totals["enterprises"],
+            totals["rules_improved"],
+            totals["disputes_solved"],
+            totals["cases"],
+        ) == (
             120,
             170,
             3,
