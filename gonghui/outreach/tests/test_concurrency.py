@@ -5,39 +5,19 @@ one problem; the service, which locks the item row first, opens exactly one and 
 import threading
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from gonghui.cases.services import case_open_for_org
 from gonghui.core.errors import Conflict
 from gonghui.outreach import services
 from gonghui.outreach.models import CheckItem
+from gonghui.testing.race import run_together
 
 from .conftest import WAGE_VISIT
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 THREADS = 4
-
-
-def run_together(n, work):
-    barrier = threading.Barrier(n)
-    results = [None] * n
-
-    def body(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=body, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
 
 
 @pytest.fixture
