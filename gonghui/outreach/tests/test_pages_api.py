@@ -195,3 +195,60 @@ def test_api_visit_to_case_problem_and_scope(api, personas, clock):
     assert staff.get("outreach/visits/totals").json()["cases"] == 1
     r = staff.get("outreach/visits", {"limit": "5", "offset": str(2**70)})
     assert r.status_code == 200 and r.json() == []
+
+
+def test_list_pages_do_not_grow_queries_with_rows(
+    client, personas, industry, clock, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gonghui.outreach import selectors
+
+    clock(2027, 3, 10)
+    org, admin = industry
+    county, staffer = personas.tree.county, personas.county_staffer
+
+    def add(n):
+        for i in range(n):
+            visit = services.visit_record(
+                actor=staffer,
+                org_id=county.pk,
+                visited_on="2027-03-01",
+                **{**WAGE_VISIT, "enterprise_name": f"企业{i}{n}"},
+            )
+            op = services.opinion_add(
+                actor=staffer, org_id=county.pk, text=f"意见{i}", visit_id=visit.pk, source="visit"
+            )
+            problem = services.problem_create(
+                actor=staffer, org_id=county.pk, title=f"问题{i}{n}", opinion_ids=[op.pk]
+            )
+            services.measure_add(actor=staffer, problem_id=problem.pk, text="措施", owner_department="公安")
+            forum = services.forum_create(actor=admin, org_id=org.pk, name=f"平台{i}{n}", counterpart="平台")
+            services.meeting_schedule(
+                actor=admin, forum_id=forum.pk, kind="coordination", title="会", scheduled_on="2027-05-01"
+            )
+
+    client.force_login(staffer)
+    urls = [
+        "/workbench/outreach/",
+        "/workbench/outreach/visits/",
+        "/workbench/outreach/problems/",
+        "/workbench/outreach/forums/",
+    ]
+
+    def counts():
+        result = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            result.append(len(ctx))
+        return result
+
+    add(2)
+    few = counts()
+    add(10)
+    assert counts() == few
+    # the one-query figures on the list pages are year_status's
+    for forum, figures in selectors.forums_with_year(actor=staffer, year=2027):
+        assert figures == selectors.year_status(forum, 2027)

@@ -33,7 +33,7 @@ def _year(request) -> int:
 @workbench_view
 def home(request):
     actor, today = request.user, timezone.localdate()
-    forums = [(f, selectors.year_status(f, today.year)) for f in selectors.forums_in_scope(actor=actor)[:20]]
+    forums = selectors.forums_with_year(actor=actor, year=today.year)[:20]
     return render(
         request,
         "outreach/bench_home.html",
@@ -309,7 +309,7 @@ def problem_detail(request, problem_id: int):
 def forums(request):
     actor, year = request.user, timezone.localdate().year
     orgs = list(selectors.acting_orgs(actor=actor)[:200])
-    rows = [(f, selectors.year_status(f, year)) for f in selectors.forums_in_scope(actor=actor)[:100]]
+    rows = selectors.forums_with_year(actor=actor, year=year)
     context = _ctx(rows=rows, orgs=orgs, year=year, values={"min_per_year": 1})
     if request.method == "POST":
         post = request.POST
