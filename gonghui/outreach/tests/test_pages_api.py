@@ -197,9 +197,7 @@ def test_api_visit_to_case_problem_and_scope(api, personas, clock):
     assert r.status_code == 200 and r.json() == []
 
 
-def test_list_pages_do_not_grow_queries_with_rows(
-    client, personas, industry, clock, django_assert_max_num_queries
-):
+def test_list_pages_do_not_grow_queries_with_rows(client, personas, industry, clock):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
