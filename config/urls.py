@@ -35,6 +35,8 @@ urlpatterns = [
     path("workbench/registration/", include("gonghui.registration.urls.bench")),
     path("honours/", include("gonghui.honours.urls.worker")),
     path("workbench/honours/", include("gonghui.honours.urls.bench")),
+    path("outreach/", include("gonghui.outreach.urls.worker")),
+    path("workbench/outreach/", include("gonghui.outreach.urls.bench")),
     path("notices/", include("gonghui.core.urls_notices")),
     path("aid/", include("gonghui.aid.urls.worker")),
     path("workbench/aid/", include("gonghui.aid.urls.bench")),

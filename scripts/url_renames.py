@@ -1,9 +1,9 @@
 """Issue 12: the wave-1 apps took the wave-2 layout (views/worker.py + views/bench.py, urls/worker.py +
 urls/bench.py), so their URL names moved to the namespaces `<app>` (worker face) and `<app>_bench`
 (workbench). This rewrites every quoted old name ("members:list", '{% url "cases:bench_inbox" %}' …) in
-.py/.html/.md files under the given paths to the new one. A branch started before the change runs it once:
+.py/.html/.md files under the given paths to the new one. A branch started before the change runs it once, after merging main, on the files only it changed:
 
-    .venv/bin/python scripts/url_renames.py gonghui config templates docs
+    .venv/bin/python scripts/url_renames.py $(git diff --name-only 076b864 wt-BRANCH)
 """
 
 from __future__ import annotations
@@ -66,7 +66,9 @@ def rewrite(text: str) -> str:
 def main(paths: list[str]) -> int:
     changed = 0
     for root in paths or ["gonghui", "config", "templates", "docs"]:
-        for path in Path(root).rglob("*"):
+        # A file is taken as is: after merging main, pass only the files your branch changed — the names
+        # are not idempotent (old `members:enrollment` is today's `members_bench:enrollment`).
+        for path in [Path(root)] if Path(root).is_file() else Path(root).rglob("*"):
             if path.suffix not in {".py", ".html", ".md"} or path.name == "url_renames.py":
                 continue
             text = path.read_text(encoding="utf-8")

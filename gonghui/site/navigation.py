@@ -16,6 +16,7 @@ from gonghui.members.services import APPROVER_ROLES, REGISTRY_ROLES
 from gonghui.mutual_aid.services import WRITE_ROLES as MUTUAL_AID_ROLES
 from gonghui.orgs.models import Staff
 from gonghui.orgs.scope import roles_held
+from gonghui.outreach.selectors import READ_ROLES as OUTREACH_ROLES
 from gonghui.proposals.services import MANAGER_ROLES as PROPOSAL_ROLES
 from gonghui.service_orders.services import MANAGERS as ORDER_ROLES
 from gonghui.stations.services import EDIT_ROLES as STATION_EDIT
@@ -74,6 +75,7 @@ BENCH_NAV = [
         _roles([A.ADMIN, A.APPROVER, A.AUDITOR]),
     ),
     NavItem("honours", "劳模工匠", "honours_bench:register", "card", ALL),
+    NavItem("outreach", "走访与协商", "outreach_bench:home", "users", _roles(OUTREACH_ROLES)),
     NavItem("campaigns", "活动与福利券", "campaigns_bench:list", "ticket", _roles(MANAGE_ROLES)),
     NavItem("redeem", "核销", "campaigns_bench:redeem", "ticket", _roles(REDEEM_ROLES)),
     NavItem("inbox", "待办与通知", "site_bench:inbox", "inbox", ALL),

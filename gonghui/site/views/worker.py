@@ -21,6 +21,7 @@ HOME_TILES = [
     ("全员改善", "随手拍 提建议 得奖励", "bulb", "proposals:mine"),
     ("司机之家", "证照提醒 年审代办 会员价", "menu", "drivers:home"),
     ("我的荣誉", "劳模 工匠 先进", "user", "honours:mine"),
+    ("我提的意见", "反映问题 看办理结果", "bulb", "outreach:mine"),
     ("点单服务", "心理 法律 技能", "menu", None),
     ("技能补贴", "培训取证 补贴申请", "card", "funds:list"),
 ]
