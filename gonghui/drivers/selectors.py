@@ -144,10 +144,15 @@ def hotline_log_read(*, actor, limit: int = 50, offset: int = 0, source: str = "
     return calls
 
 
-def call_get(*, actor, call_id) -> HotlineCall:
+def call_get(*, actor, call_id, audit_read: bool = False) -> HotlineCall:
+    """One call; `audit_read` when a page shows it to staff (its caller, masked, is personal data)."""
+    from gonghui.core.audit import audit_record
+
     call = calls_in_scope(actor=actor).select_related("org").filter(pk=_int(call_id)).first()
     if call is None:
         raise NotFound()
+    if audit_read:
+        audit_record(actor=actor, action="drivers.hotline_call_read", obj=call, org=call.org)
     return call
 
 

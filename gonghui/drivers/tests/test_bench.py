@@ -332,7 +332,9 @@ def test_hotline_call_to_service_order_in_one_step(client, personas):
     call = _call(personas, caller_name="王建军")
     client.force_login(personas.county_staffer)
     page = client.get(f"/workbench/drivers/hotline/{call.pk}/").content.decode()
-    assert "道路运输法律讲座" in page
+    assert "道路运输法律讲座" in page and "王*军" in page and "王建军" not in page
+    read = AuditEvent.objects.filter(action="drivers.hotline_call_read").latest("pk")
+    assert read.org == personas.tree.grassroots and read.actor == personas.county_staffer
     data = {
         "item_id": item.pk,
         "org_id": personas.tree.grassroots.pk,

@@ -235,7 +235,7 @@ def _call_page(request, call_id):
     from gonghui.service_orders import selectors as so_selectors
 
     actor = request.user
-    call = selectors.call_get(actor=actor, call_id=call_id)
+    call = selectors.call_get(actor=actor, call_id=call_id, audit_read=True)
     items = list(so_selectors.item_list(actor=actor, published_only=True)[:100])
     item_orgs = {}
     for item in items:
