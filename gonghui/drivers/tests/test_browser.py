@@ -106,7 +106,7 @@ def test_driver_on_the_phone(live_server, phone_page, desk_page):
     req.refresh_from_db()
     assert req.status == "accepted"
 
-    services.hotline_log(
+    call = services.hotline_log(
         actor=staff,
         org_id=personas.tree.grassroots.pk,
         caller_phone=personas.worker.phone,
@@ -119,3 +119,9 @@ def test_driver_on_the_phone(live_server, phone_page, desk_page):
         screenshot(desk, f"drivers-bench-{name}")
     log = desk.inner_text("#log")
     assert "王*军" in log and personas.worker.phone[-11:] not in log
+    desk.goto(f"{live_server.url}/workbench/drivers/hotline/{call.pk}/")
+    assert_accessible(desk)
+    screenshot(desk, "drivers-bench-call")
+    desk.select_option("select[name=kind]", label="通行证办理")
+    desk.get_by_role("button", name="转为申请").click()
+    desk.wait_for_selector("text=提交通行证办理申请（热线来电登记）")
