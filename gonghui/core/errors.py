@@ -261,6 +261,10 @@ ERROR_CODES: frozenset[str] = frozenset(
         "caller_unknown",
         "out_of_stock",
         "order_closed",
+        "call_converted",
+        "assignee_invalid",
+        "number_invalid",
+        "pickup_code_invalid",
         # 公示 (core/notices.py)
         "notice_source",
         "notice_title",
