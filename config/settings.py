@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "gonghui.funds",
     "gonghui.registration",
     "gonghui.honours",
+    "gonghui.stats",
     "gonghui.site",
     "gonghui.demo",
 ]
