@@ -36,6 +36,8 @@ urlpatterns = [
     path("notices/", include("gonghui.core.urls_notices")),
     path("aid/", include("gonghui.aid.urls.worker")),
     path("workbench/aid/", include("gonghui.aid.urls.bench")),
+    path("workbench/stats/", include("gonghui.stats.urls.bench")),
+    path("stats/", include("gonghui.stats.urls.public")),
     path("", include("gonghui.site.urls")),
     # The shell's URLs were `core:…` before the site app; the alias keeps in-flight templates working
     # until every branch of this wave says `site:…`. Remove once `grep -r "'core:" gonghui templates` is empty.

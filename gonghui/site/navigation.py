@@ -44,6 +44,7 @@ def _roles(*groups) -> frozenset[str]:
 A = Staff.Role
 BENCH_NAV = [
     NavItem("home", "工作台首页", "site:workbench", "dashboard", ALL),
+    NavItem("stats", "统计看板", "stats_bench:overview", "dashboard", ALL),
     NavItem("orgs", "组织架构", "orgs:tree", "tree", ALL),
     NavItem("members", "会员名册", "members:list", "users", _roles(REGISTRY_ROLES, [A.AUDITOR])),
     NavItem("enrollments", "入会审批", "members:enrollments", "join", _roles(APPROVER_ROLES)),
