@@ -1,31 +1,31 @@
-"""统计看板: daily facts per union (own node), the same rolled up each union's whole subtree by month,
+"""统计看板: monthly facts per union (its own node), the same rolled up over each union's whole subtree,
 denominators (eligible workers), targets and the optional public page.
 
-DailyFact is the truth the job recomputes from the source rows, one day at a time; MonthFact is what the
-pages read: one union's subtree for a month is a handful of rows on one index, at any size of the tree."""
+OwnFact is what the job recomputes from the source rows, a month at a time; MonthFact is what the pages
+read: one union's subtree for a month is a handful of rows on one index, at any size of the tree below."""
 
 from django.conf import settings
 from django.db import models
 
 
-class DailyFact(models.Model):
-    """One figure of one union's OWN node on one day: metric (what), dim (broken down by), value (count,
-    or fen for money). Rows are replaced whole per day by the roll-up job (stats.services.rollup_days)."""
+class OwnFact(models.Model):
+    """One figure of one union's OWN node (not its subtree) for one month: metric (what), dim (broken down
+    by), value (a count, or fen for money). The roll-up job recomputes a month whole from the source rows
+    (stats.rollup), so a row is never edited by hand and a rerun gives the same rows."""
 
     org = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
     path = models.CharField(max_length=255)
-    day = models.DateField()
-    month = models.DateField()  # first day of `day`'s month: the subtree roll-up groups by it
+    month = models.DateField()  # the first day of the month
     metric = models.CharField(max_length=24)
     dim = models.CharField(max_length=32, blank=True, default="")
     value = models.BigIntegerField()
 
     class Meta:
-        verbose_name = verbose_name_plural = "每日统计事实"
+        verbose_name = verbose_name_plural = "本级月度统计"
         constraints = [
-            models.UniqueConstraint(fields=["day", "org", "metric", "dim"], name="stats_daily_unique"),
+            models.UniqueConstraint(fields=["month", "org", "metric", "dim"], name="stats_own_unique"),
         ]
-        indexes = [models.Index(fields=["month", "path"], name="stats_daily_month_path")]
+        indexes = [models.Index(fields=["month", "path"], name="stats_own_month_path")]
 
 
 class MonthFact(models.Model):

@@ -1,13 +1,13 @@
 """Keeping the facts: the scheduled, idempotent roll-up (`manage.py stats_rollup`).
 
-Two paths that must agree (tests/test_rollup.py proves rebuild == incremental):
+The unit of work is a month of one union's own node (OwnFact): the source rows of that month are counted
+again, whole. Two roads must arrive at the same MonthFact rows (tests/test_rollup.py proves it):
 
 - `rollup_days(d0, d1)` — the incremental path, run nightly for yesterday and today (and whenever asked):
-  recomputes the own-node DailyFacts of those days from the source rows, and applies the DIFFERENCE to
-  the MonthFact rows of each union's chain of ancestors. Running it twice changes nothing the second time.
-- `rebuild(d0, d1)` — recomputes the DailyFacts of the range in one pass, then every MonthFact row of the
-  months touched, by grouping the daily rows on each level's path prefix (a different road to the same
-  figures).
+  recomputes the OwnFacts of the months those days fall in, and moves each ancestor's MonthFact rows by the
+  DIFFERENCE between the new and the stored own figures. Running it twice changes nothing the second time.
+- `rebuild(d0, d1)` — recomputes the OwnFacts of every month in the range, then each union's MonthFact
+  rows from scratch, level by level: one INSERT … SELECT grouping the own rows on the ancestor's path prefix.
 """
 
 from __future__ import annotations
@@ -17,21 +17,34 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import transaction
-from django.db.models import Max, Sum
-from django.db.models.functions import Length, Substr
+from django.db import connection, transaction
+from django.db.models import Max
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from gonghui.orgs.models import STEP, Org
 
-from .facts import Key, facts_between
-from .models import DailyFact, MonthFact, RollupState
+from .facts import facts_between
+from .models import MonthFact, OwnFact, RollupState
 
 CHUNK = 2000
+MKey = tuple[int, dt.date, str, str]  # (org_id, month, metric, dim)
 
 
 def month_of(day: dt.date) -> dt.date:
     return day.replace(day=1)
+
+
+def next_month(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=32)).replace(day=1)
+
+
+def months_touching(d0: dt.date, d1: dt.date) -> list[dt.date]:
+    out, m = [], month_of(d0)
+    while m <= d1:
+        out.append(m)
+        m = next_month(m)
+    return out
 
 
 def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
@@ -45,17 +58,15 @@ def _lock_state() -> RollupState:
 
 
 def _paths(org_ids: Iterable[int]) -> dict[int, str]:
-    ids = sorted(set(org_ids))
     out: dict[int, str] = {}
-    for chunk in _chunks(ids):
+    for chunk in _chunks(sorted(set(org_ids))):
         out.update(Org.objects.filter(pk__in=chunk).values_list("pk", "path"))
     return out
 
 
 def _ids_of_paths(paths: Iterable[str]) -> dict[str, int]:
-    wanted = sorted(set(paths))
     out: dict[str, int] = {}
-    for chunk in _chunks(wanted):
+    for chunk in _chunks(sorted(set(paths))):
         out.update(Org.objects.filter(path__in=chunk).values_list("path", "pk"))
     return out
 
@@ -71,62 +82,67 @@ def _finish(state: RollupState, d1: dt.date, started: float) -> None:
     state.save()
 
 
-def _write_daily(d0: dt.date, d1: dt.date, facts: dict[Key, int], paths: dict[int, str]) -> None:
-    DailyFact.objects.filter(day__gte=d0, day__lte=d1).delete()
+def own_facts(month: dt.date) -> dict[MKey, int]:
+    """The month's own-node figures of every union, counted from the source rows now."""
+    out: dict[MKey, int] = defaultdict(int)
+    for (org_id, _day, metric, dim), value in facts_between(month, next_month(month) - dt.timedelta(days=1)).items():
+        out[(org_id, month, metric, dim)] += value
+    return {k: v for k, v in out.items() if v}
+
+
+def _write_own(month: dt.date, facts: dict[MKey, int], paths: dict[int, str]) -> None:
+    OwnFact.objects.filter(month=month).delete()
     rows = [
-        DailyFact(
-            org_id=org_id, path=paths[org_id], day=day, month=month_of(day), metric=m, dim=dim, value=v
-        )
-        for (org_id, day, m, dim), v in facts.items()
-        if org_id in paths
+        OwnFact(org_id=o, path=paths[o], month=month, metric=m, dim=dim, value=v)
+        for (o, _, m, dim), v in facts.items()
+        if o in paths
     ]
     for chunk in _chunks(rows, 5000):
-        DailyFact.objects.bulk_create(chunk)
+        OwnFact.objects.bulk_create(chunk)
 
 
 def rollup_days(d0: dt.date, d1: dt.date) -> dict:
-    """The incremental path: days d0..d1 recomputed, the month totals moved by the difference."""
+    """The incremental path: the months of d0..d1 recomputed, the subtree totals moved by the difference."""
     started = time.monotonic()
+    facts_n = changed_n = moved = 0
     with transaction.atomic():
         state = _lock_state()
-        new = facts_between(d0, d1)
-        old = {
-            (o, day, m, dim): v
-            for o, day, m, dim, v in DailyFact.objects.filter(day__gte=d0, day__lte=d1).values_list(
-                "org_id", "day", "metric", "dim", "value"
-            )
-        }
-        paths = _paths({k[0] for k in new} | {k[0] for k in old})
-        delta: dict[tuple[str, dt.date, str, str], int] = defaultdict(int)
-        for facts, sign in ((new, 1), (old, -1)):
-            for (org_id, day, m, dim), v in facts.items():
-                if org_id in paths:
-                    delta[(paths[org_id], month_of(day), m, dim)] += sign * v
-        changed = {k: v for k, v in delta.items() if v}
-        _write_daily(d0, d1, new, paths)
-
-        # Every ancestor's subtree total moves by the own node's difference.
-        up: dict[tuple[str, dt.date, str, str], int] = defaultdict(int)
-        for (path, month, m, dim), v in changed.items():
-            for anc in _ancestor_paths(path):
-                up[(anc, month, m, dim)] += v
-        ids = _ids_of_paths(k[0] for k in up)
-        by_org: dict[tuple[int, dt.date, str, str], int] = defaultdict(int)
-        for (anc, month, m, dim), v in up.items():
-            if anc in ids and v:
-                by_org[(ids[anc], month, m, dim)] += v
-        _apply_month_deltas(by_org)
+        for month in months_touching(d0, d1):
+            new = own_facts(month)
+            old = {
+                (o, month, m, dim): v
+                for o, m, dim, v in OwnFact.objects.filter(month=month).values_list("org_id", "metric", "dim", "value")
+            }
+            paths = _paths({k[0] for k in new} | {k[0] for k in old})
+            delta: dict[tuple[str, str, str], int] = defaultdict(int)
+            for facts, sign in ((new, 1), (old, -1)):
+                for (org_id, _, m, dim), v in facts.items():
+                    if org_id in paths:
+                        delta[(paths[org_id], m, dim)] += sign * v
+            changed = {k: v for k, v in delta.items() if v}
+            if changed:
+                _write_own(month, new, paths)
+            # Every ancestor's subtree total moves by the own node's difference.
+            up: dict[tuple[str, str, str], int] = defaultdict(int)
+            for (path, m, dim), v in changed.items():
+                for anc in _ancestor_paths(path):
+                    up[(anc, m, dim)] += v
+            ids = _ids_of_paths(k[0] for k in up)
+            by_org = {(ids[a], month, m, dim): v for (a, m, dim), v in up.items() if v and a in ids}
+            _apply_month_deltas(by_org)
+            facts_n += len(new)
+            changed_n += len(changed)
+            moved += len(by_org)
         _finish(state, d1, started)
-    return {"days": (d1 - d0).days + 1, "facts": len(new), "changed": len(changed), "month_rows": len(by_org)}
+    return {"months": len(months_touching(d0, d1)), "facts": facts_n, "changed": changed_n, "month_rows": moved}
 
 
-def _apply_month_deltas(by_org: dict[tuple[int, dt.date, str, str], int]) -> None:
+def _apply_month_deltas(by_org: dict[MKey, int]) -> None:
     if not by_org:
         return
     months = sorted({k[1] for k in by_org})
-    org_ids = sorted({k[0] for k in by_org})
-    current: dict[tuple[int, dt.date, str, str], int] = {}
-    for chunk in _chunks(org_ids):
+    current: dict[MKey, int] = {}
+    for chunk in _chunks(sorted({k[0] for k in by_org})):
         current.update(
             ((o, mo, m, dim), v)
             for o, mo, m, dim, v in MonthFact.objects.filter(org_id__in=chunk, month__in=months).values_list(
@@ -152,47 +168,40 @@ def _apply_month_deltas(by_org: dict[tuple[int, dt.date, str, str], int]) -> Non
 
 
 def rebuild(d0: dt.date, d1: dt.date) -> dict:
-    """Recompute the days d0..d1 from the source rows, a month at a time, then every subtree total of the
-    months they fall in from the daily rows (level by level: group by the ancestor's path prefix)."""
+    """Every month touching d0..d1 recomputed from the source rows, then its subtree totals from scratch."""
     started = time.monotonic()
     facts_n = written = 0
     with transaction.atomic():
         state = _lock_state()
-        month = month_of(d0)
-        while month <= d1:
-            nxt = (month + dt.timedelta(days=32)).replace(day=1)
-            a, b = max(d0, month), min(d1, nxt - dt.timedelta(days=1))
-            facts = facts_between(a, b)
+        for month in months_touching(d0, d1):
+            facts = own_facts(month)
             facts_n += len(facts)
-            _write_daily(a, b, facts, _paths(k[0] for k in facts))
-            written += _month_from_daily(month)
-            month = nxt
+            _write_own(month, facts, _paths(k[0] for k in facts))
+            written += subtree_from_own(month)
         _finish(state, d1, started)
-    return {"days": (d1 - d0).days + 1, "facts": facts_n, "month_rows": written}
+    return {"months": len(months_touching(d0, d1)), "facts": facts_n, "month_rows": written}
 
 
-def _month_from_daily(month: dt.date) -> int:
+def subtree_from_own(month: dt.date) -> int:
+    """MonthFact of every union for the month = the sum of the own rows in its subtree, computed in the
+    database: for each depth, the own rows grouped by their ancestor's path prefix at that depth."""
     MonthFact.objects.filter(month=month).delete()
-    daily = DailyFact.objects.filter(month=month).annotate(plen=Length("path"))
-    longest = daily.aggregate(m=Max("plen"))["m"] or 0
+    own = OwnFact.objects.filter(month=month)
+    longest = own.annotate(plen=Length("path")).aggregate(m=Max("plen"))["m"] or 0
+    mf, of, org = MonthFact._meta.db_table, OwnFact._meta.db_table, Org._meta.db_table
     written = 0
-    for length in range(STEP, longest + 1, STEP):
-        rows = list(
-            daily.filter(plen__gte=length)
-            .annotate(anc=Substr("path", 1, length))
-            .values_list("anc", "metric", "dim")
-            .annotate(v=Sum("value"))
-            .order_by()
-        )
-        ids = _ids_of_paths(r[0] for r in rows)
-        objs = [
-            MonthFact(org_id=ids[a], month=month, metric=m, dim=dim, value=v)
-            for a, m, dim, v in rows
-            if v and a in ids
-        ]
-        for chunk in _chunks(objs, 5000):
-            MonthFact.objects.bulk_create(chunk)
-        written += len(objs)
+    with connection.cursor() as cur:
+        for length in range(STEP, longest + 1, STEP):
+            cur.execute(
+                f"""INSERT INTO {mf} (org_id, month, metric, dim, value)
+                    SELECT o.id, f.month, f.metric, f.dim, SUM(f.value)
+                    FROM {of} f JOIN {org} o ON o.path = SUBSTR(f.path, 1, %s)
+                    WHERE f.month = %s AND LENGTH(f.path) >= %s
+                    GROUP BY o.id, f.month, f.metric, f.dim
+                    HAVING SUM(f.value) <> 0""",
+                [length, month, length],
+            )
+            written += max(cur.rowcount, 0)
     return written
 
 

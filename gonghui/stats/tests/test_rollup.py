@@ -12,7 +12,7 @@ from django.core.management import call_command
 from gonghui.members import services as member_services
 from gonghui.members.models import Member
 from gonghui.orgs.scope import subtree_q
-from gonghui.stats.models import DailyFact, MonthFact
+from gonghui.stats.models import MonthFact, OwnFact
 from gonghui.stats.rollup import rebuild, rollup_days
 from gonghui.stats.selectors import overview, period
 from gonghui.testing.factories import make_member
@@ -145,15 +145,15 @@ def test_a_period_that_starts_later_opens_with_the_stock_before_it(story, person
 
 def test_rollup_is_idempotent_and_rebuild_equals_the_nightly_increments(story, personas):
     nightly = month_rows()
-    daily = sorted(DailyFact.objects.values_list("org_id", "day", "metric", "dim", "value"))
+    own = sorted(OwnFact.objects.values_list("org_id", "month", "metric", "dim", "value"))
     with time_machine.travel(at(dt.date(2026, 3, 10)), tick=False):
         rollup_days(dt.date(2026, 2, 1), dt.date(2026, 3, 10))
         assert month_rows() == nightly
         MonthFact.objects.all().delete()
-        DailyFact.objects.all().delete()
+        OwnFact.objects.all().delete()
         rebuild(dt.date(2026, 1, 1), dt.date(2026, 3, 10))
     assert month_rows() == nightly
-    assert sorted(DailyFact.objects.values_list("org_id", "day", "metric", "dim", "value")) == daily
+    assert sorted(OwnFact.objects.values_list("org_id", "month", "metric", "dim", "value")) == own
 
 
 def test_a_day_recomputed_after_later_moves_keeps_its_figures(story, personas):
