@@ -76,7 +76,8 @@ def sql(statement: str, params=None):
 
 
 def load() -> str:
-    return "load %.1f/%.1f/%.1f" % os.getloadavg()
+    one, five, fifteen = os.getloadavg()
+    return f"load {one:.1f}/{five:.1f}/{fifteen:.1f}"
 
 
 def db_gb() -> float:
@@ -92,7 +93,9 @@ def build_tree():
         """
     )
     cols = "name, short_name, kind, parent_id, path, depth, child_seq, region_code, address, chair_name, contact_name, contact_phone, is_active, created_at, updated_at"
-    sql(f"insert into orgs_org ({cols}) values ('中华全国总工会', '全总', 'national', null, '00001', 1, 0, '', '', '', '', '', true, now(), now())")
+    sql(
+        f"insert into orgs_org ({cols}) values ('中华全国总工会', '全总', 'national', null, '00001', 1, 0, '', '', '', '', '', true, now(), now())"
+    )
     sql(
         f"insert into orgs_org ({cols}) select '广东省总工会', '', 'province', id, path || '00001', 2, 0, '440000', '', '', '', '', true, now(), now() from orgs_org where kind = 'national'"
     )
@@ -256,7 +259,10 @@ def pct(times, q):
 def measure(levels, client, months) -> dict:
     out = {}
     for level, org in levels:
-        for what, url in (("api", f"/api/v1/stats/orgs/{org.pk}/overview"), ("page", f"/workbench/stats/?org={org.pk}")):
+        for what, url in (
+            ("api", f"/api/v1/stats/orgs/{org.pk}/overview"),
+            ("page", f"/workbench/stats/?org={org.pk}"),
+        ):
             sep = "&" if "?" in url else "?"
             cold = []
             for i in range(ARGS.cold):
@@ -264,13 +270,13 @@ def measure(levels, client, months) -> dict:
                 m0, m1 = months[i % len(months)]
                 r = [None]
 
-                def call(m0=m0, m1=m1, r=r):
+                def call(m0=m0, m1=m1, r=r, url=url, sep=sep):
                     r[0] = client.get(f"{url}{sep}from={m0}&to={m1}")
 
                 cold.append(timed(call))
                 assert r[0].status_code == 200, (url, r[0].status_code)
             client.get(url)
-            warm = [timed(lambda: client.get(url)) for _ in range(ARGS.warm)]
+            warm = [timed(lambda url=url: client.get(url)) for _ in range(ARGS.warm)]
             out[(level, what)] = {
                 "cold_p50": statistics.median(cold),
                 "cold_p95": pct(cold, 0.95),
@@ -293,7 +299,10 @@ def main():
         call_command("migrate", verbosity=0)
         build_tree()
     today = timezone.localdate()
-    print(f"PostgreSQL {connection.pg_version}; tree: {Org.objects.count():,} unions; today {today}; {load()}", flush=True)
+    print(
+        f"PostgreSQL {connection.pg_version}; tree: {Org.objects.count():,} unions; today {today}; {load()}",
+        flush=True,
+    )
     province = Org.objects.get(kind="province")
     city = Org.objects.filter(kind="city").order_by("path").first()
     county = Org.objects.filter(kind="county", path__startswith=city.path).order_by("path").first()
@@ -303,7 +312,10 @@ def main():
     client = Client()
     client.force_login(staff)
     # Cold requests: twelve months each, ending in a different month every time (nothing asked before).
-    months = [(add_months(today.replace(day=1), -k - 11), add_months(today.replace(day=1), -k)) for k in range(1, ARGS.cold + 1)]
+    months = [
+        (add_months(today.replace(day=1), -k - 11), add_months(today.replace(day=1), -k))
+        for k in range(1, ARGS.cold + 1)
+    ]
     months = [(f"{a:%Y-%m}", f"{b:%Y-%m}") for a, b in months]
     curve = []
     have = 0
@@ -341,10 +353,15 @@ def main():
         figures = measure(levels, client, months)
         curve.append((n, db_gb(), rebuild_s, day_s, figures, os.getloadavg()[0]))
     print("\n== growth curve (p95 ms: cold / warm)")
-    print(f"{'members':>12} {'DB GB':>6} {'rebuild s':>10} {'day s':>6}  " + "  ".join(f"{lv + ' ' + w:>22}" for lv, _ in levels for w in ("api", "page")))
+    print(
+        f"{'members':>12} {'DB GB':>6} {'rebuild s':>10} {'day s':>6}  "
+        + "  ".join(f"{lv + ' ' + w:>22}" for lv, _ in levels for w in ("api", "page"))
+    )
     for n, gb, rb, ds, fig, ld in curve:
         cells = "  ".join(
-            f"{fig[(lv, w)]['cold_p95']:>10.1f} / {fig[(lv, w)]['warm_p95']:>8.1f}" for lv, _ in levels for w in ("api", "page")
+            f"{fig[(lv, w)]['cold_p95']:>10.1f} / {fig[(lv, w)]['warm_p95']:>8.1f}"
+            for lv, _ in levels
+            for w in ("api", "page")
         )
         print(f"{n:>12,} {gb:>6.1f} {rb:>10.1f} {ds:>6.1f}  {cells}   load {ld:.1f}")
     print(f"total {(time.monotonic() - began) / 60:.1f} min")

@@ -20,7 +20,9 @@ router = Router(tags=["统计看板"])
     by_alias=True,
 )
 def overview(request, org_id: int, from_: str = Query("", alias="from"), to: str = ""):
-    data = selectors.overview_for(actor=request.user, org_id=org_id, date_from=from_ or None, date_to=to or None)
+    data = selectors.overview_for(
+        actor=request.user, org_id=org_id, date_from=from_ or None, date_to=to or None
+    )
     data["targets"] = selectors.targets_for(actor=request.user, org_id=org_id)
     return data
 

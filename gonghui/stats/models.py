@@ -27,6 +27,9 @@ class OwnFact(models.Model):
         ]
         indexes = [models.Index(fields=["month", "path"], name="stats_own_month_path")]
 
+    def __str__(self):
+        return f"{self.org_id} {self.month:%Y-%m} {self.metric}:{self.dim}={self.value}"
+
 
 class MonthFact(models.Model):
     """A metric for the union's WHOLE subtree (itself and everything below it) for one month."""
@@ -43,6 +46,9 @@ class MonthFact(models.Model):
             models.UniqueConstraint(fields=["org", "month", "metric", "dim"], name="stats_month_unique"),
         ]
 
+    def __str__(self):
+        return f"{self.org_id} {self.month:%Y-%m} {self.metric}:{self.dim}={self.value}"
+
 
 class RollupState(models.Model):
     """One row: the last day rolled up; its row lock keeps two roll-ups from interleaving."""
@@ -54,6 +60,9 @@ class RollupState(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "统计汇总状态"
+
+    def __str__(self):
+        return f"{self.key} {self.last_day}"
 
 
 class Denominator(models.Model):
@@ -72,6 +81,9 @@ class Denominator(models.Model):
         verbose_name = verbose_name_plural = "应入会职工数"
         ordering = ["-as_of", "-id"]
         constraints = [models.UniqueConstraint(fields=["org", "as_of"], name="stats_denominator_one_per_day")]
+
+    def __str__(self):
+        return f"{self.org_id} {self.as_of} {self.eligible}"
 
 
 class Target(models.Model):
@@ -100,6 +112,9 @@ class Target(models.Model):
             models.CheckConstraint(condition=models.Q(due__gte=models.F("start")), name="stats_target_dates"),
         ]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.value}"
+
 
 class PublicBoard(models.Model):
     """The union's public figures page: off until the union turns it on and picks the figures."""
@@ -114,3 +129,6 @@ class PublicBoard(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "公开数据页"
+
+    def __str__(self):
+        return f"公开数据页 {self.org_id}"

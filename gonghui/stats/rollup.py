@@ -85,7 +85,9 @@ def _finish(state: RollupState, d1: dt.date, started: float) -> None:
 def own_facts(month: dt.date) -> dict[MKey, int]:
     """The month's own-node figures of every union, counted from the source rows now."""
     out: dict[MKey, int] = defaultdict(int)
-    for (org_id, _day, metric, dim), value in facts_between(month, next_month(month) - dt.timedelta(days=1)).items():
+    for (org_id, _day, metric, dim), value in facts_between(
+        month, next_month(month) - dt.timedelta(days=1)
+    ).items():
         out[(org_id, month, metric, dim)] += value
     return {k: v for k, v in out.items() if v}
 
@@ -111,7 +113,9 @@ def rollup_days(d0: dt.date, d1: dt.date) -> dict:
             new = own_facts(month)
             old = {
                 (o, month, m, dim): v
-                for o, m, dim, v in OwnFact.objects.filter(month=month).values_list("org_id", "metric", "dim", "value")
+                for o, m, dim, v in OwnFact.objects.filter(month=month).values_list(
+                    "org_id", "metric", "dim", "value"
+                )
             }
             paths = _paths({k[0] for k in new} | {k[0] for k in old})
             delta: dict[tuple[str, str, str], int] = defaultdict(int)
@@ -134,7 +138,12 @@ def rollup_days(d0: dt.date, d1: dt.date) -> dict:
             changed_n += len(changed)
             moved += len(by_org)
         _finish(state, d1, started)
-    return {"months": len(months_touching(d0, d1)), "facts": facts_n, "changed": changed_n, "month_rows": moved}
+    return {
+        "months": len(months_touching(d0, d1)),
+        "facts": facts_n,
+        "changed": changed_n,
+        "month_rows": moved,
+    }
 
 
 def _apply_month_deltas(by_org: dict[MKey, int]) -> None:

@@ -34,7 +34,13 @@ FORMS = dict(Member.EmploymentForm.choices)
 LEAVE_REASONS = {s: Member.Status(s).label for s in Member.LEAVING}
 CASE_CATEGORIES = dict(Case.Category.choices)
 CAMPAIGN_KINDS = dict(Campaign.Kind.choices)
-AID_KINDS = {"jinqiu": "金秋助学", "medical": "医疗救助", "living": "生活救助", "accident": "意外致困救助", "condolence": "慰问"}
+AID_KINDS = {
+    "jinqiu": "金秋助学",
+    "medical": "医疗救助",
+    "living": "生活救助",
+    "accident": "意外致困救助",
+    "condolence": "慰问",
+}
 FUND_CATEGORIES = {
     "new_form": "新就业形态",
     "station": "服务站点/驿站",
@@ -121,6 +127,7 @@ def _median_and_within(hist: dict[str, int], limit: int) -> tuple[float | None, 
     if not total:
         return None, None
     within = sum(n for d, n in pairs if d <= limit)
+
     # The median of the expanded list (mean of the two middle values for an even count).
     def nth(k):
         seen = 0
@@ -270,7 +277,12 @@ def _stations(org: Org) -> dict:
                 if path[:n] in town_set:
                     hit.add(path[:n])
         covered = len(hit)
-    return {"count": count, "townships": len(towns), "covered": covered, "coverage": _pct(covered, len(towns))}
+    return {
+        "count": count,
+        "townships": len(towns),
+        "covered": covered,
+        "coverage": _pct(covered, len(towns)),
+    }
 
 
 # --- tree navigation -------------------------------------------------------------------------------
@@ -298,9 +310,7 @@ def children_progress(org: Org, *, today: dt.date | None = None) -> list[dict]:
     by_org = defaultdict(list)
     for t in targets:
         by_org[t["org_id"]].append(t)
-    return [
-        {"org": c, "members": members.get(c.pk, 0), "targets": by_org.get(c.pk, [])} for c in children
-    ]
+    return [{"org": c, "members": members.get(c.pk, 0), "targets": by_org.get(c.pk, [])} for c in children]
 
 
 # --- targets ---------------------------------------------------------------------------------------
@@ -380,7 +390,9 @@ def target_line(org: Org, today: dt.date | None = None) -> float | None:
     """The new-form share target the chart draws as a line: the open target due soonest."""
     today = today or timezone.localdate()
     t = (
-        Target.objects.filter(org=org, kind=Target.Kind.NEW_FORM_SHARE, due__gte=today).order_by("due").first()
+        Target.objects.filter(org=org, kind=Target.Kind.NEW_FORM_SHARE, due__gte=today)
+        .order_by("due")
+        .first()
         or Target.objects.filter(org=org, kind=Target.Kind.NEW_FORM_SHARE).order_by("-due").first()
     )
     return t.value / 10 if t else None
@@ -395,7 +407,9 @@ def denominators_for(org: Org):
 
 def public_board(org_id) -> tuple[Org, PublicBoard] | None:
     try:
-        board = PublicBoard.objects.select_related("org").get(org_id=int(org_id), enabled=True, org__is_active=True)
+        board = PublicBoard.objects.select_related("org").get(
+            org_id=int(org_id), enabled=True, org__is_active=True
+        )
     except (PublicBoard.DoesNotExist, ValueError, TypeError, OverflowError):
         return None
     return board.org, board

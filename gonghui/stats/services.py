@@ -30,9 +30,7 @@ def _int(value, *, field: str, label: str, minimum: int, maximum: int) -> int:
     except ValueError:
         raise DomainError(f"{label}应为整数，例如 5000", code="stats_number_format", field=field) from None
     if not (minimum <= number <= maximum):
-        raise DomainError(
-            f"{label}应在 {minimum} 至 {maximum} 之间", code="stats_number_range", field=field
-        )
+        raise DomainError(f"{label}应在 {minimum} 至 {maximum} 之间", code="stats_number_range", field=field)
     return number
 
 
@@ -43,7 +41,9 @@ def _share_permille(value, *, field: str) -> int:
     try:
         share = float(text)
     except ValueError:
-        raise DomainError("目标占比应为数字（%），例如 6.5", code="stats_number_format", field=field) from None
+        raise DomainError(
+            "目标占比应为数字（%），例如 6.5", code="stats_number_format", field=field
+        ) from None
     if not (0 < share <= 100):
         raise DomainError("目标占比应大于 0、不超过 100（%）", code="stats_number_range", field=field)
     return round(share * 10)
@@ -52,7 +52,9 @@ def _share_permille(value, *, field: str) -> int:
 def target_set(*, actor, org: Org, kind: str, value, start, due, note: str = "") -> Target:
     require_scope(actor, org, MANAGE_ROLES)
     if kind not in Target.Kind.values:
-        raise DomainError("请选择目标类型：新发展会员或新就业形态会员占比", code="stats_target_kind", field="kind")
+        raise DomainError(
+            "请选择目标类型：新发展会员或新就业形态会员占比", code="stats_target_kind", field="kind"
+        )
     if kind == Target.Kind.NEW_MEMBERS:
         number = _int(value, field="value", label="新发展会员目标（人）", minimum=1, maximum=100_000_000)
     else:
@@ -117,7 +119,9 @@ def board_set(*, actor, org: Org, enabled: bool, figures: list[str]) -> PublicBo
     chosen = [key for key in dict.fromkeys(figures or []) if key]
     bad = [key for key in chosen if key not in BY_KEY or not BY_KEY[key].public]
     if bad:
-        raise DomainError("公开的指标中有不可公开或不存在的项，请重新勾选", code="stats_figure_invalid", field="figures")
+        raise DomainError(
+            "公开的指标中有不可公开或不存在的项，请重新勾选", code="stats_figure_invalid", field="figures"
+        )
     if enabled and not chosen:
         raise DomainError("请至少勾选一项要公开的指标", code="stats_figures_required", field="figures")
     with transaction.atomic():

@@ -6,114 +6,217 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RollupState',
+            name="RollupState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(default='facts', max_length=16, unique=True)),
-                ('last_day', models.DateField(blank=True, null=True)),
-                ('last_run_at', models.DateTimeField(blank=True, null=True)),
-                ('last_seconds', models.FloatField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(default="facts", max_length=16, unique=True)),
+                ("last_day", models.DateField(blank=True, null=True)),
+                ("last_run_at", models.DateTimeField(blank=True, null=True)),
+                ("last_seconds", models.FloatField(default=0)),
             ],
             options={
-                'verbose_name': '统计汇总状态',
-                'verbose_name_plural': '统计汇总状态',
+                "verbose_name": "统计汇总状态",
+                "verbose_name_plural": "统计汇总状态",
             },
         ),
         migrations.CreateModel(
-            name='PublicBoard',
+            name="PublicBoard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('enabled', models.BooleanField(default=False, verbose_name='公开')),
-                ('figures', models.JSONField(default=list, verbose_name='公开的指标')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('org', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.org')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=False, verbose_name="公开")),
+                ("figures", models.JSONField(default=list, verbose_name="公开的指标")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "org",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.org"
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '公开数据页',
-                'verbose_name_plural': '公开数据页',
+                "verbose_name": "公开数据页",
+                "verbose_name_plural": "公开数据页",
             },
         ),
         migrations.CreateModel(
-            name='Denominator',
+            name="Denominator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('as_of', models.DateField(verbose_name='统计日期')),
-                ('eligible', models.PositiveIntegerField(verbose_name='应入会职工数')),
-                ('source', models.CharField(blank=True, max_length=120, verbose_name='数据来源')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.org', verbose_name='工会')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("as_of", models.DateField(verbose_name="统计日期")),
+                ("eligible", models.PositiveIntegerField(verbose_name="应入会职工数")),
+                ("source", models.CharField(blank=True, max_length=120, verbose_name="数据来源")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="orgs.org",
+                        verbose_name="工会",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '应入会职工数',
-                'verbose_name_plural': '应入会职工数',
-                'ordering': ['-as_of', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('org', 'as_of'), name='stats_denominator_one_per_day')],
+                "verbose_name": "应入会职工数",
+                "verbose_name_plural": "应入会职工数",
+                "ordering": ["-as_of", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("org", "as_of"), name="stats_denominator_one_per_day")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='MonthFact',
+            name="MonthFact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField()),
-                ('metric', models.CharField(max_length=24)),
-                ('dim', models.CharField(blank=True, default='', max_length=32)),
-                ('value', models.BigIntegerField()),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.org')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField()),
+                ("metric", models.CharField(max_length=24)),
+                ("dim", models.CharField(blank=True, default="", max_length=32)),
+                ("value", models.BigIntegerField()),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.org"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '月度统计（含下级）',
-                'verbose_name_plural': '月度统计（含下级）',
-                'constraints': [models.UniqueConstraint(fields=('org', 'month', 'metric', 'dim'), name='stats_month_unique')],
+                "verbose_name": "月度统计（含下级）",
+                "verbose_name_plural": "月度统计（含下级）",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("org", "month", "metric", "dim"), name="stats_month_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OwnFact',
+            name="OwnFact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=255)),
-                ('month', models.DateField()),
-                ('metric', models.CharField(max_length=24)),
-                ('dim', models.CharField(blank=True, default='', max_length=32)),
-                ('value', models.BigIntegerField()),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.org')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(max_length=255)),
+                ("month", models.DateField()),
+                ("metric", models.CharField(max_length=24)),
+                ("dim", models.CharField(blank=True, default="", max_length=32)),
+                ("value", models.BigIntegerField()),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.org"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '本级月度统计',
-                'verbose_name_plural': '本级月度统计',
-                'indexes': [models.Index(fields=['month', 'path'], name='stats_own_month_path')],
-                'constraints': [models.UniqueConstraint(fields=('month', 'org', 'metric', 'dim'), name='stats_own_unique')],
+                "verbose_name": "本级月度统计",
+                "verbose_name_plural": "本级月度统计",
+                "indexes": [models.Index(fields=["month", "path"], name="stats_own_month_path")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("month", "org", "metric", "dim"), name="stats_own_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('new_members', '新发展会员'), ('new_form_share', '新就业形态会员占比')], max_length=16, verbose_name='目标类型')),
-                ('value', models.PositiveIntegerField(verbose_name='目标值')),
-                ('start', models.DateField(verbose_name='起始日期')),
-                ('due', models.DateField(verbose_name='完成期限')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.org', verbose_name='工会')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("new_members", "新发展会员"), ("new_form_share", "新就业形态会员占比")],
+                        max_length=16,
+                        verbose_name="目标类型",
+                    ),
+                ),
+                ("value", models.PositiveIntegerField(verbose_name="目标值")),
+                ("start", models.DateField(verbose_name="起始日期")),
+                ("due", models.DateField(verbose_name="完成期限")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="orgs.org",
+                        verbose_name="工会",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工作目标',
-                'verbose_name_plural': '工作目标',
-                'ordering': ['due', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('due__gte', models.F('start'))), name='stats_target_dates')],
+                "verbose_name": "工作目标",
+                "verbose_name_plural": "工作目标",
+                "ordering": ["due", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("due__gte", models.F("start"))), name="stats_target_dates"
+                    )
+                ],
             },
         ),
     ]

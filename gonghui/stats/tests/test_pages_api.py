@@ -48,12 +48,12 @@ def test_the_dashboard_opens_on_the_staffers_own_union_and_drills_down(client, p
     body = page.content.decode()
     assert "柳林县总工会 · 统计看板" in body
     assert page.context["f"]["members"] == 5  # 4 joined in Feb, the worker today
-    assert f'?org={rolled.township.pk}' in body  # the child is a link
+    assert f"?org={rolled.township.pk}" in body  # the child is a link
     down = client.get(URL, {"org": rolled.grassroots.pk})
     assert down.status_code == 200
     crumbs = [o.pk for o in down.context["crumbs"]]
     assert crumbs == [rolled.county.pk, rolled.township.pk]  # stops at the top of the staffer's scope
-    assert "口径" in body and "<details class=\"def\">" in body
+    assert "口径" in body and '<details class="def">' in body
 
 
 def test_a_sibling_union_is_not_found_on_every_route(client, personas, rolled):
@@ -62,7 +62,13 @@ def test_a_sibling_union_is_not_found_on_every_route(client, personas, rolled):
     assert client.get(URL, {"org": t.county.pk}).status_code == 404
     assert client.get(reverse("stats_bench:export"), {"org": t.county.pk}).status_code == 404
     before = (Target.objects.count(), Denominator.objects.count(), PublicBoard.objects.count())
-    post = {"org": t.county.pk, "kind": "new_members", "value": "5", "start": "2026-01-01", "due": "2026-12-31"}
+    post = {
+        "org": t.county.pk,
+        "kind": "new_members",
+        "value": "5",
+        "start": "2026-01-01",
+        "due": "2026-12-31",
+    }
     assert client.post(reverse("stats_bench:target_new"), post).status_code == 404
     post = {"org": t.county.pk, "eligible": "40000", "as_of": "2026-03-01"}
     assert client.post(reverse("stats_bench:denominator_new"), post).status_code == 404
@@ -71,7 +77,9 @@ def test_a_sibling_union_is_not_found_on_every_route(client, personas, rolled):
 
 
 def test_api_overview_is_scoped_and_matches_the_page(api, personas, rolled):
-    mine = api(personas.city_staffer).get(f"stats/orgs/{rolled.county.pk}/overview", {"from": "2026-01-01", "to": "2026-03"})
+    mine = api(personas.city_staffer).get(
+        f"stats/orgs/{rolled.county.pk}/overview", {"from": "2026-01-01", "to": "2026-03"}
+    )
     assert mine.status_code == 200
     data = mine.json()
     assert data["from"] == "2026-01" and data["to"] == "2026-03"
@@ -86,7 +94,11 @@ def test_api_overview_is_scoped_and_matches_the_page(api, personas, rolled):
 
 @pytest.mark.parametrize(
     "params,field",
-    [({"from": "2026-13-01"}, "from"), ({"to": "昨天"}, "to"), ({"from": "2026-05", "to": "2026-01"}, "from")],
+    [
+        ({"from": "2026-13-01"}, "from"),
+        ({"to": "昨天"}, "to"),
+        ({"from": "2026-05", "to": "2026-01"}, "from"),
+    ],
 )
 def test_api_bad_dates_are_400_naming_the_field(api, personas, rolled, params, field):
     r = api(personas.county_staffer).get(f"stats/orgs/{rolled.county.pk}/overview", params)
@@ -103,7 +115,9 @@ def test_page_bad_dates_are_422_with_the_message(client, personas, rolled):
 
 def test_export_is_an_audited_xlsx_with_definitions(client, personas, rolled):
     login(client, personas.county_staffer)
-    r = client.get(reverse("stats_bench:export"), {"org": rolled.township.pk, "from": "2026-01", "to": "2026-03"})
+    r = client.get(
+        reverse("stats_bench:export"), {"org": rolled.township.pk, "from": "2026-01", "to": "2026-03"}
+    )
     assert r.status_code == 200
     book = load_workbook(io.BytesIO(r.content))
     rows = {row[0]: row for row in book["概览"].iter_rows(values_only=True)}
@@ -117,7 +131,13 @@ def test_targets_show_progress_to_the_union_and_its_parent(client, personas, rol
     login(client, personas.grassroots_admin)
     r = client.post(
         reverse("stats_bench:target_new"),
-        {"org": rolled.grassroots.pk, "kind": "new_members", "value": "8", "start": "2026-01-01", "due": "2026-06-30"},
+        {
+            "org": rolled.grassroots.pk,
+            "kind": "new_members",
+            "value": "8",
+            "start": "2026-01-01",
+            "due": "2026-06-30",
+        },
     )
     assert r.status_code == 302
     page = client.get(URL)
@@ -135,7 +155,13 @@ def test_a_share_target_is_drawn_and_judged(client, personas, rolled):
     login(client, personas.county_staffer)
     r = client.post(
         reverse("stats_bench:target_new"),
-        {"org": rolled.county.pk, "kind": "new_form_share", "value": "6.5%", "start": "2026-01-01", "due": "2026-12-31"},
+        {
+            "org": rolled.county.pk,
+            "kind": "new_form_share",
+            "value": "6.5%",
+            "start": "2026-01-01",
+            "due": "2026-12-31",
+        },
     )
     assert r.status_code == 302
     page = client.get(URL)
@@ -177,7 +203,8 @@ def test_the_public_page_is_off_until_turned_on_and_shows_only_chosen_figures(cl
     assert client.get(public).status_code == 404
     login(client, personas.county_staffer)
     r = client.post(
-        reverse("stats_bench:board"), {"org": rolled.county.pk, "enabled": "on", "figures": ["members", "joins"]}
+        reverse("stats_bench:board"),
+        {"org": rolled.county.pk, "enabled": "on", "figures": ["members", "joins"]},
     )
     assert r.status_code == 302
     client.logout()
@@ -186,7 +213,9 @@ def test_the_public_page_is_off_until_turned_on_and_shows_only_chosen_figures(cl
     body = page.content.decode()
     assert "在册会员" in body and "新入会" in body and "退会" not in body
     login(client, personas.county_staffer)
-    r = client.post(reverse("stats_bench:board"), {"org": rolled.county.pk, "enabled": "on", "figures": ["eligible"]})
+    r = client.post(
+        reverse("stats_bench:board"), {"org": rolled.county.pk, "enabled": "on", "figures": ["eligible"]}
+    )
     assert r.status_code == 422
     client.post(reverse("stats_bench:board"), {"org": rolled.county.pk, "figures": ["members"]})
     client.logout()
@@ -195,7 +224,13 @@ def test_the_public_page_is_off_until_turned_on_and_shows_only_chosen_figures(cl
 
 def test_only_the_unions_admin_sets_its_targets(client, personas, rolled):
     login(client, personas.county_auditor)
-    post = {"org": rolled.county.pk, "kind": "new_members", "value": "5", "start": "2026-01-01", "due": "2026-12-31"}
+    post = {
+        "org": rolled.county.pk,
+        "kind": "new_members",
+        "value": "5",
+        "start": "2026-01-01",
+        "due": "2026-12-31",
+    }
     assert client.post(reverse("stats_bench:target_new"), post).status_code == 404
     assert client.get(URL).status_code == 200  # but reads the figures
     assert not Target.objects.exists()

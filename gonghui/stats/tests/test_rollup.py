@@ -187,7 +187,9 @@ def test_money_and_services_equal_direct_sums(personas):
             claimant_name="王建军",
             accept_due=at(dt.date(2026, 2, 5)),
         )
-        Case.objects.create(number="GD1", category="wages", org=t.grassroots, org_path=t.grassroots.path, **common)
+        Case.objects.create(
+            number="GD1", category="wages", org=t.grassroots, org_path=t.grassroots.path, **common
+        )
         Case.objects.create(
             number="GD2",
             category="wages",
@@ -210,7 +212,8 @@ def test_money_and_services_equal_direct_sums(personas):
     county = figures(t.county)["figures"]
     assert (county["cases_filed"], county["cases_closed"], county["cases_on_time"]) == (2, 1, 100.0)
     assert county["cases_recovered"] == "12,800.50"
-    assert figures(t.province)["figures"]["cases_filed"] == Case.objects.filter(
-        subtree_q(t.province.path, "org_path")
-    ).count()
+    assert (
+        figures(t.province)["figures"]["cases_filed"]
+        == Case.objects.filter(subtree_q(t.province.path, "org_path")).count()
+    )
     assert figures(t.grassroots)["figures"]["cases_recovered"] == "0.00"

@@ -106,7 +106,18 @@ def export(request):
         value = data["figures"][fig.key]
         sheet.append([fig.label, "" if value is None else value, fig.unit, fig.definition])
     months = book.sheet(
-        "按月", header=["月份", "新入会", "转入", "转出", "退会", "恢复会籍", "净增长", "期末在册", "新就业形态占比(%)"]
+        "按月",
+        header=[
+            "月份",
+            "新入会",
+            "转入",
+            "转出",
+            "退会",
+            "恢复会籍",
+            "净增长",
+            "期末在册",
+            "新就业形态占比(%)",
+        ],
     )
     for row in data["series"]:
         months.append(

@@ -40,7 +40,9 @@ class Command(BaseCommand):
             if d1 < d0:
                 raise CommandError("--to 不能早于 --from")
             result = rebuild(d0, d1)
-            self.stdout.write(f"已重算 {d0} 至 {d1}：{result['facts']} 条每日数据，{result['month_rows']} 条月度汇总")
+            self.stdout.write(
+                f"已重算 {d0} 至 {d1}：{result['facts']} 条每日数据，{result['month_rows']} 条月度汇总"
+            )
             return
         if opts["day"]:
             d0 = d1 = _date(opts["day"], "--day")
