@@ -46,7 +46,18 @@ def _context(request, org, m0, m1) -> dict:
         "target_share": selectors.target_line(org),
     }
     figures = data["figures"]
+    extras = {
+        "new_form_share": f"{figures['new_form']} 人",
+        "join_rate": "未录入应入会职工数" if figures["eligible"] is None else f"应入会 {figures['eligible']} 人",
+        "approval_within": f"时限 {data['approval_limit']} 个工作日",
+        "cases_on_time": f"办结 {figures['cases_closed']} 件",
+        "orders_served": f"点单 {figures['orders_placed']} · 服务 {figures['orders_people']} 人次",
+        "tickets_issued": f"核销 {figures['tickets_redeemed']} 张",
+        "stations": f"到站 {figures['station_visits']} 人次",
+        "aid_paid": f"{figures['aid_people']} 人次",
+    }
     return {
+        "extras": extras,
         "nav": "stats",
         "org": org,
         "data": data,
