@@ -48,7 +48,9 @@ def _context(request, org, m0, m1) -> dict:
     figures = data["figures"]
     extras = {
         "new_form_share": f"{figures['new_form']} 人",
-        "join_rate": "未录入应入会职工数" if figures["eligible"] is None else f"应入会 {figures['eligible']} 人",
+        "join_rate": "未录入应入会职工数"
+        if figures["eligible"] is None
+        else f"应入会 {figures['eligible']} 人",
         "approval_within": f"时限 {data['approval_limit']} 个工作日",
         "cases_on_time": f"办结 {figures['cases_closed']} 件",
         "orders_served": f"点单 {figures['orders_placed']} · 服务 {figures['orders_people']} 人次",
@@ -169,25 +171,36 @@ def export(request):
     return xlsx_response(book.to_bytes(), f"统计看板-{org.display_name}-{data['from']}至{data['to']}.xlsx")
 
 
-@workbench_view
-@require_POST
-def target_new(request):
+def _submit(request, anchor: str, write):
+    """A settings form of the union in POST["org"]: write(org) through a service, then back to the dashboard;
+    a refused value renders the dashboard again with the message (422), another union stays a 404."""
     org = _org(request, request.POST.get("org", ""))
     try:
-        services.target_set(
-            actor=request.user,
-            org=org,
-            kind=request.POST.get("kind", ""),
-            value=request.POST.get("value", ""),
-            start=request.POST.get("start", ""),
-            due=request.POST.get("due", ""),
-            note=request.POST.get("note", ""),
-        )
+        write(org)
     except DomainError as exc:
         if exc.status == 404:
             raise
         return _failed(request, org, exc)
-    return _back(org, "#targets")
+    return _back(org, anchor)
+
+
+@workbench_view
+@require_POST
+def target_new(request):
+    p = request.POST
+    return _submit(
+        request,
+        "#targets",
+        lambda org: services.target_set(
+            actor=request.user,
+            org=org,
+            kind=p.get("kind", ""),
+            value=p.get("value", ""),
+            start=p.get("start", ""),
+            due=p.get("due", ""),
+            note=p.get("note", ""),
+        ),
+    )
 
 
 @workbench_view
@@ -203,35 +216,28 @@ def target_delete(request, target_id: int):
 @workbench_view
 @require_POST
 def denominator_new(request):
-    org = _org(request, request.POST.get("org", ""))
-    try:
-        services.denominator_set(
+    p = request.POST
+    return _submit(
+        request,
+        "#denominator",
+        lambda org: services.denominator_set(
             actor=request.user,
             org=org,
-            eligible=request.POST.get("eligible", ""),
-            as_of=request.POST.get("as_of", ""),
-            source=request.POST.get("source", ""),
-        )
-    except DomainError as exc:
-        if exc.status == 404:
-            raise
-        return _failed(request, org, exc)
-    return _back(org, "#denominator")
+            eligible=p.get("eligible", ""),
+            as_of=p.get("as_of", ""),
+            source=p.get("source", ""),
+        ),
+    )
 
 
 @workbench_view
 @require_POST
 def board(request):
-    org = _org(request, request.POST.get("org", ""))
-    try:
-        services.board_set(
-            actor=request.user,
-            org=org,
-            enabled=request.POST.get("enabled") == "on",
-            figures=request.POST.getlist("figures"),
-        )
-    except DomainError as exc:
-        if exc.status == 404:
-            raise
-        return _failed(request, org, exc)
-    return _back(org, "#public")
+    p = request.POST
+    return _submit(
+        request,
+        "#public",
+        lambda org: services.board_set(
+            actor=request.user, org=org, enabled=p.get("enabled") == "on", figures=p.getlist("figures")
+        ),
+    )
