@@ -326,7 +326,11 @@ def main():
         elapsed = (time.monotonic() - began) / 60
         gb = db_gb()
         projected = gb * n / have if have else 0
-        if have and n > have and (projected > ARGS.disk_gb or elapsed + elapsed * (n - have) / have > ARGS.budget_min):
+        if (
+            have
+            and n > have
+            and (projected > ARGS.disk_gb or elapsed + elapsed * (n - have) / have > ARGS.budget_min)
+        ):
             print(
                 f"-- stopped before {n:,} members: database {gb:.1f} GB now (≈{projected:.0f} GB projected, limit "
                 f"{ARGS.disk_gb:.0f}); {elapsed:.0f} min used of {ARGS.budget_min:.0f}",
