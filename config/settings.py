@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "gonghui.registration",
     "gonghui.honours",
     "gonghui.outreach",
+    "gonghui.stats",
     "gonghui.site",
     "gonghui.demo",
 ]
