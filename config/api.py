@@ -30,6 +30,7 @@ from gonghui.registration.api import router as registration_router
 from gonghui.service_orders.api import router as service_orders_router
 from gonghui.site.api import router as site_router
 from gonghui.stations.api import router as stations_router
+from gonghui.stats.api import router as stats_router
 
 logger = logging.getLogger("gonghui.api")
 
@@ -139,6 +140,7 @@ api.add_router("", site_router)
 # Django tries URL patterns in order and the grab is the one path hit 50,000 times in a minute:
 # resolving it among the first patterns instead of after ~90 others saves every request of a rush.
 api.add_router("/campaigns", campaigns_router)
+api.add_router("/stats", stats_router)
 api.add_router("/auth", auth_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/members", members_router)

@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "gonghui.honours",
     "gonghui.library",
     "gonghui.outreach",
+    "gonghui.stats",
     "gonghui.site",
     "gonghui.demo",
 ]

@@ -42,6 +42,8 @@ urlpatterns = [
     path("notices/", include("gonghui.core.urls_notices")),
     path("aid/", include("gonghui.aid.urls.worker")),
     path("workbench/aid/", include("gonghui.aid.urls.bench")),
+    path("workbench/stats/", include("gonghui.stats.urls.bench")),
+    path("stats/", include("gonghui.stats.urls.public")),
     path("workbench/", include("gonghui.site.urls.bench")),
     path("", include("gonghui.site.urls.worker")),
 ]

@@ -141,6 +141,15 @@ def http_status_error(status: int) -> tuple[str, str]:
 # belongs to; gonghui/core/tests/test_error_codes.py fails on a DomainError whose code is missing.
 ERROR_CODES: frozenset[str] = frozenset(
     {
+        # 统计看板 (stats)
+        "stats_date_format",
+        "stats_figure_invalid",
+        "stats_figures_required",
+        "stats_number_format",
+        "stats_number_range",
+        "stats_period_long",
+        "stats_period_order",
+        "stats_target_kind",
         # domain rules (DomainError and its subclasses, validators in core/validators.py)
         # 职工书屋 (library)
         "already_closed",

@@ -46,6 +46,7 @@ def _roles(*groups) -> frozenset[str]:
 A = Staff.Role
 BENCH_NAV = [
     NavItem("home", "工作台首页", "site_bench:home", "dashboard", ALL),
+    NavItem("stats", "统计看板", "stats_bench:overview", "dashboard", ALL),
     NavItem("orgs", "组织架构", "orgs_bench:tree", "tree", ALL),
     NavItem("members", "会员名册", "members_bench:list", "users", _roles(REGISTRY_ROLES, [A.AUDITOR])),
     NavItem("enrollments", "入会审批", "members_bench:enrollments", "join", _roles(APPROVER_ROLES)),

@@ -35,6 +35,7 @@ APPS = [
     "honours",  # 劳模工匠: 预石运输 最美货车司机, 师带徒, 技术难题
     "library",  # 职工书屋 (seed 004): 铁岭 9 national, 14 provincial, 372 county rooms; 流动电子职工书屋
     "outreach",  # 走访与协商 (issue 22): 义乌 法律体检, 中铁上海 问题清单, 浦东 网约车 协商
+    "stats",  # 统计看板 (issue 21): facts rebuilt over everything above, 预石 and 柳林 targets — keep last
 ]
 
 
