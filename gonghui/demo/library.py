@@ -3,7 +3,7 @@
 铁岭 (seed 004): 9 national, 14 provincial and 372 county-level 职工书屋 plus grassroots rooms in firms, workshops,
 villages and a station, reaching 50万+ workers; a 流动电子职工书屋 lent to 50 private firms of 100+ staff; reading
 events (经典诵读, 心得交流) at 小青煤矿's room; 职工读书卡; one room's upgrade waiting for the city.
-Room names, places and counts per county are 演示假设 (the seed gives totals only). Logins: 13800022001–13800022004."""
+Room names, places and counts per county are 演示假设 (the seed gives totals only). Logins: 13800023001–13800023004."""
 
 from __future__ import annotations
 
@@ -51,10 +51,10 @@ PLACE_WORDS = {
     "site": "工地职工书屋",
 }
 ACCOUNTS = [
-    ("13800022001", "张凤军", "铁岭市总", "admin", "副主席", "市总工会（铁岭，书屋命名与电子书屋）"),
-    ("13800022002", "刘德明", "调兵山总", "handler", "宣教部", "县级工会（调兵山市总工会，书屋升级初审）"),
-    ("13800022003", "王秀英", "小青矿工会", "admin", "工会主席", "基层工会（小青煤矿，阅读活动）"),
-    ("13800022004", "李新伟", None, None, "", "职工（小青煤矿高级技师，读电子书）"),
+    ("13800023001", "张凤军", "铁岭市总", "admin", "副主席", "市总工会（铁岭，书屋命名与电子书屋）"),
+    ("13800023002", "刘德明", "调兵山总", "handler", "宣教部", "县级工会（调兵山市总工会，书屋升级初审）"),
+    ("13800023003", "王秀英", "小青矿工会", "admin", "工会主席", "基层工会（小青煤矿，阅读活动）"),
+    ("13800023004", "李新伟", None, None, "", "职工（小青煤矿高级技师，读电子书）"),
 ]
 BOOKS = [
     ("习近平新时代中国特色社会主义思想学习读本", "politics", "pdf", "学习读本"),
@@ -125,10 +125,10 @@ def load(*, stdout) -> None:
             Staff.objects.get_or_create(
                 user=users[phone], org=orgs[short], role=role, defaults={"title": title}
             )
-    if not Member.objects.filter(user=users["13800022004"]).exists():
+    if not Member.objects.filter(user=users["13800023004"]).exists():
         make_member(
             orgs["小青矿工会"],
-            user=users["13800022004"],
+            user=users["13800023004"],
             name="李新伟",
             occupation="other",
             employment_form="standard",

@@ -29,6 +29,6 @@ def test_demo_loads_tieling_once(settings, tmp_path):
         assert ReadingEvent.objects.filter(room__name="小青煤矿职工书屋").count() == 2
         assert LevelApplication.objects.get().approver == Org.objects.get(short_name="银州区总")
         assert ReadingRoom.objects.filter(org_path__startswith=city.path).count() == 9 + 14 + 372 + 4
-        reader = User.objects.get_by_phone("13800022004")
+        reader = User.objects.get_by_phone("13800023004")
         [row] = selectors.shelf_for(actor=reader)
         assert len(row["books"]) == 6
