@@ -243,6 +243,7 @@ defaults
     timeout client 60s
     timeout server 60s
     timeout queue 30s
+    timeout check 5s
     # A connection refused by a dead server is tried again on the other one (the request never
     # reached an app, so replaying it cannot sell twice); grabs carry an idempotency key anyway.
     retries 3
@@ -257,12 +258,15 @@ backend apps
     # 503 = the app is alive but its database is switching over: it stays in and answers 503 with
     # Retry-After itself. A dead app server fails the check (or its connections) and is drained.
     http-check expect rstatus ^(200|503)$
-    default-server check inter 1s fastinter 500ms downinter 1s fall 2 rise 2 observe layer4 error-limit 5 on-error mark-down maxconn 200
+    # A busy app server may answer its check late (sync workers, 2 cores): only refused or failed checks
+    # three times in a row (~3 s) take it out; connection errors seen on live traffic do so at once.
+    default-server check inter 2s fastinter 1s downinter 1s fall 3 rise 2 observe layer4 error-limit 3 on-error mark-down maxconn 200
 EOF
     for i in "${!APP_PORTS[@]}"; do echo "    server app$((i + 1)) 127.0.0.1:${APP_PORTS[$i]}"; done
   } >"$dir/haproxy.cfg"
   say "HAProxy :$HAPROXY_PORT → ${APP_PORTS[*]}"
-  haproxy -f "$dir/haproxy.cfg"
+  if [ -f "$dir/haproxy.pid" ]; then haproxy -f "$dir/haproxy.cfg" -sf "$(cat "$dir/haproxy.pid")"
+  else haproxy -f "$dir/haproxy.cfg"; fi
 }
 
 status() {
