@@ -118,6 +118,7 @@ up_pgbouncer() {
     cat >"$dir/pgbouncer$i.ini" <<EOF
 [databases]
 $DBNAME = host=127.0.0.1 port=${PG_PORTS[$i]} dbname=$DBNAME
+${DBNAME}_ro = host=127.0.0.1 port=${PG_PORTS[$i]} dbname=$DBNAME
 postgres = host=127.0.0.1 port=${PG_PORTS[$i]} dbname=postgres
 [pgbouncer]
 listen_addr = 127.0.0.1
@@ -174,6 +175,56 @@ EOF
   done
 }
 
+bouncer_admin() {  # bouncer_admin <index> <command>
+  psql -h 127.0.0.1 -p "${BOUNCER_PORTS[$1]}" -U postgres -Atqc "$2" pgbouncer >/dev/null 2>&1 || true
+}
+
+follow() {
+  # Keeps each node's PgBouncer honest about its node, following the pg_auto_failover monitor every half
+  # second: "$DBNAME" (the read-write door) is open only on the primary's PgBouncer, "${DBNAME}_ro" on every
+  # healthy node. A closed door refuses the login, so libpq's multi-host string moves on to the next host
+  # instead of being welcomed by a PgBouncer whose server is down or has become a standby; the sessions
+  # it had are cut (KILL), and their next query is a 503 that the client retries.
+  local -A rw_open=() ro_open=()
+  local i
+  for i in 0 1 2; do rw_open[$i]=1; ro_open[$i]=1; done
+  while :; do
+    local rows
+    rows="$(as_pg psql -At -h 127.0.0.1 -p "$MONITOR_PORT" -U autoctl_node pg_auto_failover -c \
+      "select nodeport, reportedstate in ('primary','wait_primary','single') and health <> 0
+                and goalstate in ('primary','wait_primary','single','join_primary','apply_settings'),
+              reportedstate in ('primary','wait_primary','single','secondary') and health <> 0 and reportedpgisrunning
+       from pgautofailover.node" 2>/dev/null)" || { sleep 0.5; continue; }
+    for i in 0 1 2; do
+      local row rw=f ro=f
+      row="$(grep "^${PG_PORTS[$i]}|" <<<"$rows" || true)"
+      [ -n "$row" ] && IFS='|' read -r _ rw ro <<<"$row"
+      local want_rw=0 want_ro=0
+      [ "$rw" = t ] && want_rw=1
+      [ "$ro" = t ] && want_ro=1
+      if [ "${rw_open[$i]}" != $want_rw ]; then
+        if [ $want_rw = 1 ]; then bouncer_admin "$i" "ENABLE $DBNAME"
+        else bouncer_admin "$i" "DISABLE $DBNAME"; bouncer_admin "$i" "KILL $DBNAME"; bouncer_admin "$i" "RESUME $DBNAME"; fi
+        say "PgBouncer :${BOUNCER_PORTS[$i]} $DBNAME $([ $want_rw = 1 ] && echo 开放 || echo 关闭)"
+        rw_open[$i]=$want_rw
+      fi
+      if [ "${ro_open[$i]}" != $want_ro ]; then
+        if [ $want_ro = 1 ]; then bouncer_admin "$i" "ENABLE ${DBNAME}_ro"
+        else bouncer_admin "$i" "DISABLE ${DBNAME}_ro"; bouncer_admin "$i" "KILL ${DBNAME}_ro"; bouncer_admin "$i" "RESUME ${DBNAME}_ro"; fi
+        say "PgBouncer :${BOUNCER_PORTS[$i]} ${DBNAME}_ro $([ $want_ro = 1 ] && echo 开放 || echo 关闭)"
+        ro_open[$i]=$want_ro
+      fi
+    done
+    sleep 0.5
+  done
+}
+
+up_follow() {
+  say "PgBouncer 跟随 pg_auto_failover 监视器（主库切换时开关各节点的读写入口）"
+  setsid "$0" _step follow >"$CLUSTER_DIR/pgbouncer/follow.log" 2>&1 </dev/null &
+  echo $! >"$CLUSTER_DIR/pgbouncer/follow.pid"
+}
+
 write_env() {
   local hosts="" i
   for i in 0 1; do hosts+="${hosts:+,}127.0.0.1:${BOUNCER_PORTS[$i]}"; done
@@ -183,7 +234,7 @@ write_env() {
   cat >"$CLUSTER_DIR/env" <<EOF
 # Written by deploy/cluster.sh: what every app server of the local cluster runs with.
 export DATABASE_URL='postgresql://postgres@$hosts/$DBNAME?target_session_attrs=read-write&connect_timeout=2'
-export DATABASE_REPLICA_URL='postgresql://postgres@127.0.0.1:${BOUNCER_PORTS[2]},$hosts/$DBNAME?target_session_attrs=prefer-standby&connect_timeout=2'
+export DATABASE_REPLICA_URL='postgresql://postgres@127.0.0.1:${BOUNCER_PORTS[2]},$hosts/${DBNAME}_ro?target_session_attrs=prefer-standby&connect_timeout=2'
 export GONGHUI_PGBOUNCER=1
 export REDIS_URL='redis://gonghui/0'
 export REDIS_SENTINELS='$sentinels'
@@ -318,6 +369,7 @@ up() {
   local t0=$SECONDS
   up_postgres
   up_pgbouncer
+  up_follow
   up_redis
   write_env
   up_apps

@@ -139,7 +139,7 @@ def prepare(args):
 
 
 async def rush(args, campaign_id: int, offer_id: int, tokens: list[str], fault=None) -> dict:
-    """One grab per member with retries. `fault` (an async callable) runs once 30 % of members are done."""
+    """One grab per member with retries. `fault` (an async callable) runs half-way through the sale."""
     import aiohttp
 
     base = os.environ["CLUSTER_HAPROXY"]
@@ -159,7 +159,9 @@ async def rush(args, campaign_id: int, offer_id: int, tokens: list[str], fault=N
     }
     queue = list(range(len(tokens)))
     queue.reverse()
-    trigger = int(len(tokens) * 0.3)
+    # Half-way through the sale (members come in order, so the first ~coupons members buy): the fault
+    # lands while tickets are still being sold, not after the sell-out when Redis answers alone.
+    trigger = max(1, min(len(tokens), args.coupons) // 2)
     fault_task = None
     t0 = time.perf_counter()
     connector = aiohttp.TCPConnector(limit=args.concurrency)
@@ -335,7 +337,7 @@ def drill_kill_app(args) -> bool:
         for pid in victims:
             os.kill(pid, signal.SIGKILL)
 
-    log(f"抢购：{len(tokens)} 人，30% 时杀掉 app1")
+    log(f"抢购：{len(tokens)} 人，售出一半时杀掉 app1")
     stats = asyncio.run(rush(args, campaign_id, offer_id, tokens, fault))
     status = haproxy_stats().get("app1", {}).get("status")
     log(f"HAProxy 看到 app1：{status}；重新启动 app1")
@@ -366,7 +368,7 @@ def drill_kill_pg(args) -> bool:
                 return
             await asyncio.sleep(0.5)
 
-    log(f"抢购：{len(tokens)} 人，30% 时停止主库 {victim}")
+    log(f"抢购：{len(tokens)} 人，售出一半时停止主库 {victim}")
     stats = asyncio.run(rush(args, campaign_id, offer_id, tokens, fault))
     result = verify(args, campaign_id, stats)
     log(f"重新启动 {victim}：它以备库身份重新加入")
@@ -425,7 +427,7 @@ def drill_kill_redis(args) -> bool:
                 return
             await asyncio.sleep(0.25)
 
-    log(f"抢购：{len(tokens)} 人，30% 时杀掉 Redis 主节点")
+    log(f"抢购：{len(tokens)} 人，售出一半时杀掉 Redis 主节点")
     stats = asyncio.run(rush(args, campaign_id, offer_id, tokens, fault))
     result = verify(args, campaign_id, stats)
     log(f"重新启动 :{master}：Sentinel 把它改为新主节点的从节点")
