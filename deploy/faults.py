@@ -504,17 +504,24 @@ def drill_backup(args) -> bool:
         assert restored_keys == keys
         decrypted = failed = 0
         t2 = time.perf_counter()
+        from gonghui.core import crypto
+
+        settings.FIELD_ENCRYPTION_KEYS = restored_keys  # what a restore on a new machine would be given
         for model in apps.get_models():
-            fields = [f.name for f in model._meta.fields if isinstance(f, EncryptedTextField)]
-            if not fields:
+            columns = [f.column for f in model._meta.fields if isinstance(f, EncryptedTextField)]
+            if not columns or model._meta.proxy:
                 continue
-            for row in model.objects.using("restored").only("pk", *fields).iterator(chunk_size=2000):
-                for name in fields:
-                    try:
-                        getattr(row, name)
-                        decrypted += 1
-                    except Exception:
-                        failed += 1
+            with connections["restored"].cursor() as cursor:
+                cursor.execute(f'SELECT {", ".join(columns)} FROM "{model._meta.db_table}"')
+                for row in cursor.fetchall():
+                    for value in row:
+                        if not value:
+                            continue
+                        try:
+                            crypto.decrypt(value)
+                            decrypted += 1
+                        except Exception:
+                            failed += 1
         decrypt_seconds = time.perf_counter() - t2
     finally:
         connections["restored"].close()
