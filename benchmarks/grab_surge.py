@@ -114,19 +114,24 @@ def seed(args) -> tuple[int, int, list[str]]:
     from gonghui.orgs.models import Org, Staff
     from gonghui.testing.factories import make_org, make_staff
 
-    if args.reuse_db and Member.objects.count() >= args.members:
+    existing = Member.objects.count() if args.reuse_db else 0
+    if existing >= args.members:
         log("复用已有会员")
     else:
-        province = make_org(None, Org.Kind.PROVINCE, "浙江省总工会", region_code="330000")
-        city = make_org(province, Org.Kind.CITY, "宁波市总工会", region_code="330200")
-        unions = [
-            make_org(city, Org.Kind.GRASSROOTS, f"宁波第{i + 1}基层工会", region_code="330203")
-            for i in range(50)
-        ]
-        make_staff(city, Staff.Role.ADMIN, name="宁波市总经办")
+        if existing:  # a bigger run after a smaller one: add the missing members to the same unions
+            city = Org.objects.filter(name="宁波市总工会").order_by("id").first()
+            unions = list(Org.objects.filter(parent=city, kind=Org.Kind.GRASSROOTS).order_by("id"))
+        else:
+            province = make_org(None, Org.Kind.PROVINCE, "浙江省总工会", region_code="330000")
+            city = make_org(province, Org.Kind.CITY, "宁波市总工会", region_code="330200")
+            unions = [
+                make_org(city, Org.Kind.GRASSROOTS, f"宁波第{i + 1}基层工会", region_code="330203")
+                for i in range(50)
+            ]
+            make_staff(city, Staff.Role.ADMIN, name="宁波市总经办")
         today = dt.date(2026, 1, 1)
         batch = 2_000
-        for start in range(0, args.members, batch):
+        for start in range(existing, args.members, batch):
             stop = min(args.members, start + batch)
             users = []
             for i in range(start, stop):
@@ -167,7 +172,7 @@ def seed(args) -> tuple[int, int, list[str]]:
                 )
             Member.objects.bulk_create(members, batch_size=batch)
             log(f"会员 {stop}/{args.members}")
-    city = Org.objects.get(name="宁波市总工会")
+    city = Org.objects.filter(name="宁波市总工会").order_by("id").first()
     staff = Staff.objects.filter(org=city).select_related("user").first().user
     now = timezone.now()
     if args.offers == 1:

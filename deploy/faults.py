@@ -72,7 +72,7 @@ def pg_nodes() -> dict[str, tuple[int, str]]:
     """{node name: (port, reported state)} as the monitor sees them."""
     out = as_pg(
         f"psql -At -h 127.0.0.1 -p {MONITOR_PORT} -U autoctl_node pg_auto_failover "
-        "-c \"select nodename, nodeport, reportedstate from pgautofailover.node order by nodeid\"",
+        '-c "select nodename, nodeport, reportedstate from pgautofailover.node order by nodeid"',
         check=False,
     )
     nodes = {}
@@ -189,7 +189,9 @@ async def rush(args, campaign_id: int, offer_id: int, tokens: list[str], fault=N
                         except ValueError:
                             body = None
                             sample = raw[:80].decode(errors="replace")
-                            stats["errors"][f"{code} {sample}"] = stats["errors"].get(f"{code} {sample}", 0) + 1
+                            stats["errors"][f"{code} {sample}"] = (
+                                stats["errors"].get(f"{code} {sample}", 0) + 1
+                            )
                         if "Retry-After" in resp.headers:
                             wait = float(resp.headers["Retry-After"])
                         if code == 429 and isinstance(body, dict):
@@ -203,7 +205,9 @@ async def rush(args, campaign_id: int, offer_id: int, tokens: list[str], fault=N
                 if code is None or code >= 500 or code in RETRY_STATUSES:
                     if code != 429:
                         stats["failures"] += 1
-                        stats["first_error"] = stats["first_error"] if stats["first_error"] is not None else now
+                        stats["first_error"] = (
+                            stats["first_error"] if stats["first_error"] is not None else now
+                        )
                         stats["last_error"] = now
                     await asyncio.sleep(wait)
                     continue
@@ -270,13 +274,19 @@ def report(name: str, args, stats: dict, result: dict, extra_checks: dict | None
     status_500 = stats["by_status"].get(500, 0)
     print(f"\n== {name}")
     print(f"  members {args.members}  coupons {args.coupons}  concurrency {args.concurrency}")
-    print(f"  requests {stats['attempts']} in {stats['wall']:.1f} s ({stats['attempts'] / stats['wall']:.0f}/s)")
+    print(
+        f"  requests {stats['attempts']} in {stats['wall']:.1f} s ({stats['attempts'] / stats['wall']:.0f}/s)"
+    )
     print(f"  by status {dict(sorted(stats['by_status'].items(), key=lambda kv: str(kv[0])))}")
-    print(f"  failures (5xx + connection errors, each retried) {stats['failures']}; gave up {stats['gave_up']}")
+    print(
+        f"  failures (5xx + connection errors, each retried) {stats['failures']}; gave up {stats['gave_up']}"
+    )
     if stats["errors"]:
         print(f"  connection errors by kind {stats['errors']}")
     if fault_at is not None:
-        print(f"  fault at {fault_at:.1f} s; errors from {fmt(stats['first_error'])} to {fmt(stats['last_error'])}")
+        print(
+            f"  fault at {fault_at:.1f} s; errors from {fmt(stats['first_error'])} to {fmt(stats['last_error'])}"
+        )
         print(f"  recovery time (fault → last failed request) {fmt(recovery)}")
     print(
         f"  tickets {result['issued']} (remaining {result['remaining']}), duplicates {result['duplicates']}, "
@@ -389,8 +399,10 @@ def drill_kill_pg(args) -> bool:
             rejoined = time.perf_counter() - t
             break
         time.sleep(0.5)
-    print(f"\n  promoted {promoted.get('node')} in {fmt(promoted.get('seconds'))}; {victim} rejoined as "
-          f"secondary in {fmt(rejoined)}")
+    print(
+        f"\n  promoted {promoted.get('node')} in {fmt(promoted.get('seconds'))}; {victim} rejoined as "
+        f"secondary in {fmt(rejoined)}"
+    )
     errors_5xx = {k: v for k, v in stats["by_status"].items() if isinstance(k, int) and k >= 500}
     return report(
         "3. PostgreSQL primary stopped mid-rush",
@@ -476,7 +488,9 @@ def drill_backup(args) -> bool:
     port = int(os.environ.get("DRILL_PORT", "15440"))
     log(f"全新实例：initdb + pg_ctl start :{port} + pg_restore")
     as_pg(f"initdb -D {work}/pgdata -U postgres --auth trust -E UTF8 --locale C.UTF-8")
-    as_pg(f"pg_ctl -D {work}/pgdata -o '-p {port} -k {work} -c listen_addresses=127.0.0.1' -w -l {work}/pg.log start")
+    as_pg(
+        f"pg_ctl -D {work}/pgdata -o '-p {port} -k {work} -c listen_addresses=127.0.0.1' -w -l {work}/pg.log start"
+    )
     try:
         as_pg(f"createdb -h 127.0.0.1 -p {port} -U postgres {db}")
         as_pg(f"pg_restore -h 127.0.0.1 -p {port} -U postgres -d {db} --no-owner -j 2 {work}/gonghui.dump")
@@ -533,7 +547,10 @@ def drill_backup(args) -> bool:
     print(f"  encrypted values decrypted {decrypted} ({decrypt_seconds:.1f} s), failed {failed}")
     print(f"  whole drill {total:.1f} s (backup → restored and verified)")
     sh(f"rm -rf {work}")
-    checks = {"row counts match": not mismatched, "every encrypted field decrypts": failed == 0 and decrypted > 0}
+    checks = {
+        "row counts match": not mismatched,
+        "every encrypted field decrypts": failed == 0 and decrypted > 0,
+    }
     for check, ok in checks.items():
         print(f"  [{'ok' if ok else 'MISS'}] {check}")
     return all(checks.values())
