@@ -58,6 +58,17 @@ def parse_args():
     p.add_argument("--members-per-ip", type=int, default=25)
     p.add_argument("--reuse-db", action="store_true", help="keep the database and members of a previous run")
     p.add_argument(
+        "--cluster",
+        action="store_true",
+        help="through the local cluster (make cluster): HAProxy → two gunicorn → PgBouncer → pg_auto_failover "
+        "primary, Redis via Sentinel; no server is started, the cluster's database is reused",
+    )
+    p.add_argument(
+        "--wrk",
+        action="store_true",
+        help="also measure both with wrk (C, not Python: the client does not eat the server's CPU)",
+    )
+    p.add_argument(
         "--cold-tokens",
         action="store_true",
         help="start the rush with an empty token cache: no campaigns_prewarm run, Redis restarted, and "
@@ -348,8 +359,101 @@ def show(title: str, r: dict) -> None:
     )
 
 
+WRK_GRAB = """
+-- One POST per token; thread k of n takes tokens k, k+n, k+2n, … and stops when it runs out.
+local tokens, ips, idx, step = {}, {}, 0, 1
+function setup(thread) thread:set("tid", #threads_list); table.insert(threads_list, thread) end
+threads_list = {}
+function init(args)
+  for line in io.lines(os.getenv("WRK_TOKENS")) do
+    local tok, ip = line:match("([^ ]+) ([^ ]+)")
+    tokens[#tokens + 1], ips[#ips + 1] = tok, ip
+  end
+  idx = tid + 1
+  step = tonumber(os.getenv("WRK_THREADS"))
+end
+function request()
+  local i = idx
+  if i > #tokens then i = #tokens end
+  idx = idx + step
+  return wrk.format("POST", os.getenv("WRK_PATH"),
+    {["Authorization"] = "Bearer " .. tokens[i], ["X-Forwarded-For"] = ips[i]}, "")
+end
+function response(status, headers, body)
+  if idx > #tokens + step then wrk.thread:stop() end
+end
+"""
+
+
+def run_wrk(
+    url: str,
+    *,
+    seconds: int,
+    connections: int,
+    threads: int = 2,
+    script: str | None = None,
+    env: dict | None = None,
+) -> dict:
+    """wrk's own figures: requests/s and non-2xx count."""
+    import re
+    import shutil
+    import tempfile
+
+    if shutil.which("wrk") is None:
+        raise SystemExit("未安装 wrk：apt-get install wrk")
+    cmd = [
+        "wrk",
+        "-t",
+        str(threads),
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds}s",
+        "--latency",
+        "--timeout",
+        "30s",
+    ]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        if script:
+            f.write(script)
+    if script:
+        cmd += ["-s", f.name]
+    out = subprocess.run(
+        [*cmd, url], capture_output=True, text=True, env={**os.environ, **(env or {})}
+    ).stdout
+    os.unlink(f.name)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    p99 = re.search(r"99%\s+([\d.]+\w+)", out)
+    return {
+        "rps": rps,
+        "requests": total,
+        "non2xx": int(non2xx.group(1)) if non2xx else 0,
+        "p99": p99.group(1) if p99 else "?",
+        "raw": out,
+    }
+
+
+def load_cluster_env(args) -> str:
+    env_file = ROOT / "var" / "cluster" / "env"
+    if not env_file.exists():
+        raise SystemExit("本地集群未启动：先运行 make cluster")
+    import shlex
+
+    for line in env_file.read_text().splitlines():
+        if line.startswith("export "):
+            key, _, value = line[len("export ") :].partition("=")
+            os.environ[key] = shlex.split(value)[0] if value else ""
+    args.reuse_db = True
+    return os.environ["CLUSTER_HAPROXY"]
+
+
 def main() -> None:
     args = parse_args()
+    if args.cluster:
+        main_cluster(args)
+        return
     os.environ.update(server_env(args))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     if not args.reuse_db:
@@ -444,3 +548,90 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def main_cluster(args) -> None:
+    """The same rush through HAProxy and PgBouncer; the ceiling measured through the same path."""
+    base = load_cluster_env(args)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    log(f"集群：{base}；创建/复用 {args.members} 名会员、令牌和 {args.coupons} 张券的活动")
+    campaign_id, offer_ids, tokens = seed(args)
+    from django.core.cache import cache
+    from django.db import connection
+
+    cache.clear()  # the cluster's own Redis (via Sentinel), never the system one
+    health = f"{base}/api/v1/health"
+    asyncio.run(fire(lambda i: health, "GET", lambda i: None, 500, 50))
+    log(f"天花板（经 HAProxy）：/api/v1/health × {args.health_requests}，并发 {args.concurrency}")
+    ceiling = asyncio.run(
+        fire(lambda i: health, "GET", lambda i: None, args.health_requests, args.concurrency)
+    )
+    from gonghui.campaigns.models import Campaign, Offer, Ticket
+    from gonghui.campaigns.services import campaign_prewarm
+
+    if not args.cold_tokens:
+        warmed = campaign_prewarm(campaign=Campaign.objects.get(pk=campaign_id))
+        log(f"开抢前预热：{warmed} 个令牌")
+    connection.close()
+    per_ip = args.members_per_ip
+
+    def xff(i):
+        n = i // per_ip
+        return f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
+
+    url = f"{base}/api/v1/campaigns/{campaign_id}/offers/{offer_ids[0]}/grab"
+    log(f"开抢（经 HAProxy）：{len(tokens)} 个请求，并发 {args.concurrency}")
+    grab = asyncio.run(
+        fire(
+            lambda i: url,
+            "POST",
+            lambda i: {"Authorization": f"Bearer {tokens[i]}", "X-Forwarded-For": xff(i)},
+            len(tokens),
+            args.concurrency,
+        )
+    )
+    from django.db.models import Count
+
+    tickets = Ticket.objects.filter(campaign_id=campaign_id)
+    issued = tickets.count()
+    duplicates = tickets.values("member_id").annotate(n=Count("id")).filter(n__gt=1).count()
+    remaining = sum(Offer.objects.filter(campaign_id=campaign_id).values_list("remaining", flat=True))
+    show(f"ceiling through the cluster: GET /api/v1/health ({args.health_requests} requests)", ceiling)
+    show(f"grab through the cluster ({len(tokens)} members)", grab)
+    print("\n== result (cluster, Python client)")
+    print(
+        f"  tickets issued {issued} (coupons {args.coupons}, remaining {remaining}), duplicates {duplicates}"
+    )
+    print(f"  ratio grab/health req/s {grab['rps'] / ceiling['rps']:.2f}")
+    if args.wrk:
+        import tempfile
+
+        log("wrk：天花板 20 秒")
+        w_health = run_wrk(health, seconds=20, connections=args.concurrency)
+        campaign_id, offer_ids, tokens = seed(args)
+        connection.close()
+        cache.clear()
+        if not args.cold_tokens:
+            campaign_prewarm(campaign=Campaign.objects.get(pk=campaign_id))
+            connection.close()
+        with tempfile.NamedTemporaryFile("w", delete=False) as f:
+            f.write("\n".join(f"{t} {xff(i)}" for i, t in enumerate(tokens)))
+        path = f"/api/v1/campaigns/{campaign_id}/offers/{offer_ids[0]}/grab"
+        log(f"wrk：开抢 {len(tokens)} 个令牌")
+        w_grab = run_wrk(
+            base + path,
+            seconds=300,
+            connections=args.concurrency,
+            script=WRK_GRAB,
+            env={"WRK_TOKENS": f.name, "WRK_PATH": path, "WRK_THREADS": "2"},
+        )
+        os.unlink(f.name)
+        issued = Ticket.objects.filter(campaign_id=campaign_id).count()
+        print("\n== wrk (C load generator)")
+        print(f"  health  {w_health['rps']:.0f} req/s  p99 {w_health['p99']}  non-2xx {w_health['non2xx']}")
+        print(
+            f"  grab    {w_grab['rps']:.0f} req/s  p99 {w_grab['p99']}  requests {w_grab['requests']}  "
+            f"non-2xx {w_grab['non2xx']} (409 sold out is non-2xx)"
+        )
+        print(f"  ratio grab/health {w_grab['rps'] / w_health['rps']:.2f}; tickets {issued}")
+    print(f"  machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
