@@ -142,6 +142,8 @@ async def rush(args, campaign_id: int, offer_id: int, tokens: list[str], fault=N
     """One grab per member with retries. `fault` (an async callable) runs half-way through the sale."""
     import aiohttp
 
+    from benchmarks.grab_surge import member_ip
+
     base = os.environ["CLUSTER_HAPROXY"]
     url = f"{base}/api/v1/campaigns/{campaign_id}/offers/{offer_id}/grab"
     stats = {
@@ -175,7 +177,7 @@ async def rush(args, campaign_id: int, offer_id: int, tokens: list[str], fault=N
             headers = {
                 "Authorization": f"Bearer {tokens[i]}",
                 "Idempotency-Key": key,
-                "X-Forwarded-For": f"10.{i // 25 // 65536 % 256}.{i // 25 // 256 % 256}.{i // 25 % 256}",
+                "X-Forwarded-For": member_ip(i),
             }
             for _attempt in range(args.max_attempts):
                 stats["attempts"] += 1
