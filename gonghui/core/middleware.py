@@ -5,7 +5,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from .errors import RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, DomainError, http_status_error, is_unavailable
+from .errors import DomainError, http_status_error, is_unavailable
 
 TITLES = {401: "请先登录", 403: "没有权限", 404: "页面不存在", 409: "数据已变化", 429: "操作太频繁"}
 
@@ -32,19 +32,9 @@ class DomainErrorMiddleware:
 
     def process_exception(self, request, exception):
         if is_unavailable(exception):
-            if request.path.startswith("/api/"):
-                response = JsonResponse(
-                    {"code": "unavailable", "message": UNAVAILABLE_MESSAGE, "field": None}, status=503
-                )
-            else:
-                response = render(
-                    request,
-                    "core/error.html",
-                    {"title": "请稍后重试", "message": UNAVAILABLE_MESSAGE},
-                    status=503,
-                )
-            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-            return response
+            from .views import unavailable_response
+
+            return unavailable_response(request)
         if not isinstance(exception, DomainError):
             return None
         title = TITLES.get(exception.status, "请求有误")

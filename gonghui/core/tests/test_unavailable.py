@@ -51,3 +51,19 @@ def test_only_lost_connections_count_as_unavailable():
     assert is_unavailable(RedisConnectionError())
     assert not is_unavailable(IntegrityError()) and not is_unavailable(ProgrammingError())
     assert not is_unavailable(InternalError("other"))
+
+
+@pytest.mark.django_db
+def test_a_database_lost_inside_a_middleware_is_a_503_page_too(client, monkeypatch, settings):
+    # The user is loaded by a middleware, before any view: Django's 500 handler sees the exception.
+    settings.DEBUG = False
+    from django.contrib.auth import middleware as auth_middleware
+
+    def lost(request):
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(auth_middleware, "get_user", lost)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 503 and response["Retry-After"] == "2"
+    assert "系统正在切换" in response.content.decode()
