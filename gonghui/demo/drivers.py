@@ -14,7 +14,7 @@ from django.utils import timezone
 from gonghui.accounts.models import User, phone_index
 from gonghui.demo.data import DEMO_PASSWORD
 from gonghui.drivers import rules, services
-from gonghui.drivers.models import Product
+from gonghui.drivers.models import HotlineCall, Product
 from gonghui.members.services import next_member_numbers
 from gonghui.orgs.models import Org
 from gonghui.testing.factories import make_member, make_user
@@ -71,13 +71,18 @@ def load(*, stdout) -> None:
             services.document_add(actor=user, kind="qualification", last_done_on=rules.add_months(last, -48))
             services.order_place(actor=user, product_id=tyre.pk, quantity=6 - 2 * i)
         services.request_create(actor=han, kind="inspection", plate="晋JA5115", place="新疆哈密")
-        services.request_create(
+        accident = services.request_create(
             actor=drivers[1][0],
             kind="accident",
             plate=drivers[1][1],
             place="河北省石家庄市 G4 京港澳高速",
             description="夜间停车休息时被追尾，对方驾车逃逸，人受轻伤，车尾受损",
         )
+        # The seed story: the union's partner lawyer had the driver home the next day.
+        services.request_assign(
+            actor=chair, request_id=accident.pk, assignee_kind="lawyer", partner="山西某律师事务所 合作律师"
+        )
+        services.hotline_number_set(actor=chair, org_id=union.pk, number="400-838-5115", hours="24 小时")
         services.hotline_log(
             actor=chair,
             org_id=union.pk,
@@ -85,5 +90,19 @@ def load(*, stdout) -> None:
             topic="询问通行证办理需要哪些材料",
             promise="明天把材料清单发到会员消息",
         )
+        # A promise from two days ago nobody has kept: the hotline page shows it first, highlighted.
+        late = services.hotline_log(
+            actor=chair,
+            org_id=union.pk,
+            caller_phone="13800020001",
+            topic="违章罚单异地处理",
+            promise="联系代办机构后回电",
+        )
+        HotlineCall.objects.filter(pk=late.pk).update(
+            created_at=timezone.now() - dt.timedelta(days=2), promise_due=today - dt.timedelta(days=1)
+        )
         services.reminders_send()
-    stdout.write("司机服务：4 种会员价商品、3 名司机的车辆证照、2 件一站式申请、1 条热线记录")
+    stdout.write(
+        "司机服务：4 种会员价商品、3 名司机的车辆证照、2 件一站式申请（事故已指派合作律师）、"
+        "热线 400-838-5115 与 2 条来电记录（1 条承诺逾期）"
+    )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from decimal import Decimal
 
+from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, File, Router, Schema, UploadedFile
 
 from gonghui.core.cleaners import clean_year
+from gonghui.core.crypto import mask_name, mask_phone
 from gonghui.core.errors import NotFound
 from gonghui.core.pagination import window
 
@@ -67,6 +70,7 @@ class DriverRequestStepOut(Schema):
 class RequestOut(Schema):
     id: int
     kind: str
+    assignee_kind: str
     kind_display: str = Field(alias="get_kind_display")
     status: str
     status_display: str = Field(alias="get_status_display")
@@ -109,12 +113,17 @@ class CallOut(Schema):
     promise_due: dt.date | None
     promise_done: bool
     overdue: bool
+    case_id: int | None
+    service_order_id: int | None
     created_at: dt.datetime
 
     @staticmethod
     def resolve_caller_phone_masked(obj):
-        digits = obj.caller_phone[-11:]
-        return f"{digits[:3]}****{digits[-4:]}"
+        return mask_phone(obj.caller_phone)
+
+    @staticmethod
+    def resolve_caller_name(obj):
+        return mask_name(obj.caller_name)
 
     @staticmethod
     def resolve_member_matched(obj):
@@ -300,7 +309,11 @@ def request_escalate(request, request_id: int):
 
 @router.get("/hotline", response=list[CallOut])
 def call_list(request, limit: int = 50, offset: int = 0):
-    return window(selectors.calls_in_scope(actor=request.auth), limit=limit, offset=offset, maximum=100)
+    # Audited like every staff read of the log; the window is clamped the way core.pagination does it.
+    limit = max(1, min(int(limit), 100))
+    return selectors.hotline_log_read(
+        actor=request.auth, limit=limit, offset=max(0, int(offset)), source="api"
+    )
 
 
 @router.post("/hotline", response={201: CallOut})
@@ -359,3 +372,129 @@ def union_savings(request, year: int | None = None):
 @router.get("/due-this-month", response=list[DueOut])
 def due_this_month(request):
     return list(selectors.due_this_month(actor=request.auth)[:500])
+
+
+# --- workbench additions ------------------------------------------------------------------------
+
+
+class DriverAssignIn(Schema):
+    assignee_kind: str
+    staff_user_id: int | None = None
+    partner: str = ""
+
+
+@router.post("/requests/{request_id}/assign", response=RequestOut)
+def request_assign(request, request_id: int, payload: DriverAssignIn):
+    return services.request_assign(actor=request.auth, request_id=request_id, **payload.dict())
+
+
+class HotlineNumberIn(Schema):
+    org_id: int
+    number: str
+    hours: str = ""
+
+
+class HotlineNumberOut(Schema):
+    org_id: int | None = None
+    number: str = ""
+    hours: str = ""
+
+
+@router.get("/hotline-number/mine", response=HotlineNumberOut)
+def hotline_number_mine(request):
+    line = selectors.hotline_number_for_member(actor=request.auth)
+    return line or {}
+
+
+@router.get("/hotline-numbers", response=list[HotlineNumberOut])
+def hotline_numbers(request):
+    return list(selectors.hotline_numbers_in_scope(actor=request.auth))
+
+
+@router.put("/hotline-number", response=HotlineNumberOut)
+def hotline_number_set(request, payload: HotlineNumberIn):
+    line = services.hotline_number_set(actor=request.auth, **payload.dict())
+    return line or {"org_id": payload.org_id}
+
+
+class CallToServiceOrderIn(Schema):
+    item_id: int
+    org_id: int
+    preferred_dates: list[dt.date]
+    headcount: int
+    address: str = ""
+    needs: str = ""
+
+
+class ServiceOrderRefOut(Schema):
+    service_order_id: int
+    status: str
+
+
+@router.post("/hotline/{call_id}/service-order", response={201: ServiceOrderRefOut})
+def call_to_service_order(request, call_id: int, payload: CallToServiceOrderIn):
+    order = services.hotline_to_service_order(actor=request.auth, call_id=call_id, **payload.dict())
+    return 201, {"service_order_id": order.pk, "status": order.status}
+
+
+class DriverProductUpdateIn(Schema):
+    name: str
+    purchase_price: str
+    market_price: str
+    supplier: str = ""
+    quality_note: str = ""
+    stock_add: int = 0
+    is_active: bool = True
+
+
+class DriverProductStaffOut(DriverProductOut):
+    org_id: int
+    is_active: bool
+
+
+@router.get("/products/manage", response=list[DriverProductStaffOut])
+def product_manage_list(request, limit: int = 50, offset: int = 0):
+    return window(
+        selectors.products_in_scope(actor=request.auth).order_by("name", "pk"),
+        limit=limit,
+        offset=offset,
+        maximum=100,
+    )
+
+
+@router.put("/products/{product_id}", response=DriverProductStaffOut)
+def product_update(request, product_id: int, payload: DriverProductUpdateIn):
+    return services.product_update(actor=request.auth, product_id=product_id, **payload.dict())
+
+
+class DriverPhotoOut(Schema):
+    id: int
+    vehicle_id: int | None
+    document_id: int | None
+    content_type: str
+    size: int
+
+
+@router.post("/vehicles/{vehicle_id}/photos", response={201: DriverPhotoOut})
+def vehicle_photo_add(request, vehicle_id: int, photo: File[UploadedFile]):
+    return 201, services.photo_add(actor=request.auth, vehicle_id=vehicle_id, file=photo)
+
+
+@router.post("/documents/{doc_id}/photos", response={201: DriverPhotoOut})
+def document_photo_add(request, doc_id: int, photo: File[UploadedFile]):
+    return 201, services.photo_add(actor=request.auth, document_id=doc_id, file=photo)
+
+
+@router.get("/photos/{photo_id}")
+def photo_get(request, photo_id: int):
+    """The owner's own photo, decrypted on the way out; nobody else (union staff included) can fetch it."""
+    photo = selectors.photo_for_owner(actor=request.auth, photo_id=photo_id)
+    response = HttpResponse(base64.b64decode(photo.content), content_type=photo.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@router.delete("/photos/{photo_id}", response={204: None})
+def photo_delete(request, photo_id: int):
+    services.photo_delete(actor=request.auth, photo_id=photo_id)
+    return 204, None

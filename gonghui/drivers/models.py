@@ -43,7 +43,6 @@ class DriverDocument(models.Model):
     )
     kind = models.CharField("证照类型", max_length=24, choices=DocKind.choices)
     number = EncryptedTextField("证号", blank=True)
-    photo = EncryptedTextField("照片(加密)", blank=True)
     last_done_on = models.DateField("发证/上次年审日期")
     due_on = models.DateField("下次到期日", db_index=True)
     share_with_union = models.BooleanField("允许工会查看到期提醒", default=False)
@@ -82,6 +81,12 @@ class RequestKind(models.TextChoices):
     ACCIDENT = "accident", "事故协助"
 
 
+class AssigneeKind(models.TextChoices):
+    STAFF = "staff", "工会工作人员"
+    LAWYER = "lawyer", "合作律师"
+    AGENCY = "agency", "合作代办机构"
+
+
 class DriverRequest(models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", "待受理"
@@ -101,6 +106,10 @@ class DriverRequest(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUBMITTED)
     due_on = models.DateField("办结时限")
     assignee = models.CharField("承办人/合作机构", max_length=80, blank=True)
+    assignee_kind = models.CharField("承办方类型", max_length=8, choices=AssigneeKind.choices, blank=True)
+    assignee_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     case_id = models.BigIntegerField("转入诉求工单", null=True, blank=True)
     hotline_call = models.ForeignKey(
         "HotlineCall", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -113,6 +122,10 @@ class DriverRequest(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.SUBMITTED, self.Status.ACCEPTED)
 
 
 class RequestStep(models.Model):
@@ -143,6 +156,8 @@ class HotlineCall(models.Model):
     promise_due = models.DateField("承诺办结日", null=True, blank=True)
     promise_done = models.BooleanField(default=False)
     overdue_flagged_on = models.DateField(null=True, blank=True)
+    case_id = models.BigIntegerField("转入诉求工单", null=True, blank=True)
+    service_order_id = models.BigIntegerField("转入服务点单", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -170,6 +185,10 @@ class Product(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def unit_saving(self):
+        return self.market_price - self.purchase_price
 
 
 class PurchaseOrder(models.Model):
@@ -200,3 +219,46 @@ class PurchaseOrder(models.Model):
     @property
     def saving(self):
         return (self.market_price - self.unit_price) * self.quantity
+
+
+class UnionHotline(models.Model):
+    """The hotline number a union publishes to its member drivers (the nearest union up the tree wins)."""
+
+    org = models.OneToOneField("orgs.Org", on_delete=models.CASCADE, related_name="+")
+    org_path = models.CharField(max_length=255, db_index=True, editable=False)
+    number = models.CharField("热线号码", max_length=20)
+    hours = models.CharField("接听时间", max_length=40, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工会热线号码"
+
+    def __str__(self):
+        return self.number
+
+
+class DriverPhoto(models.Model):
+    """A photo of a vehicle or a document: the bytes are base64-encoded and encrypted into the database,
+    never written to disk in clear, and only the owner ever sees them (through a view that decrypts)."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    vehicle = models.ForeignKey(
+        Vehicle, null=True, blank=True, on_delete=models.CASCADE, related_name="photos"
+    )
+    document = models.ForeignKey(
+        DriverDocument, null=True, blank=True, on_delete=models.CASCADE, related_name="photos"
+    )
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    content = EncryptedTextField("内容(加密)")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "证照照片"
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"照片 #{self.pk}"

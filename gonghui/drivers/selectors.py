@@ -8,10 +8,19 @@ from decimal import Decimal
 from django.db.models import DecimalField, ExpressionWrapper, F, QuerySet, Sum
 from django.utils import timezone
 
-from gonghui.orgs.models import Staff
+from gonghui.core.errors import NotFound
+from gonghui.orgs.models import STEP, Staff
 from gonghui.orgs.scope import path_q, scope_paths
 
-from .models import DriverDocument, DriverRequest, HotlineCall, Product, PurchaseOrder
+from .models import (
+    DriverDocument,
+    DriverPhoto,
+    DriverRequest,
+    HotlineCall,
+    Product,
+    PurchaseOrder,
+    UnionHotline,
+)
 
 STAFF_ROLES = (Staff.Role.ADMIN, Staff.Role.HANDLER)
 
@@ -95,3 +104,107 @@ def supplier_orders(*, actor) -> list[dict]:
         .annotate(quantity=Sum("quantity"))
         .order_by("product__supplier", "product__name")
     )
+
+
+# --- hotline: the published number, and the audited log ----------------------------------------
+
+
+def hotline_number_for_org(org) -> UnionHotline | None:
+    """The number a union's members see: its own, else the nearest union above that published one."""
+    chain = [org.path[:i] for i in range(STEP, len(org.path) + 1, STEP)]
+    return UnionHotline.objects.filter(org_path__in=chain).order_by("-org_path").first()
+
+
+def hotline_number_for_member(*, actor) -> UnionHotline | None:
+    member = getattr(actor, "member", None)
+    return hotline_number_for_org(member.org) if member is not None else None
+
+
+def hotline_numbers_in_scope(*, actor) -> QuerySet[UnionHotline]:
+    return _scoped(UnionHotline.objects.select_related("org"), actor).order_by("org_path")
+
+
+def hotline_log_read(*, actor, limit: int = 50, offset: int = 0, source: str = "page") -> list[HotlineCall]:
+    """A staff read of the hotline log (callers' names and numbers, masked on display) is an audit row with the
+    staffer's union, whatever the page or the API shows."""
+    from gonghui.core.audit import audit_record
+    from gonghui.orgs.scope import scoped_orgs
+
+    calls = list(
+        calls_in_scope(actor=actor).select_related("org", "staff", "caller_user")[offset : offset + limit]
+    )
+    org = scoped_orgs(actor, STAFF_ROLES).order_by("path").first()
+    if org is not None:
+        audit_record(
+            actor=actor,
+            action="drivers.hotline_log_read",
+            org=org,
+            detail={"source": source, "calls": [c.pk for c in calls][:100]},
+        )
+    return calls
+
+
+def call_get(*, actor, call_id, audit_read: bool = False) -> HotlineCall:
+    """One call; `audit_read` when a page shows it to staff (its caller, masked, is personal data)."""
+    from gonghui.core.audit import audit_record
+
+    call = calls_in_scope(actor=actor).select_related("org").filter(pk=_int(call_id)).first()
+    if call is None:
+        raise NotFound()
+    if audit_read:
+        audit_record(actor=actor, action="drivers.hotline_call_read", obj=call, org=call.org)
+    return call
+
+
+def promises_unanswered_since(*, actor, day: dt.date) -> QuerySet[HotlineCall]:
+    """Promises due by `day` (yesterday, on the page) that nobody has answered: the morning's first list."""
+    return (
+        calls_in_scope(actor=actor).filter(promise_done=False, promise_due__lte=day).order_by("promise_due")
+    )
+
+
+# --- requests, products, photos -----------------------------------------------------------------
+
+
+def _int(value) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    if not 0 < number < 2**63:
+        raise NotFound()
+    return number
+
+
+def request_get(*, actor, request_id) -> DriverRequest:
+    req = (
+        requests_in_scope(actor=actor)
+        .select_related("requester", "org", "assignee_user", "hotline_call")
+        .prefetch_related("steps")
+        .filter(pk=_int(request_id))
+        .first()
+    )
+    if req is None:
+        raise NotFound()
+    return req
+
+
+def assignable_staff(*, request: DriverRequest) -> list:
+    from gonghui.orgs.selectors import staff_users
+
+    return staff_users(roles=STAFF_ROLES, org=request.org, reach="chain")
+
+
+def product_get(*, actor, product_id) -> Product:
+    product = products_in_scope(actor=actor).filter(pk=_int(product_id)).first()
+    if product is None:
+        raise NotFound()
+    return product
+
+
+def photo_for_owner(*, actor, photo_id) -> DriverPhoto:
+    """Only the owner ever sees a photo: anyone else (union staff included) gets a 404."""
+    photo = DriverPhoto.objects.filter(owner=actor, pk=_int(photo_id)).first()
+    if photo is None:
+        raise NotFound()
+    return photo

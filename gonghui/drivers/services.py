@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import re
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -13,17 +15,21 @@ from django.utils import timezone
 from gonghui.accounts.models import phone_index
 from gonghui.cases.services import case_open_for_org
 from gonghui.core.audit import audit_record
+from gonghui.core.cleaners import clean_text
 from gonghui.core.errors import Conflict, DomainError, NotFound
 from gonghui.core.money import parse_amount
 from gonghui.core.notifications import notify
+from gonghui.core.uploads import check_uploads
 from gonghui.core.validators import normalize_mobile
 from gonghui.core.workdays import add_working_days
 from gonghui.orgs.models import Org
 
 from . import rules
 from .models import (
+    AssigneeKind,
     DocKind,
     DriverDocument,
+    DriverPhoto,
     DriverRequest,
     HotlineCall,
     Product,
@@ -31,6 +37,7 @@ from .models import (
     Reminder,
     RequestKind,
     RequestStep,
+    UnionHotline,
     Vehicle,
 )
 from .selectors import STAFF_ROLES, calls_in_scope, orders_in_scope, requests_in_scope
@@ -312,11 +319,17 @@ def hotline_log(
     return call
 
 
+def _require_unconverted(call: HotlineCall) -> None:
+    if call.case_id or call.service_order_id or DriverRequest.objects.filter(hotline_call=call).exists():
+        raise Conflict("这条来电已转为申请、诉求或服务点单", code="call_converted")
+
+
 def hotline_to_request(*, actor, call_id: int, kind: str, description: str = "") -> DriverRequest:
     with transaction.atomic():
         call = calls_in_scope(actor=actor).select_for_update(of=("self",)).filter(pk=call_id).first()
         if call is None:
             raise NotFound()
+        _require_unconverted(call)
         if call.caller_user_id is None:
             raise DomainError(
                 "来电号码未匹配到会员，无法代为提交申请", code="caller_unknown", field="caller_phone"
@@ -333,6 +346,7 @@ def hotline_to_request(*, actor, call_id: int, kind: str, description: str = "")
         )
         call.promise_done = True
         call.save(update_fields=["promise_done"])
+        audit_record(actor=actor, action="drivers.hotline_to_request", obj=call, detail={"request": req.pk})
     return req
 
 
@@ -348,6 +362,7 @@ def hotline_to_case(*, actor, call_id: int, category: str = "legal", description
         )
         if call is None:
             raise NotFound()
+        _require_unconverted(call)
         case = case_open_for_org(
             actor=actor,
             org=call.org,
@@ -359,9 +374,23 @@ def hotline_to_case(*, actor, call_id: int, category: str = "legal", description
             source="司机服务热线",
         )
         call.promise_done = True
-        call.save(update_fields=["promise_done"])
+        call.case_id = case.pk
+        call.save(update_fields=["promise_done", "case_id"])
         audit_record(actor=actor, action="drivers.hotline_to_case", obj=call, detail={"case": case.number})
     return case
+
+
+def hotline_promise_done(*, actor, call_id: int) -> HotlineCall:
+    """The promise was kept (a call back, a list sent): the call leaves the morning's unanswered list."""
+    with transaction.atomic():
+        call = calls_in_scope(actor=actor).select_for_update(of=("self",)).filter(pk=call_id).first()
+        if call is None:
+            raise NotFound()
+        if not call.promise_done:
+            call.promise_done = True
+            call.save(update_fields=["promise_done"])
+            audit_record(actor=actor, action="drivers.hotline_promise_done", obj=call)
+    return call
 
 
 def hotline_flag_overdue(*, today: dt.date | None = None) -> int:
@@ -378,7 +407,7 @@ def hotline_flag_overdue(*, today: dt.date | None = None) -> int:
                 notify(
                     user=call.staff,
                     title=f"热线承诺逾期未办：{call.topic[:30]}",
-                    link="/api/v1/drivers/hotline",
+                    link="/workbench/drivers/hotline/",
                 )
                 count += 1
     return count
@@ -478,3 +507,247 @@ def order_pickup(*, actor, pickup_code: str) -> PurchaseOrder:
         audit_record(actor=actor, action="drivers.order_pickup", obj=order)
         notify(user=order.buyer, title=f"已提货：{order.product.name} × {order.quantity}", link="/drivers/")
     return order
+
+
+# --- workbench additions: assignment, hotline number, hotline → service order, products, photos --------
+
+HOTLINE_NUMBER = re.compile(r"[0-9][0-9\- ]{3,18}[0-9]")
+
+
+def request_assign(
+    *, actor, request_id: int, assignee_kind: str, staff_user_id: int | None = None, partner: str = ""
+) -> DriverRequest:
+    """Give a request to a union staffer (of the request's union or above) or to a partner (a lawyer, an agency)."""
+    from gonghui.orgs.selectors import staff_users
+
+    if assignee_kind not in AssigneeKind.values:
+        raise DomainError(
+            "请选择承办方：工会工作人员、合作律师或合作代办机构", code="kind_invalid", field="assignee_kind"
+        )
+    with transaction.atomic():
+        req = (
+            requests_in_scope(actor=actor)
+            .select_for_update(of=("self",))
+            .select_related("org")
+            .filter(pk=request_id)
+            .first()
+        )
+        if req is None:
+            raise NotFound()
+        if req.status in (DriverRequest.Status.DONE, DriverRequest.Status.ESCALATED):
+            raise Conflict("该申请已办结或已转诉求", code="request_closed", field="status")
+        user = None
+        if assignee_kind == AssigneeKind.STAFF:
+            candidates = {u.pk: u for u in staff_users(roles=STAFF_ROLES, org=req.org, reach="chain")}
+            user = candidates.get(staff_user_id or 0)
+            if user is None:
+                raise DomainError(
+                    "请从本会及上级工会的工作人员中选择承办人", code="assignee_invalid", field="staff_user_id"
+                )
+            name = user.name or "工会工作人员"
+        else:
+            name = clean_text(partner, field="partner", label="合作律师或机构名称", max_length=80)
+        req.assignee, req.assignee_kind, req.assignee_user = name, assignee_kind, user
+        fields = ["assignee", "assignee_kind", "assignee_user"]
+        if req.status == DriverRequest.Status.SUBMITTED:
+            req.status = DriverRequest.Status.ACCEPTED
+            fields.append("status")
+        req.save(update_fields=fields)
+        _step(req, actor, f"指派给{AssigneeKind(assignee_kind).label}：{name}")
+        audit_record(
+            actor=actor, action="drivers.request_assign", obj=req, detail={"kind": assignee_kind, "to": name}
+        )
+        notify(user=req.requester, title=f"您的{req.get_kind_display()}申请已由{name}承办", link="/drivers/")
+        if user is not None and user.pk != actor.pk:
+            notify(
+                user=user,
+                title=f"新指派：{req.get_kind_display()} #{req.pk}",
+                link=f"/workbench/drivers/requests/{req.pk}/",
+            )
+    return req
+
+
+def hotline_number_set(*, actor, org_id: int, number: str, hours: str = "") -> UnionHotline | None:
+    """Staff publish their union's hotline; an empty number withdraws it (members then see the nearest union above)."""
+    from gonghui.orgs.scope import scoped_orgs
+
+    org = scoped_orgs(actor, STAFF_ROLES).filter(pk=org_id).first()
+    if org is None:
+        raise NotFound()
+    number = " ".join((number or "").split())
+    hours = clean_text(hours, field="hours", label="接听时间", max_length=40, required=False)
+    with transaction.atomic():
+        if not number:
+            UnionHotline.objects.filter(org=org).delete()
+            audit_record(actor=actor, action="drivers.hotline_number_clear", obj=org, org=org)
+            return None
+        if not HOTLINE_NUMBER.fullmatch(number):
+            raise DomainError(
+                "热线号码只能含数字、空格和短横线，如 400-838-5115 或 0358-6021234",
+                code="number_invalid",
+                field="number",
+            )
+        line, _ = UnionHotline.objects.update_or_create(
+            org=org, defaults={"org_path": org.path, "number": number, "hours": hours, "updated_by": actor}
+        )
+        audit_record(
+            actor=actor, action="drivers.hotline_number_set", obj=org, org=org, detail={"number": number}
+        )
+    return line
+
+
+def hotline_to_service_order(
+    *,
+    actor,
+    call_id: int,
+    item_id: int,
+    org_id: int,
+    preferred_dates: list,
+    headcount: int,
+    address: str = "",
+    needs: str = "",
+):
+    """A caller (say a grassroots chair asking for a legal lecture for the drivers) gets a 服务点单 in one step,
+    placed by phone through the service_orders service; the call points at the order."""
+    from gonghui.service_orders import selectors as so_selectors
+    from gonghui.service_orders import services as so_services
+    from gonghui.service_orders.models import ServiceOrder
+
+    with transaction.atomic():
+        call = calls_in_scope(actor=actor).select_for_update(of=("self",)).filter(pk=call_id).first()
+        if call is None:
+            raise NotFound()
+        _require_unconverted(call)
+        item = so_selectors.item_get(actor=actor, item_id=item_id)
+        org = so_selectors.ordering_orgs(actor=actor, item=item).filter(pk=org_id).first()
+        if org is None:
+            raise DomainError(
+                "请选择点单的工会（服务项目发布单位的下级工会）", code="org_invalid", field="org_id"
+            )
+        order = so_services.order_place(
+            actor=actor,
+            item=item,
+            org=org,
+            preferred_dates=preferred_dates,
+            headcount=headcount,
+            address=address,
+            contact_name=call.caller_name or "热线来电人",
+            contact_phone=call.caller_phone,
+            needs=(needs.strip() or call.topic) + "（来自司机服务热线）",
+            channel=ServiceOrder.Channel.PHONE,
+        )
+        call.promise_done = True
+        call.service_order_id = order.pk
+        call.save(update_fields=["promise_done", "service_order_id"])
+        audit_record(
+            actor=actor, action="drivers.hotline_to_service_order", obj=call, detail={"order": order.pk}
+        )
+    return order
+
+
+def product_update(
+    *,
+    actor,
+    product_id: int,
+    name: str,
+    purchase_price,
+    market_price,
+    supplier: str = "",
+    quality_note: str = "",
+    stock_add: int = 0,
+    is_active: bool = True,
+) -> Product:
+    """Edit prices, supplier and notes; stock changes by a delta in one conditional UPDATE, so a restock never
+    overwrites sales made meanwhile and a reduction never goes below zero."""
+    if not isinstance(stock_add, int):
+        raise DomainError("库存增减应为整数", code="stock_invalid", field="stock_add")
+    name = clean_text(name, field="name", label="商品名称", max_length=80)
+    buy = parse_amount(purchase_price, "purchase_price", required=True)
+    market = parse_amount(market_price, "market_price", required=True)
+    if market < buy:
+        raise DomainError("市场价不应低于会员采购价", code="price_invalid", field="market_price")
+    with transaction.atomic():
+        product = _scoped_product(actor, product_id)
+        product.name, product.purchase_price, product.market_price = name, buy, market
+        product.supplier = clean_text(
+            supplier, field="supplier", label="供应商", max_length=120, required=False
+        )
+        product.quality_note = clean_text(
+            quality_note, field="quality_note", label="质量检测说明", max_length=300, required=False
+        )
+        product.is_active = bool(is_active)
+        product.save(
+            update_fields=["name", "purchase_price", "market_price", "supplier", "quality_note", "is_active"]
+        )
+        if stock_add and not Product.objects.filter(pk=product.pk, stock__gte=-stock_add).update(
+            stock=F("stock") + stock_add
+        ):
+            raise DomainError("减少的数量超过现有库存", code="stock_invalid", field="stock_add")
+        product.refresh_from_db(fields=["stock"])
+        audit_record(
+            actor=actor,
+            action="drivers.product_update",
+            obj=product,
+            detail={"purchase_price": str(buy), "market_price": str(market), "stock_add": stock_add},
+        )
+    return product
+
+
+def _scoped_product(actor, product_id) -> Product:
+    from .selectors import products_in_scope
+
+    product = products_in_scope(actor=actor).select_for_update().filter(pk=product_id).first()
+    if product is None:
+        raise NotFound()
+    return product
+
+
+PHOTOS_PER_ITEM = 4
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
+
+
+def photo_add(*, actor, file, vehicle_id: int | None = None, document_id: int | None = None) -> DriverPhoto:
+    """An optional photo of one's own vehicle or document, encrypted into the database."""
+    vehicle = document = None
+    if vehicle_id is not None:
+        vehicle = Vehicle.objects.filter(owner=actor, pk=vehicle_id).first()
+        if vehicle is None:
+            raise NotFound()
+    elif document_id is not None:
+        document = DriverDocument.objects.filter(owner=actor, pk=document_id).first()
+        if document is None:
+            raise NotFound()
+    else:
+        raise NotFound()
+    if file is None:
+        raise DomainError("请选择要上传的照片", code="file_required", field="photo")
+    [(content, _name, content_type, size)] = check_uploads(
+        [file], field="photo", limit=1, max_bytes=PHOTO_MAX_BYTES
+    )
+    if content_type not in PHOTO_TYPES:
+        raise DomainError("照片只能是 JPG、PNG 或 WEBP 图片", code="file_type", field="photo")
+    with transaction.atomic():
+        owner_qs = DriverPhoto.objects.filter(vehicle=vehicle, document=document)
+        if owner_qs.count() >= PHOTOS_PER_ITEM:
+            raise DomainError(f"每项最多保存 {PHOTOS_PER_ITEM} 张照片", code="too_many_files", field="photo")
+        content.seek(0)
+        photo = DriverPhoto.objects.create(
+            owner=actor,
+            vehicle=vehicle,
+            document=document,
+            content_type=content_type,
+            size=size,
+            content=base64.b64encode(content.read()).decode(),
+        )
+        target = vehicle or document
+        audit_record(actor=actor, action="drivers.photo_add", obj=photo, org=target.org)
+    return photo
+
+
+def photo_delete(*, actor, photo_id: int) -> None:
+    with transaction.atomic():
+        deleted, _ = DriverPhoto.objects.filter(owner=actor, pk=photo_id).delete()
+        if not deleted:
+            raise NotFound()
+        audit_record(actor=actor, action="drivers.photo_delete", detail={"photo": photo_id})

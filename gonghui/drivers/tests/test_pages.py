@@ -42,9 +42,14 @@ def test_workbench_overview_scoped(client, personas):
         topic="通行证材料咨询",
     )
     client.force_login(personas.county_staffer)
-    page = client.get("/workbench/drivers/").content.decode()
-    assert "新疆哈密" in page and "通行证材料咨询" in page and "王建军" in page
-    assert personas.worker.phone[-8:] not in page  # phone numbers never on the page
+    page = client.get("/workbench/drivers/requests/").content.decode()
+    assert "新疆哈密" in page and "王建军" in page
+    page = client.get("/workbench/drivers/hotline/").content.decode()
+    assert "通行证材料咨询" in page and "王*军" in page
+    assert personas.worker.phone[-8:] not in page  # phone numbers only masked on the page
     client.force_login(personas.sibling_staffer)
-    page = client.get("/workbench/drivers/").content.decode()
+    page = (
+        client.get("/workbench/drivers/requests/").content.decode()
+        + client.get("/workbench/drivers/hotline/").content.decode()
+    )
     assert "新疆哈密" not in page and "通行证材料咨询" not in page

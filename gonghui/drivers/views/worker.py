@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -21,8 +23,12 @@ def home(request):
     user = request.user
     today = timezone.localdate()
     context = {
-        "vehicles": Vehicle.objects.filter(owner=user).order_by("plate"),
-        "documents": DriverDocument.objects.filter(owner=user).select_related("vehicle").order_by("due_on"),
+        "vehicles": Vehicle.objects.filter(owner=user).prefetch_related("photos").order_by("plate"),
+        "documents": DriverDocument.objects.filter(owner=user)
+        .select_related("vehicle")
+        .prefetch_related("photos")
+        .order_by("due_on"),
+        "hotline": selectors.hotline_number_for_member(actor=user),
         "requests": DriverRequest.objects.filter(requester=user).prefetch_related("steps")[:20],
         "products": selectors.products_for_member(actor=user),
         "orders": PurchaseOrder.objects.filter(buyer=user).select_related("product")[:20],
@@ -69,6 +75,20 @@ def act(request, action: str):
                 description=post.get("description", ""),
             )
             messages.success(request, "申请已提交，工会将在时限内办理")
+        elif action == "photo":
+            target, _, pk = post.get("target", "").partition("-")
+            pk = int(pk) if pk.isdigit() and len(pk) < 12 else 0
+            services.photo_add(
+                actor=user,
+                file=request.FILES.get("photo"),
+                vehicle_id=pk if target == "vehicle" else None,
+                document_id=pk if target == "document" else None,
+            )
+            messages.success(request, "照片已加密保存，仅您本人可见")
+        elif action == "photo-delete":
+            pk = post.get("photo_id", "")
+            services.photo_delete(actor=user, photo_id=int(pk) if pk.isdigit() and len(pk) < 12 else 0)
+            messages.success(request, "照片已删除")
         elif action == "order":
             quantity, product_id = post.get("quantity", ""), post.get("product_id", "")
             order = services.order_place(
@@ -80,5 +100,17 @@ def act(request, action: str):
         else:
             raise DomainError("未知操作", code="invalid")
     except DomainError as exc:
+        if exc.status == 404:
+            raise
         messages.error(request, exc.message)
     return redirect("drivers:home")
+
+
+@login_required
+def photo(request, photo_id: int):
+    """The owner's photo, decrypted for the owner only; anyone else gets a 404."""
+    item = selectors.photo_for_owner(actor=request.user, photo_id=photo_id)
+    response = HttpResponse(base64.b64decode(item.content), content_type=item.content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
