@@ -18,6 +18,7 @@ from gonghui.accounts.models import User
 from gonghui.core.validators import make_id_number
 from gonghui.demo.cases import at as _at
 from gonghui.demo.data import DEMO_PASSWORD
+from gonghui.funds import services as funds
 from gonghui.honours import services
 from gonghui.honours.models import Selection
 from gonghui.orgs.models import Org, Staff
@@ -76,6 +77,20 @@ def load(*, stdout) -> None:
             sheet.append([member.member_no, name, trips, acc])
         buf = io.BytesIO()
         book.save(buf)
+        with _at(_t(2027, 1, 5)):
+            prize_scheme = funds.scheme_create(
+                actor=admin,
+                org=company,
+                code="YS-ZM",
+                name="预石运输“最美货车司机”奖励",
+                category="award",
+                period_start=dt.date(2027, 1, 1),
+                period_end=dt.date(2027, 12, 31),
+                formula={"type": "fixed", "amount": "2000"},
+                once_per="none",
+                note="工会经费列支，每人 2,000 元（演示假设）。",
+            )
+            funds.budget_set(actor=admin, scheme=prize_scheme, year=2027, amount="6000")
         with _at(_t(2027, 1, 11)):
             sel = services.selection_open(
                 actor=admin,
@@ -90,6 +105,7 @@ def load(*, stdout) -> None:
                     criteria="全年趟数最多、事故最少的三名司机（事故少者优先，再比趟数；并列同名次）",
                     nominators="units",
                     prize="2000",
+                    prize_scheme_id=prize_scheme.pk,
                 ),
             )
             services.driver_award_import(actor=admin, selection=sel, data=buf.getvalue())

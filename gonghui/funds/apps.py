@@ -18,5 +18,6 @@ class FundsConfig(AppConfig):
                 prize_book=services.prize_book,
                 prize_scheme_check=services.prize_scheme_check,
                 application_lookup=services.application_lookup,
+                prize_schemes=services.prize_schemes,
             )
         )

@@ -597,10 +597,21 @@ def prize_scheme_check(*, actor, payer: Org, scheme_id) -> str:
 
     scheme = schemes_visible(actor=actor).filter(pk=int(scheme_id or 0)).select_related("org").first()
     if scheme is None or not payer.path.startswith(scheme.org_path):
-        raise DomainError("请选择本工会或上级工会的经费项目", code="prize_scheme_invalid", field="prize_scheme_id")
+        raise DomainError(
+            "请选择本工会或上级工会的经费项目", code="prize_scheme_invalid", field="prize_scheme_id"
+        )
     if scheme.category != Category.AWARD:
-        raise DomainError("奖金须从「奖励/工作室」类经费项目支付", code="prize_scheme_invalid", field="prize_scheme_id")
+        raise DomainError(
+            "奖金须从「奖励/工作室」类经费项目支付", code="prize_scheme_invalid", field="prize_scheme_id"
+        )
     return scheme.name
+
+
+def prize_schemes(*, actor) -> list[tuple[int, str]]:
+    from .selectors import schemes_visible
+
+    qs = schemes_visible(actor=actor).filter(category=Category.AWARD, is_active=True).select_related("org")
+    return [(s.pk, f"{s.org.display_name} · {s.name}") for s in qs[:100]]
 
 
 def prize_book(*, actor, payer: Org, scheme_id, member, amount, title: str, ref: str) -> str:
@@ -613,7 +624,9 @@ def prize_book(*, actor, payer: Org, scheme_id, member, amount, title: str, ref:
     today = _today()
     budget = Budget.objects.filter(scheme=scheme, year=today.year).first()
     if budget is None:
-        raise Conflict(f"{scheme.name} {today.year} 年未安排预算，不能发放奖金", code="no_budget", field="prize")
+        raise Conflict(
+            f"{scheme.name} {today.year} 年未安排预算，不能发放奖金", code="no_budget", field="prize"
+        )
     if not _commit_budget(budget.pk, amount):
         budget.refresh_from_db()
         raise Conflict(
@@ -652,7 +665,9 @@ def prize_book(*, actor, payer: Org, scheme_id, member, amount, title: str, ref:
         submitted_by=actor,
     )
     _ledger(app, LedgerEntry.Kind.COMMIT, amount, actor)
-    audit_record(actor=actor, action="funds.prize.book", obj=app, org=scheme.org, detail={"amount": str(amount)})
+    audit_record(
+        actor=actor, action="funds.prize.book", obj=app, org=scheme.org, detail={"amount": str(amount)}
+    )
     return app.number
 
 

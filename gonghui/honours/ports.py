@@ -19,6 +19,8 @@ class Money:
     prize_scheme_check: Callable
     # application_lookup(*, actor, number) -> {"number", "label", "amount", "status", "year", "org_id"}
     application_lookup: Callable
+    # prize_schemes(*, actor) -> [(id, label)] award schemes the actor's unions may pay prizes from
+    prize_schemes: Callable
 
 
 _money: Money | None = None

@@ -123,7 +123,9 @@ def _get(qs, pk, message: str):
 
 
 def agreement_get(user, agreement_id) -> Agreement:
-    return _get(agreements_in_scope(user).prefetch_related("apprentices__member"), agreement_id, "未找到该协议")
+    return _get(
+        agreements_in_scope(user).prefetch_related("apprentices__member"), agreement_id, "未找到该协议"
+    )
 
 
 def milestone_get(user, milestone_id) -> Milestone:
@@ -149,7 +151,11 @@ def studio_get(user, studio_id) -> Studio:
 
 def studio_project_get(user, project_id) -> StudioProject:
     paths = scope_paths(user)
-    qs = StudioProject.objects.filter(path_q(paths, "studio__org_path")) if paths else StudioProject.objects.none()
+    qs = (
+        StudioProject.objects.filter(path_q(paths, "studio__org_path"))
+        if paths
+        else StudioProject.objects.none()
+    )
     return _get(qs.select_related("studio__org"), project_id, "未找到该项目")
 
 
@@ -221,3 +227,43 @@ def problem_counts(user) -> dict[str, int]:
     )
     labels = dict(TechProblem.Category.choices)
     return {labels[r["category"]]: r["n"] for r in rows}
+
+
+def member_ids_by_no(numbers) -> list[int]:
+    """Members by 会员编号, in the order typed. An unknown number adds a 0, so the service refuses the list
+    (the services check scope)."""
+    numbers = [str(n).strip() for n in numbers if str(n).strip()][:200]
+    found = dict(Member.objects.filter(member_no__in=numbers).values_list("member_no", "pk"))
+    ids = list(dict.fromkeys(found[n] for n in numbers if n in found))
+    return ids if len(found) == len(set(numbers)) else [*ids, 0]
+
+
+def panel_candidates(user) -> list:
+    """People who may sit on a panel: active staff positions in the staffer's subtree."""
+    from gonghui.orgs.selectors import staff_in_scope
+
+    seen, out = set(), []
+    for staff in staff_in_scope(actor=user).order_by("org__path", "id")[:300]:
+        if staff.user_id not in seen:
+            seen.add(staff.user_id)
+            out.append(staff.user)
+    return out
+
+
+def prize_schemes(user) -> list[tuple[int, str]]:
+    from . import ports
+
+    money = ports.money()
+    return money.prize_schemes(actor=user) if money is not None else []
+
+
+def training_for(member) -> QuerySet[TrainingRecord]:
+    if member is None:
+        return TrainingRecord.objects.none()
+    return TrainingRecord.objects.filter(member=member).order_by("-issued_on")
+
+
+def problems_taken_by(member) -> QuerySet[TechProblem]:
+    if member is None:
+        return TechProblem.objects.none()
+    return TechProblem.objects.filter(solver=member).select_related("org").order_by("-id")

@@ -6,273 +6,599 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('honours', '0001_initial'),
-        ('members', '0006_enrollment_station'),
-        ('orgs', '0001_initial'),
+        ("honours", "0001_initial"),
+        ("members", "0006_enrollment_station"),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='nomination',
-            name='prize_ref',
-            field=models.CharField(blank=True, max_length=32, verbose_name='奖金申请编号'),
+            model_name="nomination",
+            name="prize_ref",
+            field=models.CharField(blank=True, max_length=32, verbose_name="奖金申请编号"),
         ),
         migrations.AddField(
-            model_name='selection',
-            name='prize_scheme_id',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='奖金经费项目'),
+            model_name="selection",
+            name="prize_scheme_id",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="奖金经费项目"),
         ),
         migrations.CreateModel(
-            name='Contest',
+            name="Contest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('title', models.CharField(max_length=80, verbose_name='竞赛名称')),
-                ('level', models.CharField(choices=[('national', '全国'), ('province', '省级'), ('city', '市级'), ('county', '县级'), ('enterprise', '企业')], max_length=12, verbose_name='级别')),
-                ('held_on', models.DateField(verbose_name='比赛日期')),
-                ('advance_count', models.PositiveSmallIntegerField(default=0, verbose_name='晋级名额')),
-                ('team_size', models.PositiveSmallIntegerField(default=0, verbose_name='每队人数')),
-                ('status', models.CharField(choices=[('open', '报名/比赛中'), ('closed', '已公布成绩')], default='open', max_length=8, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.org', verbose_name='主办工会')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_path", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("title", models.CharField(max_length=80, verbose_name="竞赛名称")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("national", "全国"),
+                            ("province", "省级"),
+                            ("city", "市级"),
+                            ("county", "县级"),
+                            ("enterprise", "企业"),
+                        ],
+                        max_length=12,
+                        verbose_name="级别",
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="比赛日期")),
+                ("advance_count", models.PositiveSmallIntegerField(default=0, verbose_name="晋级名额")),
+                ("team_size", models.PositiveSmallIntegerField(default=0, verbose_name="每队人数")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "报名/比赛中"), ("closed", "已公布成绩")],
+                        default="open",
+                        max_length=8,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.org",
+                        verbose_name="主办工会",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '技能竞赛',
-                'verbose_name_plural': '技能竞赛',
-                'ordering': ['-held_on', '-id'],
+                "verbose_name": "技能竞赛",
+                "verbose_name_plural": "技能竞赛",
+                "ordering": ["-held_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ContestEvent',
+            name="ContestEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='项目')),
-                ('max_score', models.PositiveSmallIntegerField(default=100, verbose_name='满分')),
-                ('contest', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='honours.contest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="项目")),
+                ("max_score", models.PositiveSmallIntegerField(default=100, verbose_name="满分")),
+                (
+                    "contest",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="honours.contest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '竞赛项目',
-                'verbose_name_plural': '竞赛项目',
-                'ordering': ['id'],
+                "verbose_name": "竞赛项目",
+                "verbose_name_plural": "竞赛项目",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Entrant',
+            name="Entrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('total', models.DecimalField(blank=True, decimal_places=1, max_digits=7, null=True, verbose_name='总分')),
-                ('rank', models.PositiveIntegerField(blank=True, null=True, verbose_name='名次')),
-                ('advances', models.BooleanField(default=False, verbose_name='晋级')),
-                ('contest', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entrants', to='honours.contest')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.member', verbose_name='选手')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "total",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=7, null=True, verbose_name="总分"
+                    ),
+                ),
+                ("rank", models.PositiveIntegerField(blank=True, null=True, verbose_name="名次")),
+                ("advances", models.BooleanField(default=False, verbose_name="晋级")),
+                (
+                    "contest",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entrants",
+                        to="honours.contest",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="members.member",
+                        verbose_name="选手",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '参赛选手',
-                'verbose_name_plural': '参赛选手',
-                'ordering': ['rank', 'id'],
+                "verbose_name": "参赛选手",
+                "verbose_name_plural": "参赛选手",
+                "ordering": ["rank", "id"],
             },
         ),
         migrations.CreateModel(
-            name='EntrantScore',
+            name="EntrantScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.DecimalField(decimal_places=1, max_digits=6, verbose_name='得分')),
-                ('entrant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='honours.entrant')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='honours.contestevent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.DecimalField(decimal_places=1, max_digits=6, verbose_name="得分")),
+                (
+                    "entrant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="honours.entrant",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="honours.contestevent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '竞赛得分',
-                'verbose_name_plural': '竞赛得分',
+                "verbose_name": "竞赛得分",
+                "verbose_name_plural": "竞赛得分",
             },
         ),
         migrations.CreateModel(
-            name='HonourService',
+            name="HonourService",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('kind', models.CharField(choices=[('campaign', '活动/课程/福利券'), ('cover', '赠送互助保障')], max_length=10, verbose_name='类型')),
-                ('target_id', models.PositiveIntegerField(verbose_name='活动或保障产品编号')),
-                ('target_label', models.CharField(max_length=120, verbose_name='名称')),
-                ('levels', models.JSONField(blank=True, default=list, verbose_name='荣誉级别（空为全部）')),
-                ('reached', models.PositiveIntegerField(default=0, verbose_name='覆盖人数')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.org', verbose_name='工会')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_path", models.CharField(db_index=True, editable=False, max_length=255)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("campaign", "活动/课程/福利券"), ("cover", "赠送互助保障")],
+                        max_length=10,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("target_id", models.PositiveIntegerField(verbose_name="活动或保障产品编号")),
+                ("target_label", models.CharField(max_length=120, verbose_name="名称")),
+                ("levels", models.JSONField(blank=True, default=list, verbose_name="荣誉级别（空为全部）")),
+                ("reached", models.PositiveIntegerField(default=0, verbose_name="覆盖人数")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.org",
+                        verbose_name="工会",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '劳模工匠服务',
-                'verbose_name_plural': '劳模工匠服务',
-                'ordering': ['-id'],
+                "verbose_name": "劳模工匠服务",
+                "verbose_name_plural": "劳模工匠服务",
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=80, verbose_name='节点')),
-                ('due_on', models.DateField(verbose_name='计划完成')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='实际完成')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='完成情况')),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='honours.agreement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=80, verbose_name="节点")),
+                ("due_on", models.DateField(verbose_name="计划完成")),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="实际完成")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="完成情况")),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="honours.agreement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '带徒节点',
-                'verbose_name_plural': '带徒节点',
-                'ordering': ['due_on', 'id'],
+                "verbose_name": "带徒节点",
+                "verbose_name_plural": "带徒节点",
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Studio',
+            name="Studio",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('name', models.CharField(max_length=80, verbose_name='工作室名称')),
-                ('kind', models.CharField(choices=[('model_worker', '劳模创新工作室'), ('skill_master', '技能大师工作室'), ('craftsman', '工匠创新工作室')], max_length=16, verbose_name='类型')),
-                ('level', models.CharField(choices=[('national', '全国'), ('province', '省级'), ('city', '市级'), ('county', '县级'), ('enterprise', '企业')], max_length=12, verbose_name='级别')),
-                ('named_year', models.PositiveSmallIntegerField(verbose_name='命名年度')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('leader', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.member', verbose_name='领衔人')),
-                ('members', models.ManyToManyField(blank=True, related_name='+', to='members.member', verbose_name='成员')),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.org', verbose_name='所在工会')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_path", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("name", models.CharField(max_length=80, verbose_name="工作室名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("model_worker", "劳模创新工作室"),
+                            ("skill_master", "技能大师工作室"),
+                            ("craftsman", "工匠创新工作室"),
+                        ],
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("national", "全国"),
+                            ("province", "省级"),
+                            ("city", "市级"),
+                            ("county", "县级"),
+                            ("enterprise", "企业"),
+                        ],
+                        max_length=12,
+                        verbose_name="级别",
+                    ),
+                ),
+                ("named_year", models.PositiveSmallIntegerField(verbose_name="命名年度")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "leader",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="members.member",
+                        verbose_name="领衔人",
+                    ),
+                ),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="members.member", verbose_name="成员"
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.org",
+                        verbose_name="所在工会",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '创新工作室',
-                'verbose_name_plural': '创新工作室',
-                'ordering': ['-named_year', 'name'],
+                "verbose_name": "创新工作室",
+                "verbose_name_plural": "创新工作室",
+                "ordering": ["-named_year", "name"],
             },
         ),
         migrations.CreateModel(
-            name='StudioFunding',
+            name="StudioFunding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('application_number', models.CharField(max_length=32, unique=True, verbose_name='补贴申请编号')),
-                ('label', models.CharField(max_length=120, verbose_name='项目')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='金额(元)')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('studio', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fundings', to='honours.studio')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "application_number",
+                    models.CharField(max_length=32, unique=True, verbose_name="补贴申请编号"),
+                ),
+                ("label", models.CharField(max_length=120, verbose_name="项目")),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="金额(元)")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "studio",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fundings",
+                        to="honours.studio",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工作室经费',
-                'verbose_name_plural': '工作室经费',
-                'ordering': ['-year', '-id'],
+                "verbose_name": "工作室经费",
+                "verbose_name_plural": "工作室经费",
+                "ordering": ["-year", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='StudioProject',
+            name="StudioProject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=80, verbose_name='项目')),
-                ('goal', models.TextField(verbose_name='目标')),
-                ('status', models.CharField(choices=[('planned', '立项'), ('active', '攻关中'), ('done', '已完成')], default='planned', max_length=8, verbose_name='状态')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('benefit', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='年创效益(元)')),
-                ('benefit_basis', models.CharField(blank=True, max_length=200, verbose_name='效益核算依据')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('studio', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='projects', to='honours.studio')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=80, verbose_name="项目")),
+                ("goal", models.TextField(verbose_name="目标")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("planned", "立项"), ("active", "攻关中"), ("done", "已完成")],
+                        default="planned",
+                        max_length=8,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "benefit",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=14, verbose_name="年创效益(元)"
+                    ),
+                ),
+                ("benefit_basis", models.CharField(blank=True, max_length=200, verbose_name="效益核算依据")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "studio",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="projects",
+                        to="honours.studio",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工作室项目',
-                'verbose_name_plural': '工作室项目',
-                'ordering': ['-year', 'id'],
+                "verbose_name": "工作室项目",
+                "verbose_name_plural": "工作室项目",
+                "ordering": ["-year", "id"],
             },
         ),
         migrations.CreateModel(
-            name='StudioReview',
+            name="StudioReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('result', models.CharField(choices=[('excellent', '优秀'), ('pass', '合格'), ('fail', '不合格')], max_length=10, verbose_name='考评结果')),
-                ('comment', models.TextField(verbose_name='考评意见')),
-                ('benefit_total', models.DecimalField(decimal_places=2, default=0, max_digits=14, verbose_name='当年项目效益(元)')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('reviewed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('studio', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='honours.studio')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[("excellent", "优秀"), ("pass", "合格"), ("fail", "不合格")],
+                        max_length=10,
+                        verbose_name="考评结果",
+                    ),
+                ),
+                ("comment", models.TextField(verbose_name="考评意见")),
+                (
+                    "benefit_total",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=14, verbose_name="当年项目效益(元)"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "studio",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="honours.studio",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工作室年度考评',
-                'verbose_name_plural': '工作室年度考评',
-                'ordering': ['-year'],
+                "verbose_name": "工作室年度考评",
+                "verbose_name_plural": "工作室年度考评",
+                "ordering": ["-year"],
             },
         ),
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='代表队')),
-                ('contest', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='teams', to='honours.contest')),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.org', verbose_name='选派单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="代表队")),
+                (
+                    "contest",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="teams",
+                        to="honours.contest",
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.org",
+                        verbose_name="选派单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '代表队',
-                'verbose_name_plural': '代表队',
-                'ordering': ['id'],
+                "verbose_name": "代表队",
+                "verbose_name_plural": "代表队",
+                "ordering": ["id"],
             },
         ),
         migrations.AddField(
-            model_name='entrant',
-            name='team',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='entrants', to='honours.team'),
+            model_name="entrant",
+            name="team",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="entrants",
+                to="honours.team",
+            ),
         ),
         migrations.CreateModel(
-            name='TrainingRecord',
+            name="TrainingRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('course', models.CharField(max_length=80, verbose_name='培训项目')),
-                ('trade', models.CharField(max_length=40, verbose_name='职业（工种）')),
-                ('hours', models.PositiveSmallIntegerField(default=0, verbose_name='学时')),
-                ('level', models.CharField(choices=[('junior', '初级工'), ('intermediate', '中级工'), ('senior', '高级工'), ('technician', '技师'), ('senior_technician', '高级技师')], max_length=20, verbose_name='证书等级')),
-                ('certificate_no', models.CharField(max_length=40, verbose_name='证书编号')),
-                ('issued_on', models.DateField(verbose_name='发证日期')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('contest', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='honours.contest')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.member', verbose_name='学员')),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.org', verbose_name='登记工会')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("org_path", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("course", models.CharField(max_length=80, verbose_name="培训项目")),
+                ("trade", models.CharField(max_length=40, verbose_name="职业（工种）")),
+                ("hours", models.PositiveSmallIntegerField(default=0, verbose_name="学时")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("junior", "初级工"),
+                            ("intermediate", "中级工"),
+                            ("senior", "高级工"),
+                            ("technician", "技师"),
+                            ("senior_technician", "高级技师"),
+                        ],
+                        max_length=20,
+                        verbose_name="证书等级",
+                    ),
+                ),
+                ("certificate_no", models.CharField(max_length=40, verbose_name="证书编号")),
+                ("issued_on", models.DateField(verbose_name="发证日期")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "contest",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="honours.contest",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="members.member",
+                        verbose_name="学员",
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.org",
+                        verbose_name="登记工会",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '培训取证记录',
-                'verbose_name_plural': '培训取证记录',
-                'ordering': ['-issued_on', '-id'],
+                "verbose_name": "培训取证记录",
+                "verbose_name_plural": "培训取证记录",
+                "ordering": ["-issued_on", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='contestevent',
-            constraint=models.UniqueConstraint(fields=('contest', 'name'), name='contest_event_unique'),
+            model_name="contestevent",
+            constraint=models.UniqueConstraint(fields=("contest", "name"), name="contest_event_unique"),
         ),
         migrations.AddConstraint(
-            model_name='entrantscore',
-            constraint=models.UniqueConstraint(fields=('entrant', 'event'), name='entrant_score_once'),
+            model_name="entrantscore",
+            constraint=models.UniqueConstraint(fields=("entrant", "event"), name="entrant_score_once"),
         ),
         migrations.AddConstraint(
-            model_name='honourservice',
-            constraint=models.UniqueConstraint(fields=('kind', 'target_id'), name='honour_service_once_per_target'),
+            model_name="honourservice",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "target_id"), name="honour_service_once_per_target"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='studio',
-            constraint=models.UniqueConstraint(fields=('org', 'name'), name='studio_name_per_org'),
+            model_name="studio",
+            constraint=models.UniqueConstraint(fields=("org", "name"), name="studio_name_per_org"),
         ),
         migrations.AddConstraint(
-            model_name='studioproject',
-            constraint=models.CheckConstraint(condition=models.Q(('benefit__gte', 0)), name='studio_project_benefit_nonneg'),
+            model_name="studioproject",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("benefit__gte", 0)), name="studio_project_benefit_nonneg"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='studioreview',
-            constraint=models.UniqueConstraint(fields=('studio', 'year'), name='studio_review_once_a_year'),
+            model_name="studioreview",
+            constraint=models.UniqueConstraint(fields=("studio", "year"), name="studio_review_once_a_year"),
         ),
         migrations.AddConstraint(
-            model_name='team',
-            constraint=models.UniqueConstraint(fields=('contest', 'name'), name='contest_team_unique'),
+            model_name="team",
+            constraint=models.UniqueConstraint(fields=("contest", "name"), name="contest_team_unique"),
         ),
         migrations.AddConstraint(
-            model_name='entrant',
-            constraint=models.UniqueConstraint(fields=('contest', 'member'), name='entrant_once_per_contest'),
+            model_name="entrant",
+            constraint=models.UniqueConstraint(fields=("contest", "member"), name="entrant_once_per_contest"),
         ),
         migrations.AddConstraint(
-            model_name='trainingrecord',
-            constraint=models.UniqueConstraint(fields=('certificate_no', 'level'), name='training_certificate_unique'),
+            model_name="trainingrecord",
+            constraint=models.UniqueConstraint(
+                fields=("certificate_no", "level"), name="training_certificate_unique"
+            ),
         ),
     ]

@@ -3,7 +3,7 @@ selections (register, 评选, drivers' award, 师带徒, technical problems), st
 outreach to honour holders."""
 
 from .contests import *  # noqa: F403
+from .outreach import *  # noqa: F403
 from .selections import *  # noqa: F403
 from .selections import DRIVER_HEADER, MAX_DRIVER_ROWS, _member_in_scope, _text  # noqa: F401
-from .outreach import *  # noqa: F403
 from .studios import *  # noqa: F403

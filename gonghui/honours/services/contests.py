@@ -46,7 +46,9 @@ def contest_open(
         if name:
             rows.append((_text(name, "events", "竞赛项目", 60), _small_int(top, "events", "满分", 1, 1000)))
     if not rows:
-        raise DomainError("请至少填写一个竞赛项目（如：理论知识、实际操作）", code="events_required", field="events")
+        raise DomainError(
+            "请至少填写一个竞赛项目（如：理论知识、实际操作）", code="events_required", field="events"
+        )
     if len({n for n, _ in rows}) != len(rows):
         raise DomainError("竞赛项目名称重复", code="events_duplicate", field="events")
     with transaction.atomic():
@@ -59,7 +61,9 @@ def contest_open(
             advance_count=_small_int(advance_count or 0, "advance_count", "晋级名额", 0, 100000),
             team_size=_small_int(team_size or 0, "team_size", "每队人数", 0, 50),
         )
-        ContestEvent.objects.bulk_create([ContestEvent(contest=contest, name=n, max_score=m) for n, m in rows])
+        ContestEvent.objects.bulk_create(
+            [ContestEvent(contest=contest, name=n, max_score=m) for n, m in rows]
+        )
         audit_record(actor=actor, action="honours.contest_open", obj=contest, org=org)
     return contest
 
@@ -78,7 +82,9 @@ def team_add(*, actor, contest: Contest, name: str, org: Org, member_ids) -> Tea
         raise DomainError("选派单位不在主办工会的范围内", code="out_of_range", field="org_id")
     ids = list(dict.fromkeys(int(x) for x in member_ids or [] if str(x).isdigit()))
     if contest.team_size and len(ids) != contest.team_size:
-        raise DomainError(f"每队应为 {contest.team_size} 人，现为 {len(ids)} 人", code="team_size", field="member_ids")
+        raise DomainError(
+            f"每队应为 {contest.team_size} 人，现为 {len(ids)} 人", code="team_size", field="member_ids"
+        )
     if not ids:
         raise DomainError("请选择队员", code="members_required", field="member_ids")
     members = list(Member.objects.filter(pk__in=ids, org_path__startswith=org.path))
@@ -88,9 +94,13 @@ def team_add(*, actor, contest: Contest, name: str, org: Org, member_ids) -> Tea
         with transaction.atomic():
             team = Team.objects.create(contest=contest, name=_text(name, "name", "代表队名称", 60), org=org)
             Entrant.objects.bulk_create([Entrant(contest=contest, member=m, team=team) for m in members])
-            audit_record(actor=actor, action="honours.team_add", obj=contest, org=org, detail={"members": len(ids)})
+            audit_record(
+                actor=actor, action="honours.team_add", obj=contest, org=org, detail={"members": len(ids)}
+            )
     except IntegrityError:
-        raise Conflict("队名重复，或有队员已报名本次竞赛", code="entrant_exists", field="member_ids") from None
+        raise Conflict(
+            "队名重复，或有队员已报名本次竞赛", code="entrant_exists", field="member_ids"
+        ) from None
     return team
 
 
@@ -124,7 +134,9 @@ def score_record(*, actor, entrant: Entrant, event: ContestEvent, score) -> Entr
             f"「{event.name}」得分应为 0–{event.max_score}，最多一位小数", code="score_invalid", field="score"
         )
     with transaction.atomic():
-        row, _ = EntrantScore.objects.update_or_create(entrant=entrant, event=event, defaults={"score": value})
+        row, _ = EntrantScore.objects.update_or_create(
+            entrant=entrant, event=event, defaults={"score": value}
+        )
         audit_record(actor=actor, action="honours.contest_score", obj=contest, org=contest.org)
     return row
 
@@ -140,7 +152,9 @@ def contest_results(*, actor, contest: Contest) -> list[Entrant]:
     if not entrants:
         raise DomainError("还没有选手", code="no_entrants", field="contest")
     if missing:
-        raise DomainError(f"以下选手还有项目未评分：{'、'.join(missing)[:60]}", code="scores_missing", field="contest")
+        raise DomainError(
+            f"以下选手还有项目未评分：{'、'.join(missing)[:60]}", code="scores_missing", field="contest"
+        )
     ordered = sorted(entrants, key=lambda e: (-e.sum, e.member.member_no))
     with transaction.atomic():
         for i, e in enumerate(ordered):
@@ -162,7 +176,15 @@ def contest_results(*, actor, contest: Contest) -> list[Entrant]:
 
 
 def training_record(
-    *, actor, member_id, course: str, trade: str, level: str, certificate_no: str, issued_on: dt.date, hours=0,
+    *,
+    actor,
+    member_id,
+    course: str,
+    trade: str,
+    level: str,
+    certificate_no: str,
+    issued_on: dt.date,
+    hours=0,
     contest: Contest | None = None,
 ) -> TrainingRecord:
     member = _member_in_scope(actor, member_id, "member_id")

@@ -37,7 +37,9 @@ def honour_campaign_target(*, actor, org: Org, campaign_id, levels=()) -> Honour
     """Restrict a campaign of the union's subtree to holders of an honour (of the given levels) recorded
     in that union's subtree; the holders are told in their inbox."""
     require_scope(actor, org)
-    campaign = campaign_managed_get(actor=actor, campaign_id=int(campaign_id) if str(campaign_id).isdigit() else 0)
+    campaign = campaign_managed_get(
+        actor=actor, campaign_id=int(campaign_id) if str(campaign_id).isdigit() else 0
+    )
     if not campaign.org_path.startswith(org.path):
         raise DomainError("只能选择本工会及下级工会的活动", code="out_of_range", field="campaign_id")
     levels = _levels(levels)
@@ -54,7 +56,13 @@ def honour_campaign_target(*, actor, org: Org, campaign_id, levels=()) -> Honour
                 reached=len(holders),
                 created_by=actor,
             )
-            audit_record(actor=actor, action="honours.campaign_target", obj=row, org=org, detail={"holders": len(holders)})
+            audit_record(
+                actor=actor,
+                action="honours.campaign_target",
+                obj=row,
+                org=org,
+                detail={"holders": len(holders)},
+            )
     except IntegrityError:
         raise Conflict("该活动已面向劳模工匠", code="already_targeted", field="campaign_id") from None
     transaction.on_commit(lambda: cache.delete(_target_key(campaign.pk)))
@@ -64,7 +72,10 @@ def honour_campaign_target(*, actor, org: Org, campaign_id, levels=()) -> Honour
         if member.user_id:
             transaction.on_commit(
                 lambda m=member: notify(
-                    user=m.user, title=f"劳模工匠专享：{campaign.title}", link=f"/campaigns/{campaign.pk}/", kind="honours"
+                    user=m.user,
+                    title=f"劳模工匠专享：{campaign.title}",
+                    link=f"/campaigns/{campaign.pk}/",
+                    kind="honours",
                 )
             )
     return row
@@ -98,7 +109,11 @@ def honour_cover_donate(*, actor, org: Org, product_id, levels=(), donated_as: s
         raise DomainError("本工会范围内还没有登记荣誉的会员", code="no_holders", field="levels")
     with transaction.atomic():
         created, problems = enrolment_create(
-            actor=actor, product=product, member_ids=[m.pk for m in holders], paid_by="donated", donated_as=donated_as
+            actor=actor,
+            product=product,
+            member_ids=[m.pk for m in holders],
+            paid_by="donated",
+            donated_as=donated_as,
         )
         row, _ = HonourService.objects.update_or_create(
             kind=HonourService.Kind.COVER,
@@ -112,5 +127,7 @@ def honour_cover_donate(*, actor, org: Org, product_id, levels=(), donated_as: s
                 "created_by": actor,
             },
         )
-        audit_record(actor=actor, action="honours.cover_donate", obj=row, org=org, detail={"enrolled": len(created)})
+        audit_record(
+            actor=actor, action="honours.cover_donate", obj=row, org=org, detail={"enrolled": len(created)}
+        )
     return row, created, problems

@@ -150,7 +150,9 @@ def selection_open(*, actor, org: Org, data: SelectionInput, panel=()) -> Select
     scheme_id = int(data.prize_scheme_id) if str(data.prize_scheme_id or "").isdigit() else None
     if prize and ports.money() is not None:
         if not scheme_id:
-            raise DomainError("设了奖金，请选择支付奖金的经费项目", code="prize_scheme_required", field="prize_scheme_id")
+            raise DomainError(
+                "设了奖金，请选择支付奖金的经费项目", code="prize_scheme_required", field="prize_scheme_id"
+            )
         ports.money().prize_scheme_check(actor=actor, payer=org, scheme_id=scheme_id)
     with transaction.atomic():
         selection = Selection.objects.create(
@@ -573,7 +575,9 @@ def milestone_done(*, actor, milestone: Milestone, note: str) -> Milestone:
         milestone.note = _text(note, "note", "完成情况", 300)
         milestone.done_on = timezone.localdate()
         milestone.save(update_fields=["note", "done_on"])
-        audit_record(actor=actor, action="honours.milestone_done", obj=milestone.agreement, org=milestone.agreement.org)
+        audit_record(
+            actor=actor, action="honours.milestone_done", obj=milestone.agreement, org=milestone.agreement.org
+        )
     return milestone
 
 

@@ -59,14 +59,24 @@ def studio_register(
 
 
 def studio_project_add(
-    *, actor, studio: Studio, title: str, goal: str, year, status: str = "planned", benefit="0", benefit_basis=""
+    *,
+    actor,
+    studio: Studio,
+    title: str,
+    goal: str,
+    year,
+    status: str = "planned",
+    benefit="0",
+    benefit_basis="",
 ) -> StudioProject:
     require_scope(actor, studio.org)
     benefit = parse_amount(benefit or "0", "benefit")
     basis = _text(benefit_basis, "benefit_basis", "效益核算依据", 200, required=False)
     if benefit and not basis:
         raise DomainError(
-            "填写了效益金额，请说明如何核算（例如：财务部门核定节约电费）", code="basis_required", field="benefit_basis"
+            "填写了效益金额，请说明如何核算（例如：财务部门核定节约电费）",
+            code="basis_required",
+            field="benefit_basis",
         )
     with transaction.atomic():
         project = StudioProject.objects.create(
@@ -82,19 +92,25 @@ def studio_project_add(
     return project
 
 
-def studio_project_update(*, actor, project: StudioProject, status: str, benefit="0", benefit_basis="") -> StudioProject:
+def studio_project_update(
+    *, actor, project: StudioProject, status: str, benefit="0", benefit_basis=""
+) -> StudioProject:
     require_scope(actor, project.studio.org)
     benefit = parse_amount(benefit or "0", "benefit")
     basis = _text(benefit_basis, "benefit_basis", "效益核算依据", 200, required=False)
     if benefit and not basis:
         raise DomainError(
-            "填写了效益金额，请说明如何核算（例如：财务部门核定节约电费）", code="basis_required", field="benefit_basis"
+            "填写了效益金额，请说明如何核算（例如：财务部门核定节约电费）",
+            code="basis_required",
+            field="benefit_basis",
         )
     with transaction.atomic():
         project.status = _choice(status, StudioProject.Status, "status", "项目状态")
         project.benefit, project.benefit_basis = benefit, basis
         project.save(update_fields=["status", "benefit", "benefit_basis"])
-        audit_record(actor=actor, action="honours.studio_project_update", obj=project.studio, org=project.studio.org)
+        audit_record(
+            actor=actor, action="honours.studio_project_update", obj=project.studio, org=project.studio.org
+        )
     return project
 
 
@@ -110,13 +126,19 @@ def studio_funding_link(*, actor, studio: Studio, application_number: str) -> St
     if row is None:
         raise NotFound("未找到该补贴申请编号", field="application_number")
     if not studio.org_path.startswith(row["org_path"]):
-        raise DomainError("该补贴不是工作室所在工会申领的", code="funding_other_org", field="application_number")
+        raise DomainError(
+            "该补贴不是工作室所在工会申领的", code="funding_other_org", field="application_number"
+        )
     if row["status"] not in ("approved", "paid"):
         raise DomainError("该补贴申请尚未批准", code="funding_not_approved", field="application_number")
     try:
         with transaction.atomic():
             funding = StudioFunding.objects.create(
-                studio=studio, application_number=number, label=row["label"], amount=row["amount"], year=row["year"]
+                studio=studio,
+                application_number=number,
+                label=row["label"],
+                amount=row["amount"],
+                year=row["year"],
             )
             audit_record(actor=actor, action="honours.studio_funding", obj=studio, org=studio.org)
     except IntegrityError:
@@ -134,9 +156,16 @@ def studio_review(*, actor, studio: Studio, year, result: str, comment: str) -> 
     try:
         with transaction.atomic():
             review = StudioReview.objects.create(
-                studio=studio, year=year, result=result, comment=comment, benefit_total=total, reviewed_by=actor
+                studio=studio,
+                year=year,
+                result=result,
+                comment=comment,
+                benefit_total=total,
+                reviewed_by=actor,
             )
-            audit_record(actor=actor, action="honours.studio_review", obj=studio, org=studio.org, detail={"year": year})
+            audit_record(
+                actor=actor, action="honours.studio_review", obj=studio, org=studio.org, detail={"year": year}
+            )
     except IntegrityError:
         raise Conflict(f"{year} 年度已考评", code="review_exists", field="year") from None
     return review

@@ -45,7 +45,7 @@ def test_register_is_scoped_and_sibling_gets_404(world, client, api):
     sel.refresh_from_db()
     assert sel.status == Selection.Status.OPEN
     client.force_login(world.admin)
-    assert "2027年柳林县五一劳动奖章评选" in client.get("/workbench/honours/").content.decode()
+    assert "2027年柳林县五一劳动奖章评选" in client.get("/workbench/honours/selections/").content.decode()
 
 
 def test_api_bad_input_answers_400_with_field(world, api):
