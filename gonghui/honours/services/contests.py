@@ -120,7 +120,7 @@ def entrant_add(*, actor, contest: Contest, member_id) -> Entrant:
 
 
 def score_record(*, actor, entrant: Entrant, event: ContestEvent, score) -> EntrantScore:
-    contest = entrant.contest
+    contest = Contest.objects.select_related("org").get(pk=entrant.contest_id)  # as it stands now
     require_scope(actor, contest.org)
     _contest_open_for_changes(contest)
     if event.contest_id != contest.pk:

@@ -65,6 +65,8 @@ def honour_campaign_target(*, actor, org: Org, campaign_id, levels=()) -> Honour
             )
     except IntegrityError:
         raise Conflict("该活动已面向劳模工匠", code="already_targeted", field="campaign_id") from None
+    # Forget a cached "not targeted" now and again once committed (a grab may have cached it in between).
+    cache.delete(_target_key(campaign.pk))
     transaction.on_commit(lambda: cache.delete(_target_key(campaign.pk)))
     from gonghui.core.notifications import notify
 
