@@ -13,7 +13,13 @@ import time_machine
 
 from gonghui.funds.models import FundApplication
 from gonghui.honours.models import Agreement, Honour, Nomination, TechProblem
-from gonghui.testing.browser import assert_accessible, assert_fits_width, login_staff, login_worker, screenshot
+from gonghui.testing.browser import (
+    assert_accessible,
+    assert_fits_width,
+    login_staff,
+    login_worker,
+    screenshot,
+)
 from gonghui.testing.factories import PASSWORD, make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -72,7 +78,10 @@ def test_selection_open_to_notice_to_award_visible_on_phone(live_server, phone_p
         assert_fits_width(phone)
         screenshot(phone, "honours2-2-phone-self-nominated")
 
-        for expert, marks in [(world.expert, {"王建军": "92", "李师傅": "80"}), (world.expert2, {"李师傅": "85"})]:
+        for expert, marks in [
+            (world.expert, {"王建军": "92", "李师傅": "80"}),
+            (world.expert2, {"李师傅": "85"}),
+        ]:
             login_staff(desk, live_server, expert, PASSWORD)
             desk.goto(f"{live_server.url}/workbench/honours/selections/")
             desk.get_by_role("link", name="2027年柳林县五一劳动奖章评选").click()
