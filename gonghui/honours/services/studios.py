@@ -31,6 +31,19 @@ def _year(value, field: str = "year") -> int:
     return year
 
 
+def _benefit(benefit, basis) -> tuple:
+    """A benefit in 元 (≥ 0) and how it was verified: a benefit without a basis is refused."""
+    benefit = parse_amount(benefit or "0", "benefit")
+    basis = _text(basis, "benefit_basis", "效益核算依据", 200, required=False)
+    if benefit and not basis:
+        raise DomainError(
+            "填写了效益金额，请说明如何核算（例如：财务部门核定节约电费）",
+            code="basis_required",
+            field="benefit_basis",
+        )
+    return benefit, basis
+
+
 def studio_register(
     *, actor, org: Org, name: str, kind: str, level: str, named_year, leader_id, member_ids=()
 ) -> Studio:
@@ -70,14 +83,7 @@ def studio_project_add(
     benefit_basis="",
 ) -> StudioProject:
     require_scope(actor, studio.org)
-    benefit = parse_amount(benefit or "0", "benefit")
-    basis = _text(benefit_basis, "benefit_basis", "效益核算依据", 200, required=False)
-    if benefit and not basis:
-        raise DomainError(
-            "填写了效益金额，请说明如何核算（例如：财务部门核定节约电费）",
-            code="basis_required",
-            field="benefit_basis",
-        )
+    benefit, basis = _benefit(benefit, benefit_basis)
     with transaction.atomic():
         project = StudioProject.objects.create(
             studio=studio,
@@ -96,14 +102,7 @@ def studio_project_update(
     *, actor, project: StudioProject, status: str, benefit="0", benefit_basis=""
 ) -> StudioProject:
     require_scope(actor, project.studio.org)
-    benefit = parse_amount(benefit or "0", "benefit")
-    basis = _text(benefit_basis, "benefit_basis", "效益核算依据", 200, required=False)
-    if benefit and not basis:
-        raise DomainError(
-            "填写了效益金额，请说明如何核算（例如：财务部门核定节约电费）",
-            code="basis_required",
-            field="benefit_basis",
-        )
+    benefit, basis = _benefit(benefit, benefit_basis)
     with transaction.atomic():
         project.status = _choice(status, StudioProject.Status, "status", "项目状态")
         project.benefit, project.benefit_basis = benefit, basis
