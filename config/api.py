@@ -23,6 +23,7 @@ from gonghui.members.api import cards_router, enrollments_router
 from gonghui.members.api import router as members_router
 from gonghui.mutual_aid.api import router as mutual_aid_router
 from gonghui.orgs.api import router as orgs_router
+from gonghui.outreach.api import router as outreach_router
 from gonghui.proposals.api import router as proposals_router
 from gonghui.registration.api import router as registration_router
 from gonghui.service_orders.api import router as service_orders_router
@@ -152,3 +153,4 @@ api.add_router("/drivers", drivers_router)
 api.add_router("/funds", funds_router)
 api.add_router("/registration", registration_router)
 api.add_router("/honours", honours_router)
+api.add_router("/outreach", outreach_router)

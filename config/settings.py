@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "gonghui.funds",
     "gonghui.registration",
     "gonghui.honours",
+    "gonghui.outreach",
     "gonghui.site",
     "gonghui.demo",
 ]
@@ -272,7 +273,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # IP lockout would shut out every worker behind the same mobile gateway.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_CALLABLE = "gonghui.accounts.backends.axes_username"
-AXES_LOCKOUT_CALLABLE = "gonghui.accounts.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "gonghui.accounts.views.worker.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # axes keeps no request bodies or query strings (they carry phone numbers and codes): see AxesHandler.
@@ -401,3 +402,7 @@ GONGHUI_NOTICE_WORKDAYS = env_int("GONGHUI_NOTICE_WORKDAYS", 5)
 # 工会法人登记: production maps an authority's credit code (or org id) to {"key","cert","chain"} PEM paths.
 REGISTRATION_SIGNING_KEYS: dict = {}
 REGISTRATION_VERIFY_BASE = os.environ.get("REGISTRATION_VERIFY_BASE", "http://127.0.0.1:8000")
+
+# 走访与协商: by this day (MM-DD) each consultation forum should have its yearly minimum of 协商协调会
+# scheduled; from then on `manage.py outreach_remind` reminds the industry union once a year.
+GONGHUI_OUTREACH_REMIND_BY = os.environ.get("GONGHUI_OUTREACH_REMIND_BY", "09-30")

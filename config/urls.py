@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from gonghui.accounts.admin_site import GonghuiAdminSite
-from gonghui.site import urls as site_urls
 
 from .api import api
 
@@ -12,17 +11,20 @@ admin.site.__class__ = GonghuiAdminSite
 urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
-    path("accounts/", include("gonghui.accounts.urls")),
-    path("workbench/orgs/", include("gonghui.orgs.urls")),
-    path("workbench/members/", include("gonghui.members.urls")),
-    path("workbench/service-orders/", include("gonghui.service_orders.urls")),
+    path("accounts/", include("gonghui.accounts.urls.worker")),
+    path("accounts/", include("gonghui.accounts.urls.bench")),
+    path("workbench/orgs/", include("gonghui.orgs.urls.bench")),
+    path("workbench/members/", include("gonghui.members.urls.bench")),
+    path("workbench/service-orders/", include("gonghui.service_orders.urls.bench")),
     path("workbench/mutual-aid/", include("gonghui.mutual_aid.urls.bench")),
     path("mutual-aid/", include("gonghui.mutual_aid.urls.worker")),
-    path("", include("gonghui.stations.urls")),
-    path("", include("gonghui.cases.urls")),
-    path("", include("gonghui.members.worker_urls")),
-    path("workbench/campaigns/", include("gonghui.campaigns.urls_workbench")),
-    path("campaigns/", include("gonghui.campaigns.urls")),
+    path("stations/", include("gonghui.stations.urls.worker")),
+    path("workbench/stations/", include("gonghui.stations.urls.bench")),
+    path("cases/", include("gonghui.cases.urls.worker")),
+    path("workbench/cases/", include("gonghui.cases.urls.bench")),
+    path("", include("gonghui.members.urls.worker")),
+    path("workbench/campaigns/", include("gonghui.campaigns.urls.bench")),
+    path("campaigns/", include("gonghui.campaigns.urls.worker")),
     path("proposals/", include("gonghui.proposals.urls.worker")),
     path("drivers/", include("gonghui.drivers.urls.worker")),
     path("workbench/proposals/", include("gonghui.proposals.urls.bench")),
@@ -33,13 +35,13 @@ urlpatterns = [
     path("workbench/registration/", include("gonghui.registration.urls.bench")),
     path("honours/", include("gonghui.honours.urls.worker")),
     path("workbench/honours/", include("gonghui.honours.urls.bench")),
+    path("outreach/", include("gonghui.outreach.urls.worker")),
+    path("workbench/outreach/", include("gonghui.outreach.urls.bench")),
     path("notices/", include("gonghui.core.urls_notices")),
     path("aid/", include("gonghui.aid.urls.worker")),
     path("workbench/aid/", include("gonghui.aid.urls.bench")),
-    path("", include("gonghui.site.urls")),
-    # The shell's URLs were `core:…` before the site app; the alias keeps in-flight templates working
-    # until every branch of this wave says `site:…`. Remove once `grep -r "'core:" gonghui templates` is empty.
-    path("", include((site_urls.urlpatterns, "core"))),
+    path("workbench/", include("gonghui.site.urls.bench")),
+    path("", include("gonghui.site.urls.worker")),
 ]
 
 handler400 = "gonghui.core.views.bad_request"

@@ -20,5 +20,5 @@ class PasswordExpiryMiddleware:
             and not request.path.startswith(EXEMPT_PREFIXES)
             and password_expired(user)
         ):
-            return redirect(reverse("accounts:password_change") + "?expired=1")
+            return redirect(reverse("accounts_bench:password_change") + "?expired=1")
         return self.get_response(request)

@@ -142,6 +142,32 @@ def http_status_error(status: int) -> tuple[str, str]:
 ERROR_CODES: frozenset[str] = frozenset(
     {
         # domain rules (DomainError and its subclasses, validators in core/validators.py)
+        # 走访与协商 (outreach)
+        "commitments_required",
+        "commitments_too_many",
+        "count_invalid",
+        "followup_done",
+        "item_not_problem",
+        "items_required",
+        "measure_done",
+        "meeting_cancelled",
+        "meeting_not_held",
+        "meeting_not_scheduled",
+        "meeting_not_yet",
+        "meeting_required",
+        "minimum_too_low",
+        "opinion_outside",
+        "opinion_resolved",
+        "opinions_required",
+        "owner_invalid",
+        "owner_required",
+        "participants_required",
+        "problem_closed",
+        "result_invalid",
+        "side_invalid",
+        "source_invalid",
+        "topic_duplicate",
+        "topic_invalid",
         # 帮扶 (aid)
         "already_signed",
         "amount_over_rule",

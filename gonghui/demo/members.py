@@ -152,7 +152,7 @@ def _cards_and_dues():
     worker = User.objects.filter(member__isnull=False, positions__isnull=True).order_by("pk").first()
     member = getattr(worker, "member", None)
     if member is not None and not member.cards.exists():
-        card = services.card_issue(member=member)
+        card = services.card_issue(actor=worker, member=member)
         MemberCard.objects.filter(pk=card.pk).update(pickup="picked", picked_at=timezone.now())
     yushi = Org.objects.filter(short_name="预石运输工会").first()
     if yushi:
@@ -221,7 +221,7 @@ def _journeys():
                 joined_at=timezone.localdate() - dt.timedelta(days=400),
                 source="offline",
             )
-            services.card_issue(member=member)
+            services.card_issue(actor=approver, member=member)
             continue
         if how == "station" and station is None:
             continue

@@ -21,13 +21,14 @@ from gonghui.accounts.models import phone_index
 from gonghui.core import crypto
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import DomainError
+from gonghui.core.glossary import NEW_FORM_OCCUPATIONS
 from gonghui.core.validators import display_phone, make_id_number, normalize_mobile, parse_id_number
 from gonghui.core.xlsx import XlsxWriter, export_audit, read_first_sheet
 from gonghui.orgs.models import Org, Staff
 from gonghui.orgs.scope import require_scope, scope_paths
 
 from .models import OCCUPATIONS, ImportBatch, Member, id_index
-from .services import MIN_AGE, NEW_FORM_OCCUPATIONS, REGISTRY_ROLES, next_member_numbers
+from .services import MIN_AGE, REGISTRY_ROLES, next_member_numbers
 
 MAX_ROWS = 100_000
 HEADERS = ["姓名", "身份证号", "手机号", "职业", "工作单位/平台", "就业形态", "入会时间", "月工资基数"]

@@ -16,6 +16,7 @@ from gonghui.members.services import APPROVER_ROLES, REGISTRY_ROLES
 from gonghui.mutual_aid.services import WRITE_ROLES as MUTUAL_AID_ROLES
 from gonghui.orgs.models import Staff
 from gonghui.orgs.scope import roles_held
+from gonghui.outreach.selectors import READ_ROLES as OUTREACH_ROLES
 from gonghui.proposals.services import MANAGER_ROLES as PROPOSAL_ROLES
 from gonghui.service_orders.services import MANAGERS as ORDER_ROLES
 from gonghui.stations.services import EDIT_ROLES as STATION_EDIT
@@ -43,16 +44,18 @@ def _roles(*groups) -> frozenset[str]:
 
 A = Staff.Role
 BENCH_NAV = [
-    NavItem("home", "工作台首页", "site:workbench", "dashboard", ALL),
-    NavItem("orgs", "组织架构", "orgs:tree", "tree", ALL),
-    NavItem("members", "会员名册", "members:list", "users", _roles(REGISTRY_ROLES, [A.AUDITOR])),
-    NavItem("enrollments", "入会审批", "members:enrollments", "join", _roles(APPROVER_ROLES)),
-    NavItem("transfers", "会籍转接", "members:transfers", "users", _roles(APPROVER_ROLES)),
-    NavItem("dues", "会费", "members:dues", "card", _roles(REGISTRY_ROLES)),
-    NavItem("import", "批量导入", "members:import", "grid", _roles(REGISTRY_ROLES)),
-    NavItem("stations", "服务站点", "stations:bench_list", "pin", _roles(STATION_EDIT, STATION_OBSERVE)),
-    NavItem("service_orders", "订单式服务", "service_orders:home", "menu", _roles(ORDER_ROLES, [A.EXPERT])),
-    NavItem("cases", "诉求工单", "cases:bench_inbox", "shield", _roles(CASE_ROLES)),
+    NavItem("home", "工作台首页", "site_bench:home", "dashboard", ALL),
+    NavItem("orgs", "组织架构", "orgs_bench:tree", "tree", ALL),
+    NavItem("members", "会员名册", "members_bench:list", "users", _roles(REGISTRY_ROLES, [A.AUDITOR])),
+    NavItem("enrollments", "入会审批", "members_bench:enrollments", "join", _roles(APPROVER_ROLES)),
+    NavItem("transfers", "会籍转接", "members_bench:transfers", "users", _roles(APPROVER_ROLES)),
+    NavItem("dues", "会费", "members_bench:dues", "card", _roles(REGISTRY_ROLES)),
+    NavItem("import", "批量导入", "members_bench:import", "grid", _roles(REGISTRY_ROLES)),
+    NavItem("stations", "服务站点", "stations_bench:list", "pin", _roles(STATION_EDIT, STATION_OBSERVE)),
+    NavItem(
+        "service_orders", "订单式服务", "service_orders_bench:home", "menu", _roles(ORDER_ROLES, [A.EXPERT])
+    ),
+    NavItem("cases", "诉求工单", "cases_bench:inbox", "shield", _roles(CASE_ROLES)),
     NavItem("proposals", "全员改善", "proposals_bench:list", "bulb", _roles(PROPOSAL_ROLES, [A.EXPERT])),
     NavItem("drivers", "司机服务", "drivers_bench:overview", "menu", frozenset([A.ADMIN, A.HANDLER])),
     NavItem(
@@ -72,10 +75,11 @@ BENCH_NAV = [
         _roles([A.ADMIN, A.APPROVER, A.AUDITOR]),
     ),
     NavItem("honours", "劳模工匠", "honours_bench:register", "card", ALL),
-    NavItem("campaigns", "活动与福利券", "campaign_bench:list", "ticket", _roles(MANAGE_ROLES)),
-    NavItem("redeem", "核销", "campaign_bench:redeem", "ticket", _roles(REDEEM_ROLES)),
-    NavItem("inbox", "待办与通知", "site:workbench_inbox", "inbox", ALL),
-    NavItem("audit", "审计日志", "site:audit", "audit", frozenset([A.AUDITOR])),
+    NavItem("outreach", "走访与协商", "outreach_bench:home", "users", _roles(OUTREACH_ROLES)),
+    NavItem("campaigns", "活动与福利券", "campaigns_bench:list", "ticket", _roles(MANAGE_ROLES)),
+    NavItem("redeem", "核销", "campaigns_bench:redeem", "ticket", _roles(REDEEM_ROLES)),
+    NavItem("inbox", "待办与通知", "site_bench:inbox", "inbox", ALL),
+    NavItem("audit", "审计日志", "site_bench:audit", "audit", frozenset([A.AUDITOR])),
 ]
 
 

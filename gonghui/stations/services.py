@@ -249,12 +249,12 @@ def _date(value, field: str) -> dt.date:
         raise DomainError("日期格式应为 YYYY-MM-DD", code="bad_date", field=field) from None
 
 
-def visit_record(*, station: Station, user=None, occupation: str = "") -> StationVisit:
+def visit_record(*, station: Station, actor=None, occupation: str = "") -> StationVisit:
     """A scan of the poster. Anonymous visits are welcome; nothing identifies an anonymous visitor."""
     if station.status == Station.Status.CLOSED:
         raise NotFound()
     occupation = occupation if occupation in dict(OCCUPATIONS) else ""
-    user = user if getattr(user, "is_authenticated", False) else None
+    user = actor if getattr(actor, "is_authenticated", False) else None
     if user is not None and not occupation:
         member = getattr(user, "member", None)
         occupation = getattr(member, "occupation", "") or ""

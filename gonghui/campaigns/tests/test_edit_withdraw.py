@@ -10,6 +10,7 @@ from django.test import Client
 
 from gonghui.campaigns import services
 from gonghui.campaigns.models import Campaign
+from gonghui.core.errors import Conflict
 from gonghui.core.models import AuditEvent
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -152,7 +153,7 @@ def test_no_edit_once_open(personas, upcoming):
         assert response.status_code == 302
         upcoming.refresh_from_db()
         assert upcoming.title == "五一职工健步走"
-        with pytest.raises(services.Conflict):
+        with pytest.raises(Conflict):
             services.campaign_update(
                 actor=personas.county_staffer,
                 campaign=upcoming,

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from gonghui.campaigns import gate, services
 from gonghui.campaigns.models import Offer, Ticket
+from gonghui.campaigns.services import grab as grab_services
 from gonghui.core.models import AuditEvent
 from gonghui.testing.factories import make_member, make_user
 
@@ -228,7 +229,7 @@ def test_a_colliding_ticket_code_is_redrawn_not_a_500(personas, make_campaign, v
     first = member_user(personas.tree.grassroots)
     taken = grab(api, first, campaign).json()["ticket"]["code"]
     codes = iter([taken, "ABCDEFGH23"])
-    monkeypatch.setattr(services, "new_ticket_code", lambda: next(codes))
+    monkeypatch.setattr(grab_services, "new_ticket_code", lambda: next(codes))
     response = grab(api, verified, campaign)
     assert response.status_code == 201, response.content
     assert response.json()["ticket"]["code"] == "ABCDEFGH23"

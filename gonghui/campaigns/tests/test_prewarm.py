@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from gonghui.accounts.services import api_token_issue, api_token_user
 from gonghui.campaigns import services
+from gonghui.campaigns.services import grab as grab_services
 from gonghui.testing.factories import make_id, make_member, make_user
 
 
@@ -41,7 +42,7 @@ def test_prewarm_caches_the_tokens_of_eligible_members_only(personas, make_campa
     # The offers too: the first grab reads the target without a query for it.
     offer = campaign.offers.get()
     with CaptureQueriesContext(connection) as queries:
-        services._grab_target(campaign.pk, offer.pk)
+        grab_services._grab_target(campaign.pk, offer.pk)
     assert len(queries) == 0
 
 

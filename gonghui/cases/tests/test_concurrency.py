@@ -9,6 +9,7 @@ from django.db import connection
 
 from gonghui.cases import services
 from gonghui.cases.models import Case, CaseStep
+from gonghui.cases.services import filing, handling
 from gonghui.core.errors import DomainError
 from gonghui.orgs.models import Staff
 from gonghui.testing.factories import make_staff
@@ -26,16 +27,16 @@ def test_two_handlers_accept_at_once(monkeypatch, guarded):
     handlers = [make_staff(personas.tree.township, Staff.Role.HANDLER, name=f"经办{i}") for i in range(2)]
     case = services.case_file(actor=personas.worker, data=wage_input(personas.tree))
     barrier = threading.Barrier(2, timeout=1)
-    original = services._require_status
+    original = handling._require_status
 
     def check_then_wait(case, allowed, action):
         original(case, allowed, action)
         with contextlib.suppress(threading.BrokenBarrierError):
             barrier.wait()  # both past the status check before either writes
 
-    monkeypatch.setattr(services, "_require_status", check_then_wait)
+    monkeypatch.setattr(handling, "_require_status", check_then_wait)
     if not guarded:
-        monkeypatch.setattr(services, "_lock", lambda c: Case.objects.get(pk=c.pk))
+        monkeypatch.setattr(handling, "_lock", lambda c: Case.objects.get(pk=c.pk))
     outcomes = []
 
     def accept(user):
@@ -74,10 +75,10 @@ def test_simultaneous_submissions_respect_the_daily_cap(monkeypatch, settings, g
     data = wage_input(personas.tree)
     n = 20
     barrier = threading.Barrier(n, timeout=5)
-    monkeypatch.setattr(services, "_check_daily_cap", _after_barrier(services._check_daily_cap, barrier))
-    monkeypatch.setattr(services, "_cap_race_window", lambda: time.sleep(0.05))
+    monkeypatch.setattr(filing, "_check_daily_cap", _after_barrier(filing._check_daily_cap, barrier))
+    monkeypatch.setattr(filing, "_cap_race_window", lambda: time.sleep(0.05))
     if not guarded:
-        monkeypatch.setattr(services, "_lock_filer", lambda user: None)
+        monkeypatch.setattr(filing, "_lock_filer", lambda user: None)
     outcomes = []
 
     def submit():

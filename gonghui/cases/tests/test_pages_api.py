@@ -82,19 +82,19 @@ def test_collective_claimants_pasted_one_per_line(personas):
 def test_staff_enter_a_phone_claim(personas, township_handler):
     client = _client(township_handler)
     data = _form(personas.tree, channel="phone", claimant_name="陈某", claimant_phone="13800138000")
-    response = client.post(reverse("cases:bench_new"), data)
+    response = client.post(reverse("cases_bench:new"), data)
     case = Case.objects.get()
     assert response.status_code == 302 and case.channel == "phone" and case.filer is None
     assert case.claimant_phone == "+8613800138000"
-    missing = client.post(reverse("cases:bench_new"), {**data, "claimant_phone": ""})
+    missing = client.post(reverse("cases_bench:new"), {**data, "claimant_phone": ""})
     assert missing.status_code == 422 and "请填写手机号" in missing.content.decode()
 
 
 def test_workbench_actions_through_the_page(personas, township_handler):
     case = services.case_file(actor=personas.worker, data=wage_input(personas.tree))
     client = _client(township_handler)
-    url = reverse("cases:bench_detail", args=[case.pk])
-    assert client.get(reverse("cases:bench_inbox") + "?view=todo").content.decode().count(case.number) == 1
+    url = reverse("cases_bench:detail", args=[case.pk])
+    assert client.get(reverse("cases_bench:inbox") + "?view=todo").content.decode().count(case.number) == 1
     bad = client.post(url, {"action": "resolve", "outcome": "solved", "summary": "已解决了"})
     assert bad.status_code == 422 and "不能办结" in bad.content.decode()
     assert client.post(url, {"action": "accept", "difficulty": "normal"}).status_code == 302
@@ -123,9 +123,9 @@ def test_stats_page_and_json(personas, township_handler):
         actor=township_handler, case=case, outcome="solved", summary="已付清", amount_recovered="9000"
     )
     client = _client(personas.county_staffer)
-    page = client.get(reverse("cases:bench_stats")).content.decode()
+    page = client.get(reverse("cases_bench:stats")).content.decode()
     assert 'id="case-stats"' in page and "cases-stats.js" in page and "<script>" not in page
-    data = client.get(reverse("cases:bench_stats_json")).json()
+    data = client.get(reverse("cases_bench:stats_json")).json()
     assert data["total"] == 1 and data["recovered"] == "9000.00" and data["on_time_rate"] == 100.0
     assert data["by_category"][0]["name"] == "欠薪"
 
@@ -218,7 +218,7 @@ def test_inbox_and_detail_query_counts_do_not_grow(personas, township_handler, d
         services.case_file(actor=township_handler, channel="phone", data=data)
     client = _client(township_handler)
     with django_assert_max_num_queries(12):
-        assert client.get(reverse("cases:bench_inbox") + "?view=all").status_code == 200
+        assert client.get(reverse("cases_bench:inbox") + "?view=all").status_code == 200
     case = Case.objects.first()
     with django_assert_max_num_queries(30):
-        assert client.get(reverse("cases:bench_detail", args=[case.pk])).status_code == 200
+        assert client.get(reverse("cases_bench:detail", args=[case.pk])).status_code == 200

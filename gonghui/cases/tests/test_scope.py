@@ -31,7 +31,7 @@ def _login(user):
     return client
 
 
-PAGE_GETS = ["cases:bench_detail"]
+PAGE_GETS = ["cases_bench:detail"]
 POST_ACTIONS = [
     {"action": "accept"},
     {"action": "message", "body": "你好"},
@@ -73,9 +73,9 @@ def test_outsiders_get_404_everywhere_and_nothing_changes(personas, collective, 
     for name in PAGE_GETS:
         assert client.get(reverse(name, args=[collective.pk])).status_code in (404, 403)
     for data in POST_ACTIONS:
-        response = client.post(reverse("cases:bench_detail", args=[collective.pk]), data)
+        response = client.post(reverse("cases_bench:detail", args=[collective.pk]), data)
         assert response.status_code in (404, 403), data
-    attachment_url = reverse("cases:bench_attachment", args=[collective.pk, 1])
+    attachment_url = reverse("cases_bench:attachment", args=[collective.pk, 1])
     assert client.get(attachment_url).status_code in (404, 403)
     assert client.get(reverse("cases:detail", args=[collective.pk])).status_code == 404
     assert (
@@ -97,8 +97,8 @@ def test_outsiders_get_404_everywhere_and_nothing_changes(personas, collective, 
 
 def test_staff_pages_404_for_sibling(personas, collective):
     client = _login(personas.sibling_staffer)
-    assert client.get(reverse("cases:bench_detail", args=[collective.pk])).status_code == 404
-    page = client.get(reverse("cases:bench_inbox") + "?view=all")
+    assert client.get(reverse("cases_bench:detail", args=[collective.pk])).status_code == 404
+    page = client.get(reverse("cases_bench:inbox") + "?view=all")
     assert collective.number not in page.content.decode()
 
 
@@ -122,7 +122,7 @@ def test_transfer_moves_visibility(personas, file_case, api):
 
 def test_every_staff_read_of_claimant_data_is_audited(personas, collective, api):
     client = _login(personas.county_staffer)
-    page = client.get(reverse("cases:bench_detail", args=[collective.pk]))
+    page = client.get(reverse("cases_bench:detail", args=[collective.pk]))
     assert page.status_code == 200 and personas.worker.name in page.content.decode()
     api(personas.city_staffer).get(f"cases/{collective.pk}")
     reads = AuditEvent.objects.filter(action="case.pii_read", object_id=str(collective.pk))

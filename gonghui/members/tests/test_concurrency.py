@@ -8,7 +8,7 @@ from django.db import connection, transaction
 
 from gonghui.core.errors import Conflict
 from gonghui.members import services
-from gonghui.members.models import Enrollment
+from gonghui.members.models import Enrollment, id_index
 from gonghui.testing.factories import make_id, make_user
 
 pytestmark = pytest.mark.postgres
@@ -80,7 +80,7 @@ def test_control_without_the_partial_unique_index_duplicates_slip_through(transa
             # Everyone passes the "already pending?" check before anyone inserts.
             with transaction.atomic():
                 exists = Enrollment.objects.filter(
-                    id_index=services.id_index(id_number), status__in=Enrollment.OPEN
+                    id_index=id_index(id_number), status__in=Enrollment.OPEN
                 ).exists()
                 gate.wait()
                 if exists:

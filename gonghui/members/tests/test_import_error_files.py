@@ -51,7 +51,7 @@ def test_stored_encrypted(batch):
 
 def test_download_is_masked_and_audited_with_the_org(batch, personas, client):
     client.force_login(personas.grassroots_admin)
-    response = client.get(reverse("members:import_errors", args=[batch.pk]))
+    response = client.get(reverse("members_bench:import_errors", args=[batch.pk]))
     assert response.status_code == 200
     cells = _cells(response.content)
     assert batch.bad_id not in cells and PHONE not in cells
@@ -62,21 +62,23 @@ def test_download_is_masked_and_audited_with_the_org(batch, personas, client):
 
 def test_reveal_needs_the_permission_and_a_reason(batch, personas, client):
     client.force_login(personas.grassroots_admin)  # no can_reveal_pii
-    refused = client.get(reverse("members:import_errors", args=[batch.pk]), {"reveal": "1", "reason": "核对"})
+    refused = client.get(
+        reverse("members_bench:import_errors", args=[batch.pk]), {"reveal": "1", "reason": "核对"}
+    )
     assert refused.status_code == 302
     assert AuditEvent.objects.filter(action="members.import_errors", result="denied").exists()
     client.force_login(personas.county_staffer)
-    no_reason = client.get(reverse("members:import_errors", args=[batch.pk]), {"reveal": "1"})
+    no_reason = client.get(reverse("members_bench:import_errors", args=[batch.pk]), {"reveal": "1"})
     assert no_reason.status_code == 302
     full = client.get(
-        reverse("members:import_errors", args=[batch.pk]), {"reveal": "1", "reason": "核对导入"}
+        reverse("members_bench:import_errors", args=[batch.pk]), {"reveal": "1", "reason": "核对导入"}
     )
     assert batch.bad_id in _cells(full.content)
 
 
 def test_formula_in_a_refused_row_stays_text(batch, personas, client):
     client.force_login(personas.county_staffer)
-    content = client.get(reverse("members:import_errors", args=[batch.pk])).content
+    content = client.get(reverse("members_bench:import_errors", args=[batch.pk])).content
     sheet = load_workbook(io.BytesIO(content)).active
     cells = [c for row in sheet.iter_rows() for c in row if str(c.value).startswith("@SUM")]
     assert cells and all(c.data_type == "s" for c in cells)
@@ -85,6 +87,6 @@ def test_formula_in_a_refused_row_stays_text(batch, personas, client):
 def test_error_files_expire(batch, personas, client):
     client.force_login(personas.county_staffer)
     with time_machine.travel(timezone.now() + dt.timedelta(days=imports.ERROR_FILE_DAYS, hours=1)):
-        assert client.get(reverse("members:import_errors", args=[batch.pk])).status_code == 302
+        assert client.get(reverse("members_bench:import_errors", args=[batch.pk])).status_code == 302
         assert imports.error_files_purge() == 1
     assert ImportBatch.objects.get(pk=batch.pk).error_file is None

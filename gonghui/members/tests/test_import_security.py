@@ -24,7 +24,7 @@ def county_client(client, personas):
 
 def _upload(client, personas, content):
     return client.post(
-        reverse("members:import"),
+        reverse("members_bench:import"),
         {"org": personas.tree.grassroots.pk, "file": SimpleUploadedFile("m.xlsx", content)},
     )
 
@@ -37,7 +37,7 @@ def test_a_zip_bomb_gets_a_chinese_error_and_the_server_keeps_serving(county_cli
     assert response.status_code == 422  # a failed form post (core.forms)
     assert "解压后过大或压缩比异常" in response.content.decode()
     assert Member.objects.count() == before
-    assert county_client.get(reverse("members:list")).status_code == 200
+    assert county_client.get(reverse("members_bench:list")).status_code == 200
 
 
 def test_rows_past_the_limit_stop_the_read(county_client, personas, monkeypatch):
@@ -50,21 +50,21 @@ def test_member_export_writes_a_hostile_employer_as_text(county_client, personas
     Member.objects.filter(pk=personas.member.pk).update(
         employer_name='=HYPERLINK("http://x.example","工资条")'
     )
-    response = county_client.get(reverse("members:export"))
+    response = county_client.get(reverse("members_bench:export"))
     ws = load_workbook(io.BytesIO(response.content)).active
     cells = [c for c in ws[2] if c.value and str(c.value).startswith("=HYPERLINK")]
     assert cells and all(c.data_type == "s" for c in cells)
 
 
 def test_member_export_is_audited_on_an_org_the_auditor_sees(county_client, personas):
-    county_client.get(reverse("members:export"))
+    county_client.get(reverse("members_bench:export"))
     event = AuditEvent.objects.filter(action="members.export").latest("id")
     assert event.org_id == personas.tree.county.pk
     assert audit_events(actor=personas.county_auditor, action="members.export").filter(pk=event.pk).exists()
 
 
 def test_filtered_export_is_audited_on_the_filtered_union(county_client, personas):
-    county_client.get(reverse("members:export"), {"org": personas.tree.grassroots.pk})
+    county_client.get(reverse("members_bench:export"), {"org": personas.tree.grassroots.pk})
     assert (
         AuditEvent.objects.filter(action="members.export").latest("id").org_id == personas.tree.grassroots.pk
     )

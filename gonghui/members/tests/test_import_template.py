@@ -17,7 +17,7 @@ from gonghui.testing.factories import make_id
 
 def _upload(client, org, data):
     return client.post(
-        reverse("members:import"), {"org": org.pk, "file": SimpleUploadedFile("offline.xlsx", data)}
+        reverse("members_bench:import"), {"org": org.pk, "file": SimpleUploadedFile("offline.xlsx", data)}
     )
 
 
@@ -56,7 +56,7 @@ def _sheet(rows):
 
 
 def _errors(client, batch):
-    response = client.get(reverse("members:import_errors", args=[batch.pk]))
+    response = client.get(reverse("members_bench:import_errors", args=[batch.pk]))
     ws = load_workbook(io.BytesIO(response.content)).active
     return [r[-1] for r in ws.iter_rows(min_row=2, values_only=True)]
 

@@ -41,11 +41,13 @@ def test_only_members_with_neither_dues_nor_activity_since_the_cutoff_are_listed
 
 
 def test_taking_part_keeps_the_membership(personas, old_member):
-    services.member_took_part(old_member.pk, dt.date(2026, 4, 30))
+    services.member_took_part(member_id=old_member.pk, day=dt.date(2026, 4, 30))
     assert old_member in candidates(personas)
-    services.member_took_part(old_member.pk, dt.date(2026, 5, 1))
+    services.member_took_part(member_id=old_member.pk, day=dt.date(2026, 5, 1))
     assert old_member not in candidates(personas)
-    services.member_took_part(old_member.pk, dt.date(2026, 3, 1))  # an older date never moves it back
+    services.member_took_part(
+        member_id=old_member.pk, day=dt.date(2026, 3, 1)
+    )  # an older date never moves it back
     old_member.refresh_from_db()
     assert old_member.last_active_on == dt.date(2026, 5, 1)
 
@@ -70,7 +72,7 @@ def test_the_rule_can_be_turned_off(personas, old_member, settings):
 def test_confirming_lapses_revokes_the_card_and_tells_the_member(
     personas, old_member, sms_outbox, django_capture_on_commit_callbacks
 ):
-    services.card_issue(member=old_member)
+    services.card_issue(actor=None, member=old_member)
     with django_capture_on_commit_callbacks(execute=True):
         lapsed, errors = services.members_lapse(
             actor=personas.county_staffer, member_ids=[old_member.pk], today=TODAY

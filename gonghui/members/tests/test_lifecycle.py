@@ -179,13 +179,13 @@ def test_limit_is_configurable(personas, settings):
 
 def test_card_handover_records_who(personas):
     member = make_member(personas.tree.grassroots)
-    card = services.card_issue(member=member)
+    card = services.card_issue(actor=None, member=member)
     services.card_handover(actor=personas.grassroots_admin, card=card)
     card.refresh_from_db()
     assert card.pickup == "picked" and card.handed_by == personas.grassroots_admin and card.picked_at
     with pytest.raises(Conflict):
         services.card_handover(actor=personas.grassroots_admin, card=card)
-    other = services.card_issue(member=make_member(personas.tree.grassroots))
+    other = services.card_issue(actor=None, member=make_member(personas.tree.grassroots))
     with pytest.raises(NotFound):
         services.card_handover(actor=personas.sibling_staffer, card=other)
 
@@ -368,7 +368,7 @@ def test_member_downloads_corrects_and_leaves(personas):
             actor=worker, employer_name="", occupation="truck_driver", employment_form="new"
         )
     assert err.value.field == "employer_name"
-    card = services.card_issue(member=personas.member)
+    card = services.card_issue(actor=None, member=personas.member)
     services.member_leave(actor=worker, reason="回老家务农")
     member = Member.objects.get(pk=personas.member.pk)
     assert member.status == "withdrawn" and member.employer_name == "运帮找货"

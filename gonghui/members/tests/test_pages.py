@@ -35,21 +35,19 @@ def join_form(**overrides):
 
 
 def test_anonymous_worker_joins_with_phone_code_and_is_signed_in(personas, client):
-    page = client.get(reverse("membership:join"))
+    page = client.get(reverse("members:join"))
     assert page.status_code == 200 and "我要入会" in page.content.decode()
     code = login_code_issue(phone="13912340001")
-    response = client.post(reverse("membership:join"), join_form(phone="13912340001", code=code))
+    response = client.post(reverse("members:join"), join_form(phone="13912340001", code=code))
     enrollment = Enrollment.objects.get()
-    assert response.status_code == 302 and response.url == reverse(
-        "membership:enrollment", args=[enrollment.pk]
-    )
+    assert response.status_code == 302 and response.url == reverse("members:enrollment", args=[enrollment.pk])
     status = client.get(response.url).content.decode()
     assert "待审批" in status and "送达受理工会" in status
 
 
 def test_wrong_code_shows_message_next_to_the_field_and_keeps_input(personas, client):
     login_code_issue(phone="13912340002")
-    response = client.post(reverse("membership:join"), join_form(phone="13912340002", code="000000"))
+    response = client.post(reverse("members:join"), join_form(phone="13912340002", code="000000"))
     html = response.content.decode()
     assert response.status_code == 422 and "验证码不正确" in html
     assert 'value="柳林县预石运输有限责任公司"' in html
@@ -58,29 +56,27 @@ def test_wrong_code_shows_message_next_to_the_field_and_keeps_input(personas, cl
 
 def test_signed_in_worker_sees_field_error_for_bad_id(personas, as_user):
     client = as_user(make_user())
-    html = client.post(reverse("membership:join"), join_form(id_number="141125199003040010")).content.decode()
+    html = client.post(reverse("members:join"), join_form(id_number="141125199003040010")).content.decode()
     assert "校验位不正确" in html and "has-error" in html
 
 
 def test_join_page_shows_current_union_for_member(personas, as_user):
-    html = as_user(personas.worker).get(reverse("membership:join")).content.decode()
+    html = as_user(personas.worker).get(reverse("members:join")).content.decode()
     assert "您已是工会会员" in html and personas.tree.grassroots.name in html
 
 
 def test_card_page_shows_qr_and_verify_page_confirms(personas, as_user, client):
-    card = services.card_issue(member=personas.member)
-    html = as_user(personas.worker).get(reverse("membership:card")).content.decode()
+    card = services.card_issue(actor=None, member=personas.member)
+    html = as_user(personas.worker).get(reverse("members:card")).content.decode()
     assert "<svg" in html and personas.member.member_no in html
     client.logout()
-    verify = client.get(
-        reverse("membership:verify", args=[services.card_signed_token(card)])
-    ).content.decode()
+    verify = client.get(reverse("members:verify", args=[services.card_signed_token(card)])).content.decode()
     assert "有效会员" in verify and "王*军" in verify and "王建军" not in verify
 
 
 def test_home_tiles_link_to_join_and_card(db, client):
     html = client.get("/").content.decode()
-    assert reverse("membership:join") in html and reverse("membership:card") in html
+    assert reverse("members:join") in html and reverse("members:card") in html
 
 
 # --- workbench ----------------------------------------------------------------------------------
@@ -89,9 +85,9 @@ def test_home_tiles_link_to_join_and_card(db, client):
 def test_admin_approves_in_workbench(personas, as_user):
     enrollment = services.enrollment_submit(actor=make_user(), **join_form())
     client = as_user(personas.grassroots_admin)
-    listing = client.get(reverse("members:enrollments")).content.decode()
+    listing = client.get(reverse("members_bench:enrollments")).content.decode()
     assert "韩*辉" in listing and "个工作日" in listing
-    client.post(reverse("members:enrollment", args=[enrollment.pk]), {"action": "approve"})
+    client.post(reverse("members_bench:enrollment", args=[enrollment.pk]), {"action": "approve"})
     enrollment.refresh_from_db()
     assert enrollment.status == "approved"
 
@@ -100,7 +96,7 @@ def test_reject_without_reason_shows_error(personas, as_user):
     enrollment = services.enrollment_submit(actor=make_user(), **join_form())
     html = (
         as_user(personas.grassroots_admin)
-        .post(reverse("members:enrollment", args=[enrollment.pk]), {"action": "reject", "reason": ""})
+        .post(reverse("members_bench:enrollment", args=[enrollment.pk]), {"action": "reject", "reason": ""})
         .content.decode()
     )
     assert "请填写不通过的原因" in html
@@ -115,7 +111,7 @@ def test_batch_approve_page(personas, as_user):
         ).pk
         for i in range(3)
     ]
-    as_user(personas.grassroots_admin).post(reverse("members:enrollment_batch"), {"ids": ids})
+    as_user(personas.grassroots_admin).post(reverse("members_bench:enrollment_batch"), {"ids": ids})
     assert Enrollment.objects.filter(status="approved").count() == 3
 
 
@@ -131,26 +127,28 @@ def test_sibling_staff_get_404_on_every_page_and_change_nothing(personas, as_use
     )
     client = as_user(personas.sibling_staffer)
     for url in [
-        reverse("members:enrollment", args=[enrollment.pk]),
-        reverse("members:detail", args=[member.pk]),
-        reverse("members:import_errors", args=[batch.pk]),
-        f"{reverse('members:dues')}?org={personas.tree.grassroots.pk}",
+        reverse("members_bench:enrollment", args=[enrollment.pk]),
+        reverse("members_bench:detail", args=[member.pk]),
+        reverse("members_bench:import_errors", args=[batch.pk]),
+        f"{reverse('members_bench:dues')}?org={personas.tree.grassroots.pk}",
     ]:
         assert client.get(url).status_code == 404, url
     assert (
-        client.post(reverse("members:enrollment", args=[enrollment.pk]), {"action": "approve"}).status_code
+        client.post(
+            reverse("members_bench:enrollment", args=[enrollment.pk]), {"action": "approve"}
+        ).status_code
         == 404
     )
     assert (
         client.post(
-            reverse("members:action", args=[member.pk]),
+            reverse("members_bench:action", args=[member.pk]),
             {"action": "status", "status": "deceased", "reason": "误操作"},
         ).status_code
         == 404
     )
-    client.post(reverse("members:enrollment_batch"), {"ids": [enrollment.pk]})
-    assert "韩*辉" not in client.get(reverse("members:enrollments")).content.decode()
-    assert member.name_masked not in client.get(reverse("members:list")).content.decode()
+    client.post(reverse("members_bench:enrollment_batch"), {"ids": [enrollment.pk]})
+    assert "韩*辉" not in client.get(reverse("members_bench:enrollments")).content.decode()
+    assert member.name_masked not in client.get(reverse("members_bench:list")).content.decode()
     enrollment.refresh_from_db()
     member.refresh_from_db()
     assert enrollment.status == "pending" and member.status == "active"
@@ -165,24 +163,24 @@ def test_registry_filters(personas, as_user):
         joined_at=dt.date(2020, 5, 1),
     )
     client = as_user(personas.county_staffer)
-    html = client.get(reverse("members:list"), {"employment_form": "standard"}).content.decode()
+    html = client.get(reverse("members_bench:list"), {"employment_form": "standard"}).content.decode()
     assert "赵*递" in html and "王*军" not in html
-    html = client.get(reverse("members:list"), {"to": "2020-12-31"}).content.decode()
+    html = client.get(reverse("members_bench:list"), {"to": "2020-12-31"}).content.decode()
     assert "赵*递" in html and "王*军" not in html
-    html = client.get(reverse("members:list"), {"org": personas.tree.grassroots.pk}).content.decode()
+    html = client.get(reverse("members_bench:list"), {"org": personas.tree.grassroots.pk}).content.decode()
     assert "赵*递" in html
 
 
 def test_export_is_masked_and_audited(personas, as_user):
     client = as_user(personas.grassroots_admin)
-    response = client.get(reverse("members:export"))
+    response = client.get(reverse("members_bench:export"))
     assert response.status_code == 200
     ws = load_workbook(io.BytesIO(response.content)).active
     row = [c.value for c in ws[2]]
     assert row[1] == "王*军" and "*" in row[2] and personas.member.id_number not in row
     assert AuditEvent.objects.filter(action="members.export", actor=personas.grassroots_admin).exists()
     # Not allowed to reveal → refused, nothing leaves.
-    refused = client.get(reverse("members:export"), {"reveal": "1", "reason": "核对"})
+    refused = client.get(reverse("members_bench:export"), {"reveal": "1", "reason": "核对"})
     assert refused.status_code == 403
     assert "只能导出脱敏数据" in refused.content.decode()
     assert refused["Content-Type"].startswith("text/html")
@@ -190,9 +188,9 @@ def test_export_is_masked_and_audited(personas, as_user):
 
 def test_export_reveals_for_permitted_staff_with_reason(personas, as_user):
     client = as_user(personas.county_staffer)
-    no_reason = client.get(reverse("members:export"), {"reveal": "1"})
+    no_reason = client.get(reverse("members_bench:export"), {"reveal": "1"})
     assert no_reason.status_code == 400
-    response = client.get(reverse("members:export"), {"reveal": "1", "reason": "年度会员核查"})
+    response = client.get(reverse("members_bench:export"), {"reveal": "1", "reason": "年度会员核查"})
     ws = load_workbook(io.BytesIO(response.content)).active
     assert personas.member.id_number in [c.value for c in ws[2]]
     event = AuditEvent.objects.filter(action="members.export").latest("id")
@@ -204,7 +202,7 @@ def test_export_without_reason_is_an_error_and_keeps_the_filters(personas, as_us
     export form open with the box still ticked, and the message as an error (not a green banner)."""
     client = as_user(personas.county_staffer)
     filters = {"occupation": "truck_driver", "status": "active", "org": str(personas.tree.township.pk)}
-    response = client.post(reverse("members:export"), {**filters, "reveal": "1", "reason": " "})
+    response = client.post(reverse("members_bench:export"), {**filters, "reveal": "1", "reason": " "})
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
     html = response.content.decode()
@@ -246,7 +244,7 @@ def test_import_good_rows_and_returns_bad_rows_with_fix(personas, as_user):
     client = as_user(personas.grassroots_admin)
     upload = SimpleUploadedFile("offline.xlsx", data)
     html = client.post(
-        reverse("members:import"), {"org": personas.tree.grassroots.pk, "file": upload}
+        reverse("members_bench:import"), {"org": personas.tree.grassroots.pk, "file": upload}
     ).content.decode()
     assert "导入结果" in html
     batch = ImportBatch.objects.get()
@@ -257,7 +255,7 @@ def test_import_good_rows_and_returns_bad_rows_with_fix(personas, as_user):
         and imported.source == "import"
         and imported.id_number == good
     )
-    errors = client.get(reverse("members:import_errors", args=[batch.pk]))
+    errors = client.get(reverse("members_bench:import_errors", args=[batch.pk]))
     ws = load_workbook(io.BytesIO(errors.content)).active
     messages = [r[-1] for r in ws.iter_rows(min_row=2, values_only=True)]
     assert any("身份证号" in m and "校验位" in m for m in messages)
@@ -267,7 +265,7 @@ def test_import_good_rows_and_returns_bad_rows_with_fix(personas, as_user):
     assert any("会籍转接" in m for m in messages)
     # Same file again: nothing new.
     html = client.post(
-        reverse("members:import"),
+        reverse("members_bench:import"),
         {"org": personas.tree.grassroots.pk, "file": SimpleUploadedFile("offline.xlsx", data)},
     ).content.decode()
     assert "上传过" in html
@@ -286,7 +284,7 @@ def test_import_rejects_bad_files(personas, as_user, data, name, message):
     upload = SimpleUploadedFile(name, data or b"x")
     html = (
         as_user(personas.grassroots_admin)
-        .post(reverse("members:import"), {"org": personas.tree.grassroots.pk, "file": upload})
+        .post(reverse("members_bench:import"), {"org": personas.tree.grassroots.pk, "file": upload})
         .content.decode()
     )
     assert message in html
@@ -300,7 +298,7 @@ def test_import_header_missing(personas, as_user):
     html = (
         as_user(personas.grassroots_admin)
         .post(
-            reverse("members:import"),
+            reverse("members_bench:import"),
             {"org": personas.tree.grassroots.pk, "file": SimpleUploadedFile("a.xlsx", out.getvalue())},
         )
         .content.decode()
@@ -309,7 +307,7 @@ def test_import_header_missing(personas, as_user):
 
 
 def test_template_has_chinese_headers(personas, as_user):
-    response = as_user(personas.grassroots_admin).get(reverse("members:import_template"))
+    response = as_user(personas.grassroots_admin).get(reverse("members_bench:import_template"))
     ws = load_workbook(io.BytesIO(response.content)).active
     assert [c.value for c in ws[1]] == HEADERS
     assert load_workbook(io.BytesIO(template_xlsx())).sheetnames == ["会员登记表", "填写说明"]
@@ -317,12 +315,12 @@ def test_template_has_chinese_headers(personas, as_user):
 
 def test_my_data_download_and_leave_pages(personas, as_user):
     client = as_user(personas.worker)
-    assert "下载我的全部数据" in client.get(reverse("membership:my_data")).content.decode()
-    data = client.get(reverse("membership:my_data_download")).json()
+    assert "下载我的全部数据" in client.get(reverse("members:my_data")).content.decode()
+    data = client.get(reverse("members:my_data_download")).json()
     assert data["会籍"]["会员编号"] == personas.member.member_no
-    html = client.post(reverse("membership:my_data"), {"action": "leave", "reason": ""}).content.decode()
+    html = client.post(reverse("members:my_data"), {"action": "leave", "reason": ""}).content.decode()
     assert "请填写退会原因" in html
-    client.post(reverse("membership:my_data"), {"action": "leave", "reason": "回老家"})
+    client.post(reverse("members:my_data"), {"action": "leave", "reason": "回老家"})
     personas.member.refresh_from_db()
     assert personas.member.status == "withdrawn"
 
@@ -330,19 +328,19 @@ def test_my_data_download_and_leave_pages(personas, as_user):
 def test_transfers_and_dues_pages(personas, as_user):
     client = as_user(personas.grassroots_admin)
     client.post(
-        reverse("members:action", args=[personas.member.pk]),
+        reverse("members_bench:action", args=[personas.member.pk]),
         {"action": "transfer", "to_org": personas.tree.county.pk, "reason": "调至县总机关"},
     )
-    assert "调至县总机关" in client.get(reverse("members:transfers")).content.decode()
+    assert "调至县总机关" in client.get(reverse("members_bench:transfers")).content.decode()
     county = as_user(personas.county_staffer)
     transfer = personas.member.transfers.get()
-    county.post(reverse("members:transfers"), {"id": transfer.pk, "action": "accept_in"})
+    county.post(reverse("members_bench:transfers"), {"id": transfer.pk, "action": "accept_in"})
     transfer.refresh_from_db()
     assert transfer.status == "done"
-    html = county.get(reverse("members:dues"), {"org": personas.tree.county.pk}).content.decode()
+    html = county.get(reverse("members_bench:dues"), {"org": personas.tree.county.pk}).content.decode()
     assert "会费标准" in html and "欠缴名单" in html
     county.post(
-        reverse("members:dues"), {"org": personas.tree.county.pk, "mode": "fixed", "fixed_amount": "1"}
+        reverse("members_bench:dues"), {"org": personas.tree.county.pk, "mode": "fixed", "fixed_amount": "1"}
     )
     assert services.dues_setting_for(personas.tree.county).mode == "fixed"
 
@@ -350,11 +348,11 @@ def test_transfers_and_dues_pages(personas, as_user):
 def test_imported_member_gets_card_on_first_view_and_staff_can_issue(personas, as_user):
     from gonghui.members.models import MemberCard
 
-    html = as_user(personas.worker).get(reverse("membership:card")).content.decode()
+    html = as_user(personas.worker).get(reverse("members:card")).content.decode()
     assert "<svg" in html and MemberCard.objects.filter(member=personas.member).count() == 1
     other = make_member(personas.tree.grassroots, name="刘师傅")
     client = as_user(personas.grassroots_admin)
-    client.post(reverse("members:action", args=[other.pk]), {"action": "issue_card"})
+    client.post(reverse("members_bench:action", args=[other.pk]), {"action": "issue_card"})
     assert MemberCard.objects.filter(member=other, revoked_at__isnull=True).count() == 1
-    client.post(reverse("members:action", args=[other.pk]), {"action": "handover"})
+    client.post(reverse("members_bench:action", args=[other.pk]), {"action": "handover"})
     assert MemberCard.objects.get(member=other).handed_by == personas.grassroots_admin

@@ -30,8 +30,11 @@ def test_worker_capture_with_photo_then_complete_and_submit(world, client):
         "action": "submit",
     }
     r = client.post(f"/proposals/{proposal.pk}/", form)
-    assert r.status_code == 400
-    assert "金额应为数字" in r.content.decode()
+    assert r.status_code == 422
+    body = r.content.decode()
+    # The one form-error shape: the summary on top links to the field, which keeps what was typed.
+    assert 'id="form-errors"' in body and 'href="#err-estimated_savings"' in body
+    assert 'id="err-estimated_savings"' in body and "金额应为数字" in body and 'value="八千"' in body
     r = client.post(f"/proposals/{proposal.pk}/", {**form, "estimated_savings": "8000"})
     assert r.status_code == 302
     proposal.refresh_from_db()
@@ -44,7 +47,7 @@ def test_a_file_that_is_not_an_image_is_refused(world, client):
     client.force_login(world.worker)
     fake = SimpleUploadedFile("a.jpg", b"MZ not an image", content_type="image/jpeg")
     r = client.post("/proposals/new/", {"title": "x", "photo": fake})
-    assert r.status_code == 400 and not Proposal.objects.exists()
+    assert r.status_code == 422 and not Proposal.objects.exists()
 
 
 def test_bench_review_follow_through_and_reward(world, client):
@@ -56,7 +59,7 @@ def test_bench_review_follow_through_and_reward(world, client):
         f"/workbench/proposals/{proposal.pk}/",
         {"action": "review", "decision": "reject", "score_innovation": "10", "reason": ""},
     )
-    assert r.status_code == 400 and "请填写不采纳的理由" in r.content.decode()
+    assert r.status_code == 422 and "请填写不采纳的理由" in r.content.decode()
     r = client.post(
         f"/workbench/proposals/{proposal.pk}/",
         {
@@ -79,7 +82,7 @@ def test_bench_review_follow_through_and_reward(world, client):
         f"/workbench/proposals/{proposal.pk}/",
         {"action": "reward", "kind": "quarter", "year": "2026", "quarter": "2", "amount": "50000"},
     )
-    assert r.status_code == 400 and "1,000.00 至 20,000.00 元" in r.content.decode()
+    assert r.status_code == 422 and "1,000.00 至 20,000.00 元" in r.content.decode()
     r = client.post(
         f"/workbench/proposals/{proposal.pk}/",
         {"action": "reward", "kind": "quarter", "year": "2026", "quarter": "2", "amount": "5000"},
@@ -157,7 +160,7 @@ def test_settings_page_tiers_reviewers_and_rules(world, client):
     r = client.post(
         "/workbench/proposals/settings/", {**base, "action": "tier", "tier": tier.pk, "review_days": "99"}
     )
-    assert r.status_code == 400 and "1 至 60 个工作日" in r.content.decode()
+    assert r.status_code == 422 and "1 至 60 个工作日" in r.content.decode()
     r = client.post(
         "/workbench/proposals/settings/",
         {**base, "action": "tier", "tier": tier.pk, "name": tier.name, "review_days": "3"},
@@ -180,7 +183,7 @@ def test_settings_page_tiers_reviewers_and_rules(world, client):
         "hall_max": "10000",
     }
     r = client.post("/workbench/proposals/settings/", {**base, "action": "rules", **rules})
-    assert r.status_code == 400 and "不能高于" in r.content.decode()
+    assert r.status_code == 422 and "不能高于" in r.content.decode()
 
 
 def test_settings_page_starts_a_programme_and_sibling_cannot_touch_ours(world, personas, client):
@@ -219,7 +222,7 @@ def test_exemplar_chosen_on_the_ledger_page(world, client):
     }
     assert client.post(url, form).status_code == 302
     r = client.post(url, form)
-    assert r.status_code == 409 and "已是" in r.content.decode()
+    assert r.status_code == 422 and "已是" in r.content.decode()
     assert Reward.objects.get().amount == 3000
 
 
@@ -238,7 +241,7 @@ def test_trainers_page_appoints_and_records_a_class(world, client):
         "/workbench/proposals/trainers/",
         {"action": "appoint", "phone": "13900000000", "org": world.company.pk, "level": "3"},
     )
-    assert r.status_code == 400 and "13900000000" in r.content.decode()
+    assert r.status_code == 422 and "13900000000" in r.content.decode()
     r = client.post(
         "/workbench/proposals/trainers/",
         {

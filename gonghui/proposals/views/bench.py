@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.forms import FORM_ERROR_STATUS, FormErrors
 from gonghui.core.pagination import page_of
 from gonghui.core.xlsx import XlsxWriter, export_audit, xlsx_response
 from gonghui.orgs.decorators import workbench_view
@@ -77,7 +78,7 @@ def _user(request, field: str):
 @require_http_methods(["GET", "POST"])
 def detail(request, proposal_id):
     proposal = selectors.proposal_get_for_staff(actor=request.user, proposal_id=proposal_id)
-    errors, status = {}, 200
+    errors = FormErrors()
     if request.method == "POST":
         action, post = request.POST.get("action"), request.POST
         try:
@@ -125,7 +126,7 @@ def detail(request, proposal_id):
             else:
                 raise DomainError("未知操作", code="action")
         except DomainError as exc:
-            errors, status = {exc.field or "general": exc.message}, exc.status
+            errors = FormErrors.from_exc(exc)
         else:
             return redirect("proposals_bench:detail", proposal.pk)
         proposal = selectors.proposal_get_for_staff(actor=request.user, proposal_id=proposal_id)
@@ -157,7 +158,6 @@ def detail(request, proposal_id):
                 {
                     **c,
                     "value": request.POST.get(f"score_{c['key']}", "") if errors else "",
-                    "error": errors.get(c["key"]),
                 }
                 for c in proposal.programme.criteria
             ],
@@ -169,11 +169,11 @@ def detail(request, proposal_id):
             "reward_kinds": [(Reward.Kind.QUARTER, "季度优秀提案"), (Reward.Kind.HALL, "年度名人堂")],
             "year": now.year,
             "quarter": (now.month - 1) // 3 + 1,
-            "errors": errors,
+            "form_errors": errors,
             "values": request.POST if errors else {},
             "nav": "proposals",
         },
-        status=status,
+        status=FORM_ERROR_STATUS if errors else 200,
     )
 
 
@@ -203,7 +203,7 @@ def _period(request) -> tuple[int, int | None]:
 @require_http_methods(["GET", "POST"])
 def ledger(request):
     year, quarter = _period(request)
-    errors, status = {}, 200
+    errors = FormErrors()
     if request.method == "POST":
         try:
             if request.POST.get("action") == "exemplar":
@@ -227,7 +227,7 @@ def ledger(request):
                     photo=request.FILES.get("handover_photo"),
                 )
         except DomainError as exc:
-            errors, status = {exc.field or "general": exc.message}, exc.status
+            errors = FormErrors.from_exc(exc)
         else:
             return redirect(request.get_full_path())
     rewards = list(selectors.reward_ledger(actor=request.user, year=year, quarter=quarter))
@@ -241,10 +241,10 @@ def ledger(request):
             "total": sum((r.amount for r in rewards), 0),
             "year": year,
             "quarter": quarter,
-            "errors": errors,
+            "form_errors": errors,
             "nav": "proposals",
         },
-        status=status,
+        status=FORM_ERROR_STATUS if errors else 200,
     )
 
 
@@ -344,7 +344,7 @@ def _user_by_phone(request, phone: str, field: str):
 @workbench_view
 @require_http_methods(["GET", "POST"])
 def trainers(request):
-    errors, status = {}, 200
+    errors = FormErrors()
     if request.method == "POST":
         post = request.POST
         try:
@@ -372,7 +372,7 @@ def trainers(request):
             else:
                 raise DomainError("未知操作", code="action")
         except DomainError as exc:
-            errors, status = {exc.field or "general": exc.message}, exc.status
+            errors = FormErrors.from_exc(exc)
         else:
             return redirect("proposals_bench:trainers")
     items = selectors.trainers_in_scope(actor=request.user).prefetch_related("sessions")[:200]
@@ -382,8 +382,8 @@ def trainers(request):
     return render(
         request,
         "proposals/bench_trainers.html",
-        {"trainers": items, "orgs": orgs.order_by("path")[:50], "errors": errors, "nav": "proposals"},
-        status=status,
+        {"trainers": items, "orgs": orgs.order_by("path")[:50], "form_errors": errors, "nav": "proposals"},
+        status=FORM_ERROR_STATUS if errors else 200,
     )
 
 
@@ -398,7 +398,7 @@ def settings_page(request):
     """活动设置: start the programme; tiers and their review limits; reviewers by tier, unit and level;
     reward ranges."""
     programmes = list(selectors.programmes_in_scope(actor=request.user).prefetch_related("tiers"))
-    errors, status = {}, 200
+    errors = FormErrors()
     if request.method == "POST":
         action, post = request.POST.get("action"), request.POST
         try:
@@ -442,7 +442,7 @@ def settings_page(request):
                 else:
                     raise DomainError("未知操作", code="action")
         except DomainError as exc:
-            errors, status = {exc.field or "general": exc.message}, exc.status
+            errors = FormErrors.from_exc(exc)
         else:
             return redirect("proposals_bench:settings")
         programmes = list(selectors.programmes_in_scope(actor=request.user).prefetch_related("tiers"))
@@ -467,8 +467,8 @@ def settings_page(request):
             "blocks": blocks,
             "roots": [r for r in roots if not any(b["programme"].org_id == r.pk for b in blocks)],
             "staff": staff,
-            "errors": errors,
+            "form_errors": errors,
             "nav": "proposals",
         },
-        status=status,
+        status=FORM_ERROR_STATUS if errors else 200,
     )

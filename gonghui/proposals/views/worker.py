@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from gonghui.core.errors import DomainError
+from gonghui.core.forms import FORM_ERROR_STATUS, FormErrors
 from gonghui.orgs.scope import subtree_q
 
 from .. import selectors, services
@@ -37,7 +38,7 @@ def mine(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def capture(request):
-    errors, status = {}, 200
+    errors = FormErrors()
     if request.method == "POST":
         try:
             proposal = services.proposal_capture(
@@ -48,14 +49,14 @@ def capture(request):
                 photo=request.FILES.get("photo"),
             )
         except DomainError as exc:
-            errors, status = {exc.field or "general": exc.message}, exc.status
+            errors = FormErrors.from_exc(exc)
         else:
             return redirect("proposals:detail", proposal.pk)
     return render(
         request,
         "proposals/capture.html",
-        {"errors": errors, "values": request.POST, "tab": "services"},
-        status=status,
+        {"form_errors": errors, "values": request.POST, "tab": "services"},
+        status=FORM_ERROR_STATUS if errors else 200,
     )
 
 
@@ -63,7 +64,7 @@ def capture(request):
 @require_http_methods(["GET", "POST"])
 def detail(request, proposal_id):
     proposal = selectors.proposal_get_for_worker(actor=request.user, proposal_id=proposal_id)
-    errors, status = {}, 200
+    errors = FormErrors()
     if request.method == "POST":
         action = request.POST.get("action", "save")
         try:
@@ -96,7 +97,7 @@ def detail(request, proposal_id):
             else:
                 raise DomainError("未知操作", code="action")
         except DomainError as exc:
-            errors, status = {exc.field or "general": exc.message}, exc.status
+            errors = FormErrors.from_exc(exc)
         else:
             return redirect("proposals:detail", proposal.pk)
         proposal = selectors.proposal_get_for_worker(actor=request.user, proposal_id=proposal_id)
@@ -116,11 +117,11 @@ def detail(request, proposal_id):
             )[:50],
             "rewards": proposal.rewards.filter(recipient=request.user),
             "team_text": request.POST.get("team", team_text) if errors else team_text,
-            "errors": errors,
+            "form_errors": errors,
             "values": request.POST if errors else None,
             "tab": "services",
         },
-        status=status,
+        status=FORM_ERROR_STATUS if errors else 200,
     )
 
 

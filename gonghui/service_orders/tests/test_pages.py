@@ -21,9 +21,9 @@ def login(user) -> Client:
 
 def test_union_orders_from_menu_page_and_sees_expected_date(personas, menu):
     client = login(personas.grassroots_admin)
-    page = client.get(reverse("service_orders:menu"))
+    page = client.get(reverse("service_orders_bench:menu"))
     assert page.status_code == 200 and "身心双检" in page.content.decode()
-    url = reverse("service_orders:item", args=[menu.checkup.pk])
+    url = reverse("service_orders_bench:item", args=[menu.checkup.pk])
     r = client.post(
         url,
         {
@@ -44,7 +44,7 @@ def test_union_orders_from_menu_page_and_sees_expected_date(personas, menu):
 
 def test_order_form_shows_error_next_to_field_and_keeps_input(personas, menu):
     client = login(personas.grassroots_admin)
-    url = reverse("service_orders:item", args=[menu.checkup.pk])
+    url = reverse("service_orders_bench:item", args=[menu.checkup.pk])
     r = client.post(
         url,
         {
@@ -66,10 +66,10 @@ def test_order_form_shows_error_next_to_field_and_keeps_input(personas, menu):
 def test_dispatcher_schedules_from_order_page(personas, menu):
     order = place(personas, menu.checkup, [menu.monday])
     client = login(personas.county_staffer)
-    assert "身心双检" in client.get(reverse("service_orders:queue")).content.decode()
-    page = client.get(reverse("service_orders:order", args=[order.pk])).content.decode()
+    assert "身心双检" in client.get(reverse("service_orders_bench:queue")).content.decode()
+    page = client.get(reverse("service_orders_bench:order", args=[order.pk])).content.decode()
     assert "建议" in page and "张医生" in page
-    url = reverse("service_orders:order_action", args=[order.pk, "schedule"])
+    url = reverse("service_orders_bench:order_action", args=[order.pk, "schedule"])
     # A clash is reported next to the date, nothing is booked.
     r = client.post(
         url, {"day": str(menu.monday), "time": "18:00", "expert_ids": [menu.doctor.pk, menu.counsellor.pk]}
@@ -90,7 +90,7 @@ def test_expert_pages_and_calendar(personas, menu):
         actor=personas.county_staffer, order=order, start=at(menu.monday, 9), expert_ids=[menu.counsellor.pk]
     )
     client = login(personas.county_staffer)
-    url = reverse("service_orders:expert", args=[menu.counsellor.pk])
+    url = reverse("service_orders_bench:expert", args=[menu.counsellor.pk])
     week = client.get(url, {"date": str(menu.monday)}).content.decode()
     assert "心理疏导" in week and "09:00" in week
     assert "心理疏导" in client.get(url, {"view": "month", "date": str(menu.monday)}).content.decode()
@@ -110,21 +110,21 @@ def test_expert_pages_and_calendar(personas, menu):
     assert r.status_code == 302
     assert menu.counsellor.availability.count() == 2
     team = client.get(
-        reverse("service_orders:team_calendar", args=[menu.team.pk]), {"date": str(menu.monday)}
+        reverse("service_orders_bench:team_calendar", args=[menu.team.pk]), {"date": str(menu.monday)}
     )
     assert "李咨询师" in team.content.decode()
     union = login(personas.grassroots_admin).get(
-        reverse("service_orders:calendar"),
+        reverse("service_orders_bench:calendar"),
         {"org": personas.tree.grassroots.pk, "date": str(menu.monday), "view": "month"},
     )
     assert "心理疏导" in union.content.decode()
-    assert client.get(reverse("service_orders:stats")).status_code == 200
+    assert client.get(reverse("service_orders_bench:stats")).status_code == 200
 
 
 def test_publisher_creates_item_and_expert(personas, menu):
     client = login(personas.county_staffer)
     r = client.post(
-        reverse("service_orders:item_new"),
+        reverse("service_orders_bench:item_new"),
         {
             "org": personas.tree.county.pk,
             "category": "skills",
@@ -141,7 +141,7 @@ def test_publisher_creates_item_and_expert(personas, menu):
     )
     assert r.status_code == 422 and "最多人数不能少于最少人数" in r.content.decode()
     r = client.post(
-        reverse("service_orders:item_new"),
+        reverse("service_orders_bench:item_new"),
         {
             "org": personas.tree.county.pk,
             "category": "skills",
@@ -158,7 +158,7 @@ def test_publisher_creates_item_and_expert(personas, menu):
     )
     assert r.status_code == 302 and ServiceItem.objects.filter(name="八段锦").exists()
     r = client.post(
-        reverse("service_orders:experts"),
+        reverse("service_orders_bench:experts"),
         {
             "form": "expert",
             "name": "刘教练",
@@ -169,7 +169,7 @@ def test_publisher_creates_item_and_expert(personas, menu):
     )
     assert r.status_code == 302 and Expert.objects.filter(name="刘教练").exists()
     # A grassroots admin cannot publish.
-    assert login(personas.grassroots_admin).get(reverse("service_orders:item_new")).status_code == 404
+    assert login(personas.grassroots_admin).get(reverse("service_orders_bench:item_new")).status_code == 404
 
 
 # --- scope: a sibling city's staff get 404 everywhere and change nothing ----------------------------
@@ -177,10 +177,10 @@ def test_publisher_creates_item_and_expert(personas, menu):
 
 def _sibling_targets(personas, menu, order):
     pages = [
-        ("get", reverse("service_orders:item", args=[menu.checkup.pk]), {}),
+        ("get", reverse("service_orders_bench:item", args=[menu.checkup.pk]), {}),
         (
             "post",
-            reverse("service_orders:item", args=[menu.checkup.pk]),
+            reverse("service_orders_bench:item", args=[menu.checkup.pk]),
             {
                 "org": personas.tree.sibling_grassroots.pk,
                 "preferred_date1": str(menu.monday),
@@ -190,23 +190,23 @@ def _sibling_targets(personas, menu, order):
                 "contact_phone": "13912345678",
             },
         ),
-        ("get", reverse("service_orders:item_edit", args=[menu.checkup.pk]), {}),
-        ("post", reverse("service_orders:item_edit", args=[menu.checkup.pk]), {"name": "改名"}),
-        ("get", reverse("service_orders:order", args=[order.pk]), {}),
-        ("get", reverse("service_orders:expert", args=[menu.doctor.pk]), {}),
+        ("get", reverse("service_orders_bench:item_edit", args=[menu.checkup.pk]), {}),
+        ("post", reverse("service_orders_bench:item_edit", args=[menu.checkup.pk]), {"name": "改名"}),
+        ("get", reverse("service_orders_bench:order", args=[order.pk]), {}),
+        ("get", reverse("service_orders_bench:expert", args=[menu.doctor.pk]), {}),
         (
             "post",
-            reverse("service_orders:expert", args=[menu.doctor.pk]),
+            reverse("service_orders_bench:expert", args=[menu.doctor.pk]),
             {"form": "leave", "start_date": str(menu.monday), "end_date": str(menu.monday)},
         ),
-        ("get", reverse("service_orders:team_calendar", args=[menu.team.pk]), {}),
-        ("get", reverse("service_orders:calendar"), {"org": personas.tree.grassroots.pk}),
+        ("get", reverse("service_orders_bench:team_calendar", args=[menu.team.pk]), {}),
+        ("get", reverse("service_orders_bench:calendar"), {"org": personas.tree.grassroots.pk}),
     ]
     for action in ("schedule", "confirm", "attend", "rate", "cancel", "decline"):
         pages.append(
             (
                 "post",
-                reverse("service_orders:order_action", args=[order.pk, action]),
+                reverse("service_orders_bench:order_action", args=[order.pk, action]),
                 {
                     "reason": "x",
                     "rating": 1,
@@ -295,7 +295,7 @@ def test_sibling_staff_get_404_on_every_page_and_change_nothing(personas, menu):
     assert _snapshot() == before and AuditEvent.objects.count() == audits
     # Lists are empty rather than forbidden.
     for name in ("menu", "orders", "queue", "experts", "stats", "home"):
-        html = client.get(reverse(f"service_orders:{name}")).content.decode()
+        html = client.get(reverse(f"service_orders_bench:{name}")).content.decode()
         assert order.number not in html and "张医生" not in html and "柳林县总工会专家服务团" not in html, (
             name
         )
@@ -340,11 +340,11 @@ def test_list_pages_do_not_query_per_row(personas, menu):
 
     client = login(personas.county_staffer)
     urls = [
-        reverse("service_orders:orders"),
-        reverse("service_orders:menu"),
-        reverse("service_orders:stats"),
-        reverse("service_orders:home"),
-        reverse("service_orders:team_calendar", args=[menu.team.pk]) + "?view=month",
+        reverse("service_orders_bench:orders"),
+        reverse("service_orders_bench:menu"),
+        reverse("service_orders_bench:stats"),
+        reverse("service_orders_bench:home"),
+        reverse("service_orders_bench:team_calendar", args=[menu.team.pk]) + "?view=month",
     ]
 
     def counts():

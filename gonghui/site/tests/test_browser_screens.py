@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from gonghui.core.notifications import notify
-from gonghui.site.views import HOME_TILES
+from gonghui.site.views.worker import HOME_TILES
 from gonghui.testing.browser import assert_fits_width, login_staff, login_worker, screenshot
 from gonghui.testing.factories import PASSWORD, make_member
 

@@ -33,6 +33,7 @@ APPS = [
     "funds",  # 沈阳 三项补贴, 淮安 training subsidies and awards, 广西 county funding, 工会经费
     "registration",  # 工会法人登记 (北京 一网通办): 朝阳区总工会
     "honours",  # 劳模工匠: 预石运输 最美货车司机, 师带徒, 技术难题
+    "outreach",  # 走访与协商 (issue 22): 义乌 法律体检, 中铁上海 问题清单, 浦东 网约车 协商
 ]
 
 
