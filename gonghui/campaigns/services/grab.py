@@ -31,6 +31,16 @@ def real_name_refusal() -> str:
     return f"本活动仅限实名认证会员，您还未实名认证：请{online}带身份证到所属工会或附近驿站，请工作人员核验"
 
 
+# Rules other apps plug in at start-up (honours: a campaign a union aimed at honour holders refuses others).
+# Each is rule(campaign, member) -> reason | None, and must stay cheap: the grab calls it once per sale.
+_EXTRA_RULES: list = []
+
+
+def eligibility_rule_register(rule) -> None:
+    if rule not in _EXTRA_RULES:
+        _EXTRA_RULES.append(rule)
+
+
 def ineligibility(campaign: Campaign, member: Member | None, user) -> str | None:
     """The reason this member may not take part, in words a worker understands; None when eligible."""
     if member is None:
@@ -46,6 +56,10 @@ def ineligibility(campaign: Campaign, member: Member | None, user) -> str | None
     if campaign.occupations and member.occupation not in campaign.occupations:
         allowed = "、".join(OCCUPATION_LABELS.get(o, o) for o in campaign.occupations)
         return f"仅限以下职业：{allowed}"
+    for rule in _EXTRA_RULES:
+        reason = rule(campaign, member)
+        if reason:
+            return reason
     return None
 
 
