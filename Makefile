@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo setup test lint clean
+.PHONY: demo setup test lint clean cluster cluster-down cluster-status
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "需要 Python ≥ 3.11（当前 %s）" % sys.version.split()[0])'
@@ -43,3 +43,13 @@ lint: setup
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles
+
+# The local cluster (docs/deploy.md): HAProxy, two gunicorn, PgBouncer, pg_auto_failover, Redis + Sentinel.
+cluster: setup
+	deploy/cluster.sh up
+
+cluster-down:
+	deploy/cluster.sh down
+
+cluster-status:
+	deploy/cluster.sh status

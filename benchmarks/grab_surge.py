@@ -58,6 +58,17 @@ def parse_args():
     p.add_argument("--members-per-ip", type=int, default=25)
     p.add_argument("--reuse-db", action="store_true", help="keep the database and members of a previous run")
     p.add_argument(
+        "--cluster",
+        action="store_true",
+        help="through the local cluster (make cluster): HAProxy → two gunicorn → PgBouncer → pg_auto_failover "
+        "primary, Redis via Sentinel; no server is started, the cluster's database is reused",
+    )
+    p.add_argument(
+        "--wrk",
+        action="store_true",
+        help="also measure both with wrk (C, not Python: the client does not eat the server's CPU)",
+    )
+    p.add_argument(
         "--cold-tokens",
         action="store_true",
         help="start the rush with an empty token cache: no campaigns_prewarm run, Redis restarted, and "
@@ -114,19 +125,24 @@ def seed(args) -> tuple[int, int, list[str]]:
     from gonghui.orgs.models import Org, Staff
     from gonghui.testing.factories import make_org, make_staff
 
-    if args.reuse_db and Member.objects.count() >= args.members:
+    existing = Member.objects.count() if args.reuse_db else 0
+    if existing >= args.members:
         log("复用已有会员")
     else:
-        province = make_org(None, Org.Kind.PROVINCE, "浙江省总工会", region_code="330000")
-        city = make_org(province, Org.Kind.CITY, "宁波市总工会", region_code="330200")
-        unions = [
-            make_org(city, Org.Kind.GRASSROOTS, f"宁波第{i + 1}基层工会", region_code="330203")
-            for i in range(50)
-        ]
-        make_staff(city, Staff.Role.ADMIN, name="宁波市总经办")
+        if existing:  # a bigger run after a smaller one: add the missing members to the same unions
+            city = Org.objects.filter(name="宁波市总工会").order_by("id").first()
+            unions = list(Org.objects.filter(parent=city, kind=Org.Kind.GRASSROOTS).order_by("id"))
+        else:
+            province = make_org(None, Org.Kind.PROVINCE, "浙江省总工会", region_code="330000")
+            city = make_org(province, Org.Kind.CITY, "宁波市总工会", region_code="330200")
+            unions = [
+                make_org(city, Org.Kind.GRASSROOTS, f"宁波第{i + 1}基层工会", region_code="330203")
+                for i in range(50)
+            ]
+            make_staff(city, Staff.Role.ADMIN, name="宁波市总经办")
         today = dt.date(2026, 1, 1)
         batch = 2_000
-        for start in range(0, args.members, batch):
+        for start in range(existing, args.members, batch):
             stop = min(args.members, start + batch)
             users = []
             for i in range(start, stop):
@@ -167,7 +183,7 @@ def seed(args) -> tuple[int, int, list[str]]:
                 )
             Member.objects.bulk_create(members, batch_size=batch)
             log(f"会员 {stop}/{args.members}")
-    city = Org.objects.get(name="宁波市总工会")
+    city = Org.objects.filter(name="宁波市总工会").order_by("id").first()
     staff = Staff.objects.filter(org=city).select_related("user").first().user
     now = timezone.now()
     if args.offers == 1:
@@ -211,6 +227,12 @@ def seed(args) -> tuple[int, int, list[str]]:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return campaign.pk, offer_ids, raw_tokens
+
+
+def member_ip(i: int, per_ip: int = 25) -> str:
+    """Member i's address as the edge proxy reports it: `per_ip` members share one (a carrier NAT)."""
+    n = i // per_ip
+    return f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
 
 
 def flush_redis(url: str) -> None:
@@ -343,8 +365,101 @@ def show(title: str, r: dict) -> None:
     )
 
 
+WRK_GRAB = """
+-- One POST per token; thread k of n takes tokens k, k+n, k+2n, … and stops when it runs out.
+local tokens, ips, idx, step = {}, {}, 0, 1
+function setup(thread) thread:set("tid", #threads_list); table.insert(threads_list, thread) end
+threads_list = {}
+function init(args)
+  for line in io.lines(os.getenv("WRK_TOKENS")) do
+    local tok, ip = line:match("([^ ]+) ([^ ]+)")
+    tokens[#tokens + 1], ips[#ips + 1] = tok, ip
+  end
+  idx = tid + 1
+  step = tonumber(os.getenv("WRK_THREADS"))
+end
+function request()
+  local i = idx
+  if i > #tokens then i = #tokens end
+  idx = idx + step
+  return wrk.format("POST", os.getenv("WRK_PATH"),
+    {["Authorization"] = "Bearer " .. tokens[i], ["X-Forwarded-For"] = ips[i]}, "")
+end
+function response(status, headers, body)
+  if idx > #tokens + step then wrk.thread:stop() end
+end
+"""
+
+
+def run_wrk(
+    url: str,
+    *,
+    seconds: int,
+    connections: int,
+    threads: int = 2,
+    script: str | None = None,
+    env: dict | None = None,
+) -> dict:
+    """wrk's own figures: requests/s and non-2xx count."""
+    import re
+    import shutil
+    import tempfile
+
+    if shutil.which("wrk") is None:
+        raise SystemExit("未安装 wrk：apt-get install wrk")
+    cmd = [
+        "wrk",
+        "-t",
+        str(threads),
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds}s",
+        "--latency",
+        "--timeout",
+        "30s",
+    ]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        if script:
+            f.write(script)
+    if script:
+        cmd += ["-s", f.name]
+    out = subprocess.run(
+        [*cmd, url], capture_output=True, text=True, env={**os.environ, **(env or {})}
+    ).stdout
+    os.unlink(f.name)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    p99 = re.search(r"99%\s+([\d.]+\w+)", out)
+    return {
+        "rps": rps,
+        "requests": total,
+        "non2xx": int(non2xx.group(1)) if non2xx else 0,
+        "p99": p99.group(1) if p99 else "?",
+        "raw": out,
+    }
+
+
+def load_cluster_env(args) -> str:
+    env_file = ROOT / "var" / "cluster" / "env"
+    if not env_file.exists():
+        raise SystemExit("本地集群未启动：先运行 make cluster")
+    import shlex
+
+    for line in env_file.read_text().splitlines():
+        if line.startswith("export "):
+            key, _, value = line[len("export ") :].partition("=")
+            os.environ[key] = shlex.split(value)[0] if value else ""
+    args.reuse_db = True
+    return os.environ["CLUSTER_HAPROXY"]
+
+
 def main() -> None:
     args = parse_args()
+    if args.cluster:
+        main_cluster(args)
+        return
     os.environ.update(server_env(args))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     if not args.reuse_db:
@@ -386,11 +501,7 @@ def main() -> None:
         per_ip = args.members_per_ip
 
         def grab_headers(i):
-            n = i // per_ip
-            return {
-                "Authorization": f"Bearer {tokens[i]}",
-                "X-Forwarded-For": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
-            }
+            return {"Authorization": f"Bearer {tokens[i]}", "X-Forwarded-For": member_ip(i, per_ip)}
 
         log(f"开抢：{len(tokens)} 个请求，并发 {args.concurrency}")
         urls = [f"{base}/api/v1/campaigns/{campaign_id}/offers/{o}/grab" for o in offer_ids]
@@ -435,6 +546,94 @@ def main() -> None:
     for name, ok in checks.items():
         print(f"  [{'ok' if ok else 'MISS'}] {name}")
     print(f"  machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end")
+
+
+def main_cluster(args) -> None:
+    """The same rush through HAProxy and PgBouncer; the ceiling measured through the same path."""
+    base = load_cluster_env(args)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    log(f"集群：{base}；创建/复用 {args.members} 名会员、令牌和 {args.coupons} 张券的活动")
+    campaign_id, offer_ids, tokens = seed(args)
+    from django.core.cache import cache
+    from django.db import connection
+
+    cache.clear()  # the cluster's own Redis (via Sentinel), never the system one
+    health = f"{base}/api/v1/health"
+    asyncio.run(fire(lambda i: health, "GET", lambda i: None, 500, 50))
+    log(f"天花板（经 HAProxy）：/api/v1/health × {args.health_requests}，并发 {args.concurrency}")
+    ceiling = asyncio.run(
+        fire(lambda i: health, "GET", lambda i: None, args.health_requests, args.concurrency)
+    )
+    from gonghui.campaigns.models import Campaign, Offer, Ticket
+    from gonghui.campaigns.services import campaign_prewarm
+
+    if not args.cold_tokens:
+        warmed = campaign_prewarm(campaign=Campaign.objects.get(pk=campaign_id))
+        log(f"开抢前预热：{warmed} 个令牌")
+    connection.close()
+    per_ip = args.members_per_ip
+
+    def xff(i):
+        return member_ip(i, per_ip)
+
+    url = f"{base}/api/v1/campaigns/{campaign_id}/offers/{offer_ids[0]}/grab"
+    log(f"开抢（经 HAProxy）：{len(tokens)} 个请求，并发 {args.concurrency}")
+    grab = asyncio.run(
+        fire(
+            lambda i: url,
+            "POST",
+            lambda i: {"Authorization": f"Bearer {tokens[i]}", "X-Forwarded-For": xff(i)},
+            len(tokens),
+            args.concurrency,
+        )
+    )
+    from django.db.models import Count
+
+    tickets = Ticket.objects.filter(campaign_id=campaign_id)
+    issued = tickets.count()
+    duplicates = tickets.values("member_id").annotate(n=Count("id")).filter(n__gt=1).count()
+    remaining = sum(Offer.objects.filter(campaign_id=campaign_id).values_list("remaining", flat=True))
+    show(f"ceiling through the cluster: GET /api/v1/health ({args.health_requests} requests)", ceiling)
+    show(f"grab through the cluster ({len(tokens)} members)", grab)
+    print("\n== result (cluster, Python client)")
+    print(
+        f"  tickets issued {issued} (coupons {args.coupons}, remaining {remaining}), duplicates {duplicates}"
+    )
+    print(f"  ratio grab/health req/s {grab['rps'] / ceiling['rps']:.2f}")
+    if args.wrk:
+        import tempfile
+
+        log("wrk：天花板 20 秒")
+        w_health = run_wrk(health, seconds=20, connections=args.concurrency)
+        campaign_id, offer_ids, tokens = seed(args)
+        connection.close()
+        cache.clear()
+        if not args.cold_tokens:
+            campaign_prewarm(campaign=Campaign.objects.get(pk=campaign_id))
+            connection.close()
+        with tempfile.NamedTemporaryFile("w", delete=False) as f:
+            f.write("\n".join(f"{t} {xff(i)}" for i, t in enumerate(tokens)))
+        path = f"/api/v1/campaigns/{campaign_id}/offers/{offer_ids[0]}/grab"
+        # wrk runs for a fixed time: the rate is that of the rush's first 20 s (the sale and the first
+        # sold-out answers); tokens beyond the last repeat it (answered 409/429 like any late tap).
+        log(f"wrk：开抢 {len(tokens)} 个令牌，前 20 秒")
+        w_grab = run_wrk(
+            base + path,
+            seconds=20,
+            connections=args.concurrency,
+            script=WRK_GRAB,
+            env={"WRK_TOKENS": f.name, "WRK_PATH": path, "WRK_THREADS": "2"},
+        )
+        os.unlink(f.name)
+        issued = Ticket.objects.filter(campaign_id=campaign_id).count()
+        print("\n== wrk (C load generator)")
+        print(f"  health  {w_health['rps']:.0f} req/s  p99 {w_health['p99']}  non-2xx {w_health['non2xx']}")
+        print(
+            f"  grab    {w_grab['rps']:.0f} req/s  p99 {w_grab['p99']}  requests {w_grab['requests']}  "
+            f"non-2xx {w_grab['non2xx']} (409 sold out is non-2xx)"
+        )
+        print(f"  ratio grab/health {w_grab['rps'] / w_health['rps']:.2f}; tickets {issued}")
+    print(f"  machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,14 @@ from gonghui.aid.api import router as aid_router
 from gonghui.campaigns.api import router as campaigns_router
 from gonghui.cases.api import router as cases_router
 from gonghui.core.api import router as core_router
-from gonghui.core.errors import ERROR_CODES, DomainError, http_status_error
+from gonghui.core.errors import (
+    ERROR_CODES,
+    RETRY_AFTER_SECONDS,
+    UNAVAILABLE_MESSAGE,
+    DomainError,
+    http_status_error,
+    is_unavailable,
+)
 from gonghui.core.schemas import add_error_responses
 from gonghui.drivers.api import router as drivers_router
 from gonghui.funds.api import router as funds_router
@@ -131,6 +138,12 @@ def on_suspicious(request, exc):
 
 @api.exception_handler(Exception)
 def on_unexpected(request, exc):
+    if is_unavailable(exc):
+        # A failover in progress: the request did not complete; the client retries (same idempotency key).
+        logger.warning("数据库或缓存暂不可用：%s", type(exc).__name__)
+        response = _error(request, 503, "unavailable", UNAVAILABLE_MESSAGE)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     logger.exception("API 未处理的异常")
     return _error(request, 500, "server_error", "服务器内部错误，请稍后再试")
 

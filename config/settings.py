@@ -125,6 +125,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "gonghui.core.context.RequestContextMiddleware",
+    "gonghui.core.dbrouter.ReplicaRoutingMiddleware",
     "gonghui.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -164,18 +165,49 @@ TEMPLATES = [
 
 # --- database: embedded SQLite by default, PostgreSQL via DATABASE_URL -------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# Behind PgBouncer in transaction mode (GONGHUI_PGBOUNCER=1) a connection holds no session state between
+# transactions: no server-side cursors and no prepared statements (psycopg prepares a query after its fifth
+# run; PgBouncer 1.18 would hand the next transaction a server without it).
+PGBOUNCER = env_bool("GONGHUI_PGBOUNCER", False)
+
+
+def database_from_url(url: str, *, conn_max_age: int) -> dict:
+    """dj-database-url plus libpq's multi-host form (postgresql://u@h1:p1,h2:p2/db?target_session_attrs=…):
+    libpq tries the hosts in order and keeps the first that meets target_session_attrs, so the app
+    follows a promoted primary without a DNS or proxy change."""
+    from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    userinfo, _, hostlist = parts.netloc.rpartition("@")
+    hosts = [h for h in hostlist.split(",") if h]
+    first = urlunsplit(parts._replace(netloc=f"{userinfo}@{hosts[0]}" if userinfo else hosts[0], query=""))
+    config = dj_database_url.parse(first, conn_max_age=conn_max_age, conn_health_checks=True)
+    if len(hosts) > 1:
+        config["HOST"] = ",".join(h.rpartition(":")[0] or h for h in hosts)
+        config["PORT"] = ",".join(h.rpartition(":")[2] if ":" in h else "5432" for h in hosts)
+    options = config.setdefault("OPTIONS", {})
+    options.update(dict(parse_qsl(parts.query)))
+    if PGBOUNCER and config["ENGINE"] == "django.db.backends.postgresql":
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
+        options["prepare_threshold"] = None
+    return config
+
+
 if DATABASE_URL:
     # Tests set DB_CONN_MAX_AGE=0: persistent connections held by live-server threads would keep
     # the PostgreSQL test database busy when pytest-django drops it.
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
-        )
-    }
+    DATABASES = {"default": database_from_url(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get(
             "GONGHUI_TEST_DB_NAME", "test_gonghui"
         )
+    # A streaming replica for reads that tolerate a few seconds' lag (core/dbrouter.py); in tests it is
+    # the same database (MIRROR), so the routing is exercised without a second server.
+    if os.environ.get("DATABASE_REPLICA_URL"):
+        DATABASES["replica"] = database_from_url(
+            os.environ["DATABASE_REPLICA_URL"], conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
+        )
+        DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 else:
     DATABASES = {
         "default": {
@@ -195,20 +227,72 @@ else:
     }
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+DATABASE_ROUTERS = ["gonghui.core.dbrouter.PrimaryReplicaRouter"]
+# After a write a client reads from the primary for this long (a cookie carries it to whichever app server
+# answers next), so nobody misses their own change on a lagging replica.
+GONGHUI_REPLICA_PIN_SECONDS = env_int("GONGHUI_REPLICA_PIN_SECONDS", 10)
+# The pages and exports that may read from the replica (GET only): dashboards, reports, exports and
+# registry lists, where a few seconds' lag is harmless. Nothing that decides anything is listed.
+GONGHUI_LAG_TOLERANT_VIEWS = frozenset(
+    {
+        "campaigns_bench:export",
+        "cases_bench:stats",
+        "cases_bench:stats_json",
+        "members_bench:list",
+        "members_bench:export",
+        "service_orders_bench:stats",
+        "stations_bench:export",
+        "aid_bench:reports",
+        "funds_bench:report",
+        "mutual_aid_bench:report",
+        "proposals_bench:report",
+        "proposals_bench:ledger_export",
+        "registration_bench:register_export",
+        "drivers_bench:overview",
+    }
+)
 
 # --- cache: local memory by default, Redis via REDIS_URL ---------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# REDIS_SENTINELS=host:port,host:port,… makes REDIS_URL's host the Sentinel service name
+# (redis://gonghui/0): django-redis asks the Sentinels for the current master on every new connection.
+REDIS_SENTINELS = [
+    (h.rpartition(":")[0], int(h.rpartition(":")[2]))
+    for h in os.environ.get("REDIS_SENTINELS", "").split(",")
+    if h.strip()
+]
 if REDIS_URL:
+    _redis_options = {
+        "CLIENT_CLASS": "django_redis.client.DefaultClient",
+        # A dead master must not hold a request for long: the cache answers "miss" and the database
+        # decides (IGNORE_EXCEPTIONS); the grab gate degrades the same way (campaigns/gate.py).
+        "SOCKET_CONNECT_TIMEOUT": float(os.environ.get("GONGHUI_REDIS_CONNECT_TIMEOUT", "0.5")),
+        "SOCKET_TIMEOUT": float(os.environ.get("GONGHUI_REDIS_TIMEOUT", "1")),
+        "IGNORE_EXCEPTIONS": env_bool("GONGHUI_REDIS_IGNORE_EXCEPTIONS", bool(REDIS_SENTINELS)),
+    }
+    if REDIS_SENTINELS:
+        _redis_options["CLIENT_CLASS"] = "django_redis.client.SentinelClient"
+        _redis_options["SENTINELS"] = REDIS_SENTINELS
+        _redis_options["SENTINEL_KWARGS"] = {"socket_timeout": 0.5}
+        DJANGO_REDIS_CONNECTION_FACTORY = "django_redis.pool.SentinelConnectionFactory"
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "gonghui",
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+            "OPTIONS": _redis_options,
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gonghui"}}
+# Sessions: the database by default; "cache" keeps them in Redis (every app server shares them, none is
+# sticky), "cached_db" in both.
+SESSION_ENGINE = {
+    "db": "django.contrib.sessions.backends.db",
+    "cache": "django.contrib.sessions.backends.cache",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+}[os.environ.get("GONGHUI_SESSION_ENGINE", "db")]
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 if env_bool("GONGHUI_DB_TASKS", PRODUCTION):
@@ -355,8 +439,18 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
-MEDIA_ROOT = VAR_DIR / "media"
+# Uploads and generated files: one storage every app server shares — a shared directory
+# (GONGHUI_MEDIA_ROOT) or any Django storage class, e.g. an S3-compatible one from django-storages:
+# GONGHUI_STORAGE_BACKEND=storages.backends.s3.S3Storage GONGHUI_STORAGE_OPTIONS='{"bucket_name": …}'.
+MEDIA_ROOT = Path(os.environ.get("GONGHUI_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {
+        "BACKEND": os.environ.get("GONGHUI_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": json.loads(os.environ.get("GONGHUI_STORAGE_OPTIONS", "{}")),
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 LOGGING = {
     "version": 1,

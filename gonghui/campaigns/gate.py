@@ -2,13 +2,28 @@
 
 All live in the Django cache (Redis when REDIS_URL is set, so every app server shares them). None decides
 a sale: the flag only lets a sold-out offer answer 已抢完 without a database round trip, and a stale or
-missing flag just sends the request on to the conditional UPDATE, which is always right."""
+missing flag just sends the request on to the conditional UPDATE, which is always right.
+
+When Redis is unreachable (the master died and Sentinel has not yet promoted the replica, ~3 s) the gate
+degrades to the database: the grab is let through unthrottled and the conditional UPDATE decides, so it
+can never oversell; the flags are simply not written. The per-member limit still holds (it is in the
+database), only the per-IP and per-member request rates go uncounted for those seconds."""
 
 from __future__ import annotations
+
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+
+logger = logging.getLogger("gonghui.campaigns.gate")
+
+try:
+    from redis.exceptions import RedisError
+except ImportError:  # pragma: no cover - redis comes with django-redis
+    RedisError = OSError
+
 
 # A flag may outlive a returned place by at most this long (a cancel clears it, but a grab that saw
 # the offer empty just before the cancel committed may set it again afterwards).
@@ -97,7 +112,11 @@ def hit(user_id: int, ip: str | None, campaign_id: int, offer_id: int) -> tuple[
     redis = _redis()
     if redis is not None:
         keys = [m_key, ip_key, sold_out_key(campaign_id, offer_id), held_key(offer_id, user_id)]
-        m_count, ip_count, sold_out, held = _run_hit_script(redis, keys, [m_win, ip_win])
+        try:
+            m_count, ip_count, sold_out, held = _run_hit_script(redis, keys, [m_win, ip_win])
+        except RedisError as exc:
+            logger.warning("抢购闸门：Redis 不可用（%s），本次由数据库判定", type(exc).__name__)
+            return True, 0, False
     else:
         counts = []
         for key, window in ((m_key, m_win), (ip_key, ip_win)):
@@ -120,7 +139,10 @@ def hit(user_id: int, ip: str | None, campaign_id: int, offer_id: int) -> tuple[
 def _set(key: str, ttl: int) -> None:
     redis = _redis()
     if redis is not None:
-        redis.set(key, 1, ex=ttl)
+        try:
+            redis.set(key, 1, ex=ttl)
+        except RedisError:
+            logger.warning("抢购闸门：Redis 不可用，未写入 %s", key)
     else:
         cache.set(key, 1, ttl)
 
@@ -128,7 +150,11 @@ def _set(key: str, ttl: int) -> None:
 def _delete(key: str) -> None:
     redis = _redis()
     if redis is not None:
-        redis.delete(key)
+        try:
+            redis.delete(key)
+        except RedisError:
+            # A sold-out flag that could not be cleared expires within SOLD_OUT_TTL.
+            logger.warning("抢购闸门：Redis 不可用，未删除 %s", key)
     else:
         cache.delete(key)
 

@@ -129,7 +129,33 @@ HTTP_STATUS_ERRORS = {
     405: ("method_not_allowed", "不支持该请求方法"),
     413: ("too_large", "请求过大，请检查后重试"),
     415: ("unsupported_media_type", "请求体应为 JSON（Content-Type: application/json）"),
+    503: ("unavailable", "系统正在切换，请稍后重试（约 2 秒）"),
 }
+
+
+# A database or cache that is switching over (a failover, a restart) is a 503 the client may retry after
+# RETRY_AFTER_SECONDS — never a 500. Grabs carry an idempotency key, so the retry cannot buy twice.
+RETRY_AFTER_SECONDS = 2
+UNAVAILABLE_MESSAGE = "系统正在切换，请稍后重试（约 2 秒）"
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """True for a lost or refused database connection, or a write sent to a server that has just become
+    a standby: the request did not complete and may be retried."""
+    from django.db import InterfaceError, InternalError, OperationalError
+
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return True
+    if isinstance(exc, InternalError):
+        cause = exc.__cause__
+        return getattr(cause, "sqlstate", None) == "25006"  # read_only_sql_transaction
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import ReadOnlyError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:  # pragma: no cover - redis is a dependency of django-redis
+        return False
+    return isinstance(exc, (RedisConnectionError, RedisTimeoutError, ReadOnlyError))
 
 
 def http_status_error(status: int) -> tuple[str, str]:
@@ -254,6 +280,33 @@ ERROR_CODES: frozenset[str] = frozenset(
         "duplicate_row",
         "already_taken",
         "not_proposed",
+        # honours: prize money, 师带徒 milestones, studios, contests, outreach (wave 2b)
+        "prize_scheme_required",
+        "prize_unbooked",
+        "agreement_closed",
+        "milestone_done",
+        "milestones_open",
+        "studio_exists",
+        "basis_required",
+        "funds_unavailable",
+        "funding_other_org",
+        "funding_not_approved",
+        "funding_linked",
+        "review_exists",
+        "number_invalid",
+        "events_required",
+        "events_duplicate",
+        "contest_closed",
+        "team_size",
+        "event_unknown",
+        "no_entrants",
+        "scores_missing",
+        "entrant_exists",
+        "certificate_exists",
+        "already_targeted",
+        "no_holders",
+        # funds: the prize scheme a selection pays from
+        "prize_scheme_invalid",
         # input cleaners (core/cleaners.py)
         "amount_too_small",
         "invalid_amount",
@@ -287,7 +340,6 @@ ERROR_CODES: frozenset[str] = frozenset(
         "order_closed",
         "call_converted",
         "assignee_invalid",
-        "number_invalid",
         "pickup_code_invalid",
         # 公示 (core/notices.py)
         "notice_source",
@@ -608,6 +660,7 @@ ERROR_CODES: frozenset[str] = frozenset(
         "method_not_allowed",
         "server_error",
         "too_large",
+        "unavailable",
         "unsupported_media_type",
         # request validation (pydantic error types, config/api.py on_validation_error)
         "bool_parsing",

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from .errors import DomainError, http_status_error
+from .errors import DomainError, http_status_error, is_unavailable
 
 TITLES = {401: "请先登录", 403: "没有权限", 404: "页面不存在", 409: "数据已变化", 429: "操作太频繁"}
 
@@ -31,6 +31,10 @@ class DomainErrorMiddleware:
         return response
 
     def process_exception(self, request, exception):
+        if is_unavailable(exception):
+            from .views import unavailable_response
+
+            return unavailable_response(request)
         if not isinstance(exception, DomainError):
             return None
         title = TITLES.get(exception.status, "请求有误")

@@ -215,3 +215,23 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.name}{self.get_kind_display()}"
+
+
+class JobLease(models.Model):
+    """Who runs a scheduled job now, and which period it last ran for (core/jobs.py).
+
+    Every app server may have the same cron lines; the lease lets one of them run each period and the
+    others skip it, and lets a job whose runner died be taken over once its lease expires."""
+
+    name = models.CharField("任务", max_length=100, primary_key=True)
+    holder = models.CharField("执行者", max_length=200)
+    expires_at = models.DateTimeField("租约到期")
+    last_slot = models.BigIntegerField("最近执行的周期", default=0)
+    started_at = models.DateTimeField("最近开始")
+    finished_at = models.DateTimeField("最近结束", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "定时任务租约"
+
+    def __str__(self):
+        return self.name

@@ -18,6 +18,7 @@ from gonghui.accounts.models import User
 from gonghui.core.validators import make_id_number
 from gonghui.demo.cases import at as _at
 from gonghui.demo.data import DEMO_PASSWORD
+from gonghui.funds import services as funds
 from gonghui.honours import services
 from gonghui.honours.models import Selection
 from gonghui.orgs.models import Org, Staff
@@ -76,6 +77,20 @@ def load(*, stdout) -> None:
             sheet.append([member.member_no, name, trips, acc])
         buf = io.BytesIO()
         book.save(buf)
+        with _at(_t(2027, 1, 5)):
+            prize_scheme = funds.scheme_create(
+                actor=admin,
+                org=company,
+                code="YS-ZM",
+                name="预石运输“最美货车司机”奖励",
+                category="award",
+                period_start=dt.date(2027, 1, 1),
+                period_end=dt.date(2027, 12, 31),
+                formula={"type": "fixed", "amount": "2000"},
+                once_per="none",
+                note="工会经费列支，每人 2,000 元（演示假设）。",
+            )
+            funds.budget_set(actor=admin, scheme=prize_scheme, year=2027, amount="6000")
         with _at(_t(2027, 1, 11)):
             sel = services.selection_open(
                 actor=admin,
@@ -90,6 +105,7 @@ def load(*, stdout) -> None:
                     criteria="全年趟数最多、事故最少的三名司机（事故少者优先，再比趟数；并列同名次）",
                     nominators="units",
                     prize="2000",
+                    prize_scheme_id=prize_scheme.pk,
                 ),
             )
             services.driver_award_import(actor=admin, selection=sel, data=buf.getvalue())
@@ -122,6 +138,93 @@ def load(*, stdout) -> None:
             )
         with _at(_t(2026, 4, 24)):
             services.problem_confirm(actor=admin, problem=problem)
+        _studio_contest_training(admin, company, members)
     stdout.write(
-        "劳模工匠：最美货车司机评选（导入趟数/事故表→公示→表彰）、师带徒 1 对 2、技术难题 1 项已解决\n"
+        "劳模工匠：工作室 1 个（2 个项目、2026 年度考评）、驾驶技能竞赛（2 队×2 人，同分同名次）、培训取证 2 条；"
+        "最美货车司机评选（导入趟数/事故表→公示→表彰）、师带徒 1 对 2、技术难题 1 项已解决\n"
     )
+
+
+def _studio_contest_training(admin, company, members) -> None:
+    """A 劳模创新工作室 led by 郝永刚 with two projects and its 2026 review; the company's driving contest (two teams
+    of two, results with a shared rank); two certificates (one from the contest)."""
+    with _at(_t(2026, 5, 6)):
+        studio = services.studio_register(
+            actor=admin,
+            org=company,
+            name="郝永刚劳模创新工作室",
+            kind="model_worker",
+            level="enterprise",
+            named_year=2026,
+            leader_id=members[0].pk,
+            member_ids=[members[4].pk, members[5].pk],
+        )
+        services.studio_project_add(
+            actor=admin,
+            studio=studio,
+            title="重载车辆节油驾驶法",
+            goal="百公里油耗降低 2 升",
+            year=2026,
+            status="done",
+            benefit="186000",
+            benefit_basis="财务部按 2026 年全车队油费对比核定",
+        )
+        services.studio_project_add(
+            actor=admin,
+            studio=studio,
+            title="停车场配电柜防潮改造",
+            goal="雨季不跳闸",
+            year=2026,
+            status="done",
+            benefit="42000",
+            benefit_basis="设备科核定停驶损失",
+        )
+    with _at(_t(2026, 12, 20)):
+        services.studio_review(
+            actor=admin, studio=studio, year=2026, result="excellent", comment="两项成果全车队推广"
+        )
+    with _at(_t(2026, 9, 12)):
+        contest = services.contest_open(
+            actor=admin,
+            org=company,
+            title="2026年预石运输驾驶员技能比武",
+            level="enterprise",
+            held_on=dt.date(2026, 9, 12),
+            events=["安全驾驶理论", ("场地实操", 100)],
+            advance_count=2,
+            team_size=2,
+        )
+        services.team_add(
+            actor=admin, contest=contest, name="一车队", org=company, member_ids=[m.pk for m in members[:2]]
+        )
+        services.team_add(
+            actor=admin, contest=contest, name="二车队", org=company, member_ids=[m.pk for m in members[2:4]]
+        )
+        events = list(contest.events.all())
+        marks = [(92, 95), (90, 97), (88, 90), (85, 80.5)]
+        for entrant, (a, b) in zip(contest.entrants.order_by("id"), marks, strict=True):
+            services.score_record(actor=admin, entrant=entrant, event=events[0], score=a)
+            services.score_record(actor=admin, entrant=entrant, event=events[1], score=b)
+        services.contest_results(actor=admin, contest=contest)
+    with _at(_t(2026, 10, 15)):
+        services.training_record(
+            actor=admin,
+            member_id=members[1].pk,
+            course="汽车维修工技师研修班",
+            trade="汽车维修工",
+            level="technician",
+            certificate_no="JS2026-141125-0012",
+            issued_on=dt.date(2026, 10, 10),
+            hours=160,
+            contest=contest,
+        )
+        services.training_record(
+            actor=admin,
+            member_id=members[4].pk,
+            course="货车司机高级工培训",
+            trade="道路货运汽车驾驶员",
+            level="senior",
+            certificate_no="GJ2026-141125-0203",
+            issued_on=dt.date(2026, 10, 12),
+            hours=96,
+        )

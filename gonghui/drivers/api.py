@@ -13,7 +13,7 @@ from ninja import Field, File, Router, Schema, UploadedFile
 from gonghui.core.cleaners import clean_year
 from gonghui.core.crypto import mask_name, mask_phone
 from gonghui.core.errors import NotFound
-from gonghui.core.pagination import window
+from gonghui.core.pagination import clamp, window
 
 from . import selectors, services
 from .models import DriverDocument, DriverRequest, PurchaseOrder, Vehicle
@@ -309,11 +309,9 @@ def request_escalate(request, request_id: int):
 
 @router.get("/hotline", response=list[CallOut])
 def call_list(request, limit: int = 50, offset: int = 0):
-    # Audited like every staff read of the log; the window is clamped the way core.pagination does it.
-    limit = max(1, min(int(limit), 100))
-    return selectors.hotline_log_read(
-        actor=request.auth, limit=limit, offset=max(0, int(offset)), source="api"
-    )
+    # Audited like every staff read of the log; the window is clamped by the one pagination rule.
+    limit, offset = clamp(limit=limit, offset=offset, maximum=100)
+    return selectors.hotline_log_read(actor=request.auth, limit=limit, offset=offset, source="api")
 
 
 @router.post("/hotline", response={201: CallOut})

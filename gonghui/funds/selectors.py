@@ -89,13 +89,38 @@ def scheme_for_applicant(*, actor, scheme_id) -> Scheme:
     return scheme
 
 
-def quote_for(*, version: SchemeVersion, inputs: dict, org: Org | None, on: dt.date):
-    """The quote for an applicant: what the system knows replaces what was typed; the working says where from."""
+def certificate_level(*, version: SchemeVersion, member) -> tuple[str, str] | None:
+    """For a training scheme paid by band (淮安 HA-PX), the band the member's own 职业技能等级证书 earns, read
+    from the honours app's training records: (band key, the working line). None when no record matches."""
+    from gonghui.honours.selectors import certificate_level_of
+
+    spec = version.formula
+    if member is None or version.scheme.category != Category.TRAINING or spec.get("type") != "banded":
+        return None
+    keys = {b["key"] for b in spec["bands"]}
+    record = certificate_level_of(member, among=keys)
+    if record is None:
+        return None
+    line = (
+        f"证书等级取自培训取证记录：{record.get_level_display()}（证书 {record.certificate_no}，"
+        f"{record.issued_on:%Y-%m-%d}）"
+    )
+    return record.level, line
+
+
+def quote_for(*, version: SchemeVersion, inputs: dict, org: Org | None, on: dt.date, member=None):
+    """The quote for an applicant: what the system knows replaces what was typed; the working says where from.
+    For a person's training subsidy the certificate level comes from their training record when there is one."""
     spec = version.formula
     needs = formulas.required_inputs(spec)
     inputs = {k: v for k, v in (inputs or {}).items() if k in needs}
     sources: dict[str, str] = {}
     lines: list[str] = []
+    known = certificate_level(version=version, member=member) if "level" in needs else None
+    if known is not None:
+        inputs["level"] = known[0]
+        sources["level"] = "培训取证记录"
+        lines.append(known[1])
     if org is not None and "members" in needs:
         day = version.reference_date or on
         inputs["members"] = member_count_on(org=org, on=day, occupations=version.occupations or None)

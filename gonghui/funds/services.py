@@ -259,6 +259,7 @@ def application_submit(
             raise Forbidden("本项目由在籍会员本人申请，请先加入工会", code="member_required", field="scheme")
         org, applicant_user, applicant_name = member.org, actor, member.name
     else:
+        member = None
         if org is None:
             raise DomainError("请选择申请单位", code="org_required", field="org_id")
         require_scope(actor, org, FUND_ROLES)
@@ -266,7 +267,7 @@ def application_submit(
     reason = _eligibility(version, org)
     if reason:
         raise Forbidden(reason, code="not_eligible", field="org_id")
-    quote, sources = quote_for(version=version, inputs=inputs or {}, org=org, on=today)
+    quote, sources = quote_for(version=version, inputs=inputs or {}, org=org, on=today, member=member)
     docs = _clean_documents(version, documents)
     period = _period_key(version, today)
     applicant_key = f"u{applicant_user.pk}" if applicant_user else f"o{org.pk}"
@@ -585,3 +586,103 @@ def contribution_record(
         detail={"month": f"{month:%Y-%m}", "due": str(due), "paid": str(values["paid"])},
     )
     return record
+
+
+# --- prize money of honours (plugged into gonghui.honours.ports by apps.py) ---------------------------
+
+
+def prize_scheme_check(*, actor, payer: Org, scheme_id) -> str:
+    """A selection's prize is paid from an award scheme of the selecting union (or one above it)."""
+    from .selectors import schemes_visible
+
+    scheme = schemes_visible(actor=actor).filter(pk=int(scheme_id or 0)).select_related("org").first()
+    if scheme is None or not payer.path.startswith(scheme.org_path):
+        raise DomainError(
+            "请选择本工会或上级工会的经费项目", code="prize_scheme_invalid", field="prize_scheme_id"
+        )
+    if scheme.category != Category.AWARD:
+        raise DomainError(
+            "奖金须从「奖励/工作室」类经费项目支付", code="prize_scheme_invalid", field="prize_scheme_id"
+        )
+    return scheme.name
+
+
+def prize_schemes(*, actor) -> list[tuple[int, str]]:
+    from .selectors import schemes_visible
+
+    qs = schemes_visible(actor=actor).filter(category=Category.AWARD, is_active=True).select_related("org")
+    return [(s.pk, f"{s.org.display_name} · {s.name}") for s in qs[:100]]
+
+
+def prize_book(*, actor, payer: Org, scheme_id, member, amount, title: str, ref: str) -> str:
+    """An award decided by a selection (after its 公示) is an approved application of the honouree: the budget
+    is committed in the database (budget_exhausted otherwise) and a commit row goes into the ledger; it is
+    paid with the payer's next batch like any other approval. Returns the application number."""
+    scheme = Scheme.objects.select_related("org").get(pk=scheme_id)
+    version = scheme.current
+    amount = to_fen(str(amount))
+    today = _today()
+    budget = Budget.objects.filter(scheme=scheme, year=today.year).first()
+    if budget is None:
+        raise Conflict(
+            f"{scheme.name} {today.year} 年未安排预算，不能发放奖金", code="no_budget", field="prize"
+        )
+    if not _commit_budget(budget.pk, amount):
+        budget.refresh_from_db()
+        raise Conflict(
+            f"预算不足：{scheme.name} {today.year} 年剩余 {yuan(budget.remaining)} 元，奖金 {yuan(amount)} 元",
+            code="budget_exhausted",
+            field="prize",
+        )
+    reason = f"评选表彰奖金：{title}"[:500]
+    app = FundApplication.objects.create(
+        scheme=scheme,
+        version=version,
+        payer=scheme.org,
+        payer_path=scheme.org_path,
+        org=member.org,
+        org_path=member.org_path,
+        applicant_user=member.user,
+        applicant_name=member.name,
+        payee=member.name,
+        number=_number("JJ"),
+        year=today.year,
+        period_key=f"{today:%Y%m%d}",
+        once_key=None,
+        inputs={},
+        input_sources={},
+        working=[f"{title}，公示期满无异议，奖金 {yuan(amount)} 元（{ref}）"],
+        minimum=amount,
+        maximum=amount,
+        documents=[{"name": "表彰决定", "ref": ref[:120]}],
+        note=reason,
+        status=FundApplication.Status.APPROVED,
+        approved_amount=amount,
+        review_reason=reason,
+        reviewer=actor,
+        reviewed_at=timezone.now(),
+        budget=budget,
+        submitted_by=actor,
+    )
+    _ledger(app, LedgerEntry.Kind.COMMIT, amount, actor)
+    audit_record(
+        actor=actor, action="funds.prize.book", obj=app, org=scheme.org, detail={"amount": str(amount)}
+    )
+    return app.number
+
+
+def application_lookup(*, actor, number: str) -> dict | None:
+    """What honours shows of a studio's funding: read through the scoped selector (others' → None)."""
+    from .selectors import applications_in_scope
+
+    app = applications_in_scope(actor=actor).filter(number=number).select_related("scheme").first()
+    if app is None:
+        return None
+    return {
+        "number": app.number,
+        "label": app.scheme.name,
+        "amount": app.approved_amount or app.maximum,
+        "status": app.status,
+        "year": app.year,
+        "org_path": app.org_path,
+    }

@@ -17,8 +17,28 @@ from .models import Nomination, TechProblem
 from .schemas import (
     AgreementIn,
     AgreementOut,
+    HonourContestIn,
+    HonourContestOut,
+    HonourEntrantIn,
+    HonourEntrantOut,
+    HonourFundingIn,
+    HonourFundingOut,
     HonourIn,
+    HonourMilestoneIn,
     HonourOut,
+    HonourReviewIn,
+    HonourScoreIn,
+    HonourServiceOut,
+    HonourStudioIn,
+    HonourStudioOut,
+    HonourStudioProjectIn,
+    HonourStudioProjectOut,
+    HonourStudioReviewIn,
+    HonourStudioReviewOut,
+    HonourTargetIn,
+    HonourTeamIn,
+    HonourTrainingIn,
+    HonourTrainingOut,
     NominateIn,
     NominationOut,
     ProblemIn,
@@ -181,3 +201,132 @@ def problem_propose(request, problem_id: int, payload: ProposeIn):
 @router.post("/problems/{problem_id}/confirm", response=ProblemOut, summary="企业确认已解决")
 def problem_confirm(request, problem_id: int):
     return services.problem_confirm(actor=request.user, problem=_problem(problem_id))
+
+
+# --- studios, contests, training, 师带徒 milestones, services for honour holders ---------------------
+
+
+@router.get("/studios", response=list[HonourStudioOut], summary="创新工作室")
+def studios(request, limit: int = 50, offset: int = 0):
+    return window(selectors.studios_in_scope(request.user), limit=limit, offset=offset, maximum=200)
+
+
+@router.post("/studios", response={201: HonourStudioOut}, summary="登记工作室")
+def studio_register(request, payload: HonourStudioIn):
+    org = org_get(actor=request.user, org_id=payload.org_id)
+    return 201, services.studio_register(actor=request.user, org=org, **payload.dict(exclude={"org_id"}))
+
+
+@router.get("/studios/totals", response=dict, summary="工作室、项目、年创效益合计")
+def studio_totals(request):
+    totals = selectors.studio_totals(request.user)
+    return {**totals, "benefit": str(totals["benefit"])}
+
+
+@router.post("/studios/{studio_id}/projects", response={201: HonourStudioProjectOut}, summary="工作室项目")
+def studio_project(request, studio_id: int, payload: HonourStudioProjectIn):
+    studio = selectors.studio_get(request.user, studio_id)
+    return 201, services.studio_project_add(actor=request.user, studio=studio, **payload.dict())
+
+
+@router.post(
+    "/studios/{studio_id}/fundings", response={201: HonourFundingOut}, summary="关联经费（补贴申请编号）"
+)
+def studio_funding(request, studio_id: int, payload: HonourFundingIn):
+    studio = selectors.studio_get(request.user, studio_id)
+    return 201, services.studio_funding_link(
+        actor=request.user, studio=studio, application_number=payload.application_number
+    )
+
+
+@router.post("/studios/{studio_id}/reviews", response={201: HonourStudioReviewOut}, summary="年度考评")
+def studio_review(request, studio_id: int, payload: HonourStudioReviewIn):
+    studio = selectors.studio_get(request.user, studio_id)
+    return 201, services.studio_review(actor=request.user, studio=studio, **payload.dict())
+
+
+@router.get("/contests", response=list[HonourContestOut], summary="技能竞赛")
+def contests(request, limit: int = 50, offset: int = 0):
+    return window(selectors.contests_in_scope(request.user), limit=limit, offset=offset, maximum=200)
+
+
+@router.post("/contests", response={201: HonourContestOut}, summary="举办竞赛")
+def contest_open(request, payload: HonourContestIn):
+    org = org_get(actor=request.user, org_id=payload.org_id)
+    return 201, services.contest_open(actor=request.user, org=org, **payload.dict(exclude={"org_id"}))
+
+
+@router.post("/contests/{contest_id}/teams", response={201: list[HonourEntrantOut]}, summary="代表队报名")
+def contest_team(request, contest_id: int, payload: HonourTeamIn):
+    contest = selectors.contest_get(request.user, contest_id)
+    org = org_get(actor=request.user, org_id=payload.org_id)
+    team = services.team_add(
+        actor=request.user, contest=contest, name=payload.name, org=org, member_ids=payload.member_ids
+    )
+    return 201, list(team.entrants.all())
+
+
+@router.post("/contests/{contest_id}/entrants", response={201: HonourEntrantOut}, summary="个人报名")
+def contest_entrant(request, contest_id: int, payload: HonourEntrantIn):
+    contest = selectors.contest_get(request.user, contest_id)
+    return 201, services.entrant_add(actor=request.user, contest=contest, member_id=payload.member_id)
+
+
+@router.post("/contests/{contest_id}/entrants/{entrant_id}/scores", response={201: dict}, summary="录入得分")
+def contest_score(request, contest_id: int, entrant_id: int, payload: HonourScoreIn):
+    contest = selectors.contest_get(request.user, contest_id)
+    entrant = contest.entrants.filter(pk=entrant_id).first()
+    event = contest.events.filter(pk=payload.event_id).first()
+    if entrant is None or event is None:
+        raise NotFound()
+    row = services.score_record(actor=request.user, entrant=entrant, event=event, score=payload.score)
+    return 201, {"id": row.pk, "score": str(row.score)}
+
+
+@router.post("/contests/{contest_id}/results", response=list[HonourEntrantOut], summary="公布成绩与晋级")
+def contest_results(request, contest_id: int):
+    contest = selectors.contest_get(request.user, contest_id)
+    return services.contest_results(actor=request.user, contest=contest)
+
+
+@router.get("/training", response=list[HonourTrainingOut], summary="培训取证记录")
+def training(request, limit: int = 50, offset: int = 0):
+    return window(selectors.training_in_scope(request.user), limit=limit, offset=offset, maximum=200)
+
+
+@router.post("/training", response={201: HonourTrainingOut}, summary="登记培训取证")
+def training_add(request, payload: HonourTrainingIn):
+    return 201, services.training_record(actor=request.user, **payload.dict())
+
+
+@router.post("/agreements/{agreement_id}/milestones", response={201: dict}, summary="添加带徒节点")
+def milestone_add(request, agreement_id: int, payload: HonourMilestoneIn):
+    agreement = selectors.agreement_get(request.user, agreement_id)
+    row = services.milestone_add(actor=request.user, agreement=agreement, **payload.dict())
+    return 201, {"id": row.pk, "title": row.title, "due_on": str(row.due_on)}
+
+
+@router.post("/agreements/{agreement_id}/review", response=AgreementOut, summary="结业评价")
+def agreement_review(request, agreement_id: int, payload: HonourReviewIn):
+    agreement = selectors.agreement_get(request.user, agreement_id)
+    return services.agreement_review(actor=request.user, agreement=agreement, review=payload.end_review)
+
+
+@router.post("/services", response={201: HonourServiceOut}, summary="面向劳模工匠的活动或赠送保障")
+def honour_service(request, payload: HonourTargetIn):
+    org = org_get(actor=request.user, org_id=payload.org_id)
+    if payload.campaign_id:
+        row = services.honour_campaign_target(
+            actor=request.user, org=org, campaign_id=payload.campaign_id, levels=payload.levels
+        )
+    elif payload.product_id:
+        row, _created, _problems = services.honour_cover_donate(
+            actor=request.user,
+            org=org,
+            product_id=payload.product_id,
+            levels=payload.levels,
+            donated_as=payload.donated_as,
+        )
+    else:
+        raise DomainError("请填写活动编号或互助保障产品编号", code="required", field="campaign_id")
+    return 201, row

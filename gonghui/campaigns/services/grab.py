@@ -31,6 +31,16 @@ def real_name_refusal() -> str:
     return f"本活动仅限实名认证会员，您还未实名认证：请{online}带身份证到所属工会或附近驿站，请工作人员核验"
 
 
+# Rules other apps plug in at start-up (honours: a campaign a union aimed at honour holders refuses others).
+# Each is rule(campaign, member) -> reason | None, and must stay cheap: the grab calls it once per sale.
+_EXTRA_RULES: list = []
+
+
+def eligibility_rule_register(rule) -> None:
+    if rule not in _EXTRA_RULES:
+        _EXTRA_RULES.append(rule)
+
+
 def ineligibility(campaign: Campaign, member: Member | None, user) -> str | None:
     """The reason this member may not take part, in words a worker understands; None when eligible."""
     if member is None:
@@ -46,6 +56,10 @@ def ineligibility(campaign: Campaign, member: Member | None, user) -> str | None
     if campaign.occupations and member.occupation not in campaign.occupations:
         allowed = "、".join(OCCUPATION_LABELS.get(o, o) for o in campaign.occupations)
         return f"仅限以下职业：{allowed}"
+    for rule in _EXTRA_RULES:
+        reason = rule(campaign, member)
+        if reason:
+            return reason
     return None
 
 
@@ -229,21 +243,23 @@ def _sale_statement(actor, member: Member, offer: Offer, idempotency_key, now, *
     qn = connection.ops.quote_name
     col = {f: qn(Ticket._meta.get_field(f).column) for f in ("campaign", "member", "status")}
     remaining, offer_id = qn(Offer._meta.get_field("remaining").column), qn(Offer._meta.pk.column)
+    offer_campaign = qn(Offer._meta.get_field("campaign").column)
     ticket_id, object_id = qn(Ticket._meta.pk.column), qn(AuditEvent._meta.get_field("object_id").column)
     ticket_table = qn(Ticket._meta.db_table)
     if limit is None:
-        held, under_limit, params = "", "", [offer.pk]
+        held, under_limit, params = "", "", [offer.pk, campaign.pk]
     else:
         held = f"""held AS (
             SELECT count(*) AS n FROM {ticket_table}
             WHERE {col["campaign"]} = %s AND {col["member"]} = %s AND {col["status"]} <> %s
         ),"""
         under_limit = "AND (SELECT n FROM held) < %s"
-        params = [campaign.pk, member.pk, Ticket.Status.CANCELLED, offer.pk, limit]
+        params = [campaign.pk, member.pk, Ticket.Status.CANCELLED, offer.pk, campaign.pk, limit]
     sql = f"""
         WITH {held} sold AS (
             UPDATE {qn(Offer._meta.db_table)} SET {remaining} = {remaining} - 1
-            WHERE {offer_id} = %s AND {remaining} > 0 {under_limit} RETURNING {offer_id}
+            WHERE {offer_id} = %s AND {offer_campaign} = %s AND {remaining} > 0 {under_limit}
+            RETURNING {offer_id}
         ), ticket AS (
             INSERT INTO {ticket_table} ({", ".join(t_columns)})
             SELECT {", ".join(t_values)} FROM sold RETURNING {ticket_id}
@@ -278,7 +294,10 @@ def _sell(actor, member: Member, offer: Offer, idempotency_key: str | None, now,
     _grab_event(actor, ticket).save(force_insert=True)
     # The decrement comes last: every sale queues on this one row's lock, so it is held only from here to
     # COMMIT. If nothing is left, raising rolls back the ticket and the audit row above.
-    sold = Offer.objects.filter(pk=offer.pk, remaining__gt=0).update(remaining=F("remaining") - 1)
+    # campaign_id is redundant today; on a distributed database it routes the UPDATE to one node (docs/scale.md).
+    sold = Offer.objects.filter(pk=offer.pk, campaign_id=offer.campaign_id, remaining__gt=0).update(
+        remaining=F("remaining") - 1
+    )
     if not sold:
         raise _SoldOut
     transaction.on_commit(lambda: gate.mark_held(offer.pk, actor.pk))
@@ -286,7 +305,7 @@ def _sell(actor, member: Member, offer: Offer, idempotency_key: str | None, now,
 
 
 def _existing_ticket(member: Member, offer: Offer, idempotency_key: str | None) -> GrabOutcome | None:
-    ticket = Ticket.objects.filter(member=member, offer=offer).first()
+    ticket = Ticket.objects.filter(campaign_id=offer.campaign_id, member=member, offer=offer).first()
     if ticket is not None:
         ticket.offer, ticket.campaign = offer, offer.campaign
         if ticket.status == Ticket.Status.CANCELLED:

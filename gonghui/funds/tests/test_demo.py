@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 def test_demo_loads_the_seed_schemes_once():
     call_command("demo", members=20, quiet_logins=True, stdout=StringIO())
     call_command("demo", only="funds", stdout=StringIO())  # idempotent
-    assert Scheme.objects.count() == 10
+    # The ten seed schemes; the honours demo adds 预石运输's own prize scheme (YS-ZM) that pays its award.
+    assert Scheme.objects.exclude(code="YS-ZM").count() == 10
     project = FundApplication.objects.get(scheme__code="SY-XM")
     assert project.approved_amount == Decimal("100000.00")  # 186,500 × 60 % = 111,900: capped at 10万
     assert project.status == "paid" and project.year == 2022

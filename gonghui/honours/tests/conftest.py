@@ -27,6 +27,26 @@ def xlsx(rows) -> bytes:
     return buf.getvalue()
 
 
+def prize_scheme(admin, org, budget="100000"):
+    """The county's award scheme whose budget pays selection prizes (through the funds ledger)."""
+    from gonghui.funds import services as funds
+
+    with at(2027, 1, 5):
+        scheme = funds.scheme_create(
+            actor=admin,
+            org=org,
+            code="LL-JL",
+            name="柳林县劳模工匠奖励",
+            category="award",
+            period_start=dt.date(2027, 1, 1),
+            period_end=dt.date(2027, 12, 31),
+            formula={"type": "range", "min": "0", "max": "100000"},
+            once_per="none",
+        )
+        funds.budget_set(actor=admin, scheme=scheme, year=2027, amount=budget)
+    return scheme
+
+
 class World:
     """The county union (柳林县总工会) runs a selection; a panel of two outside experts."""
 
@@ -39,6 +59,7 @@ class World:
         self.worker = personas.worker
         self.member = personas.member  # 王建军 at 预石运输
         self.other = make_member(self.tree.township, user=make_user(name="李师傅"), name="李师傅")
+        self.prize_scheme = prize_scheme(self.admin, self.tree.county)
 
     def selection(self, **kw):
         data = dict(
@@ -50,6 +71,7 @@ class World:
             closes_on=dt.date(2027, 3, 31),
             criteria="爱岗敬业，业绩突出",
             prize="2000",
+            prize_scheme_id=self.prize_scheme.pk,
         )
         data.update(kw)
         return services.selection_open(

@@ -45,7 +45,7 @@ def test_register_is_scoped_and_sibling_gets_404(world, client, api):
     sel.refresh_from_db()
     assert sel.status == Selection.Status.OPEN
     client.force_login(world.admin)
-    assert "2027年柳林县五一劳动奖章评选" in client.get("/workbench/honours/").content.decode()
+    assert "2027年柳林县五一劳动奖章评选" in client.get("/workbench/honours/selections/").content.decode()
 
 
 def test_api_bad_input_answers_400_with_field(world, api):
@@ -90,3 +90,57 @@ def test_api_bad_input_answers_400_with_field(world, api):
     assert resp.status_code == 404
     assert not Selection.objects.exists()
     _ = dt
+
+
+def test_api_studios_contests_training_scoped_and_validated(world, api):
+    with at(2027, 5, 1):
+        admin, sibling = api(world.admin), api(world.p.sibling_staffer)
+        body = {
+            "org_id": world.tree.county.pk,
+            "name": "王建军劳模创新工作室",
+            "kind": "model_worker",
+            "level": "county",
+            "named_year": 2026,
+            "leader_id": world.member.pk,
+        }
+        assert sibling.post("/api/v1/honours/studios", body).status_code == 404
+        resp = admin.post("/api/v1/honours/studios", body)
+        assert resp.status_code == 201
+        studio_id = resp.json()["id"]
+        bad = admin.post(
+            f"/api/v1/honours/studios/{studio_id}/projects",
+            {"title": "节油", "goal": "降油耗", "year": 2027, "benefit": "50000"},
+        )
+        assert bad.status_code == 400 and bad.json()["field"] == "benefit_basis"
+        assert (
+            sibling.post(
+                f"/api/v1/honours/studios/{studio_id}/reviews",
+                {"year": 2027, "result": "pass", "comment": "x"},
+            ).status_code
+            == 404
+        )
+        resp = admin.post(
+            "/api/v1/honours/contests",
+            {
+                "org_id": world.tree.county.pk,
+                "title": "竞赛",
+                "level": "county",
+                "held_on": "2027-05-01",
+                "events": ["实操"],
+            },
+        )
+        assert resp.status_code == 201
+        contest_id = resp.json()["id"]
+        entrant = admin.post(
+            f"/api/v1/honours/contests/{contest_id}/entrants", {"member_id": world.member.pk}
+        ).json()
+        event_id = (
+            __import__("gonghui.honours.models", fromlist=["ContestEvent"]).ContestEvent.objects.get().pk
+        )
+        url = f"/api/v1/honours/contests/{contest_id}/entrants/{entrant['id']}/scores"
+        assert admin.post(url, {"event_id": event_id, "score": "abc"}).json()["field"] == "score"
+        assert sibling.post(url, {"event_id": event_id, "score": "90"}).status_code == 404
+        assert admin.post(url, {"event_id": event_id, "score": "90"}).status_code == 201
+        rows = admin.post(f"/api/v1/honours/contests/{contest_id}/results", {}).json()
+        assert [(r["rank"], float(r["total"])) for r in rows] == [(1, 90.0)]
+        assert sibling.get("/api/v1/honours/contests").json() == []

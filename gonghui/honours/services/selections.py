@@ -24,7 +24,18 @@ from gonghui.members.models import Member
 from gonghui.orgs.models import Org, Staff
 from gonghui.orgs.scope import in_scope, require_scope
 
-from .models import Agreement, Apprentice, Honour, Level, Nomination, Score, Selection, TechProblem
+from .. import ports
+from ..models import (
+    Agreement,
+    Apprentice,
+    Honour,
+    Level,
+    Milestone,
+    Nomination,
+    Score,
+    Selection,
+    TechProblem,
+)
 
 MAX_DRIVER_ROWS = 5000
 
@@ -118,6 +129,7 @@ class SelectionInput:
     criteria: str = ""
     nominators: str = Selection.Nominators.BOTH
     prize: str = "0"
+    prize_scheme_id: int | None = None
 
 
 def selection_open(*, actor, org: Org, data: SelectionInput, panel=()) -> Selection:
@@ -135,6 +147,13 @@ def selection_open(*, actor, org: Org, data: SelectionInput, panel=()) -> Select
     if not data.opens_on or not data.closes_on or data.closes_on < data.opens_on:
         raise DomainError("推荐截止日期不能早于开始日期", code="dates_invalid", field="closes_on")
     prize = parse_amount(data.prize or "0", "prize")
+    scheme_id = int(data.prize_scheme_id) if str(data.prize_scheme_id or "").isdigit() else None
+    if prize and ports.money() is not None:
+        if not scheme_id:
+            raise DomainError(
+                "设了奖金，请选择支付奖金的经费项目", code="prize_scheme_required", field="prize_scheme_id"
+            )
+        ports.money().prize_scheme_check(actor=actor, payer=org, scheme_id=scheme_id)
     with transaction.atomic():
         selection = Selection.objects.create(
             org=org,
@@ -148,6 +167,7 @@ def selection_open(*, actor, org: Org, data: SelectionInput, panel=()) -> Select
             opens_on=data.opens_on,
             closes_on=data.closes_on,
             prize=prize,
+            prize_scheme_id=scheme_id if prize else None,
             created_by=actor,
         )
         if panel:
@@ -334,6 +354,9 @@ def selection_award(*, actor, selection: Selection, year: int | None = None) -> 
             )
         cleared = {int(ref) for ref in notices.notice_cleared_refs(notice)}
         year = year or timezone.localdate().year
+        money = ports.money()
+        if selection.prize and (money is None or not selection.prize_scheme_id):
+            raise Conflict("奖金未指定经费项目，无法记入经费台账", code="prize_unbooked")
         honours = []
         for nomination in selection.nominations.filter(status=Nomination.Status.SHORTLISTED).select_related(
             "member__user"
@@ -355,7 +378,17 @@ def selection_award(*, actor, selection: Selection, year: int | None = None) -> 
                 )
             )
             nomination.status = Nomination.Status.AWARDED
-            nomination.save(update_fields=["status"])
+            if selection.prize:
+                nomination.prize_ref = money.prize_book(
+                    actor=actor,
+                    payer=selection.org,
+                    scheme_id=selection.prize_scheme_id,
+                    member=nomination.member,
+                    amount=selection.prize,
+                    title=f"{selection.title}：{selection.honour_title}",
+                    ref=f"honours:{selection.pk}:{nomination.pk}",
+                )
+            nomination.save(update_fields=["status", "prize_ref"])
             if nomination.member.user:
                 prize = f"，奖金 {yuan(selection.prize)} 元" if selection.prize else ""
                 notify(
@@ -509,6 +542,58 @@ def agreement_sign(
             org=org,
             detail={"apprentices": len(ids)},
         )
+    return agreement
+
+
+def _agreement_manage(actor, agreement: Agreement) -> None:
+    require_scope(actor, agreement.org)
+    if agreement.status != Agreement.Status.ACTIVE:
+        raise Conflict("协议已结业", code="agreement_closed")
+
+
+def milestone_add(*, actor, agreement: Agreement, title: str, due_on: dt.date) -> Milestone:
+    _agreement_manage(actor, agreement)
+    if not due_on or not agreement.starts_on <= due_on <= agreement.ends_on:
+        raise DomainError(
+            f"节点日期应在协议期内（{agreement.starts_on:%Y-%m-%d} 至 {agreement.ends_on:%Y-%m-%d}）",
+            code="dates_invalid",
+            field="due_on",
+        )
+    with transaction.atomic():
+        milestone = Milestone.objects.create(
+            agreement=agreement, title=_text(title, "title", "节点名称", 80), due_on=due_on
+        )
+        audit_record(actor=actor, action="honours.milestone_add", obj=agreement, org=agreement.org)
+    return milestone
+
+
+def milestone_done(*, actor, milestone: Milestone, note: str) -> Milestone:
+    _agreement_manage(actor, milestone.agreement)
+    if milestone.done_on:
+        raise Conflict("该节点已完成", code="milestone_done")
+    with transaction.atomic():
+        milestone.note = _text(note, "note", "完成情况", 300)
+        milestone.done_on = timezone.localdate()
+        milestone.save(update_fields=["note", "done_on"])
+        audit_record(
+            actor=actor, action="honours.milestone_done", obj=milestone.agreement, org=milestone.agreement.org
+        )
+    return milestone
+
+
+def agreement_review(*, actor, agreement: Agreement, review: str) -> Agreement:
+    """The end review: the agreement is completed; open milestones are named in the refusal."""
+    _agreement_manage(actor, agreement)
+    open_steps = list(agreement.milestones.filter(done_on__isnull=True).values_list("title", flat=True))
+    if open_steps:
+        raise DomainError(
+            f"还有未完成的节点：{'、'.join(open_steps)[:60]}", code="milestones_open", field="end_review"
+        )
+    with transaction.atomic():
+        agreement.end_review = _text(review, "end_review", "结业评价", 2000)
+        agreement.status = Agreement.Status.COMPLETED
+        agreement.save(update_fields=["end_review", "status"])
+        audit_record(actor=actor, action="honours.agreement_review", obj=agreement, org=agreement.org)
     return agreement
 
 
