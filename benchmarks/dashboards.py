@@ -27,13 +27,13 @@ import sys
 import time
 from pathlib import Path
 
-DB = "bench_stats"
 HOST = "127.0.0.1"
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--sizes", default="1000000,4000000,16000000")
+parser.add_argument("--db", default="bench_stats", help="the benchmark database (created and dropped)")
 parser.add_argument("--keep", action="store_true", help="keep the database at the end")
 parser.add_argument("--reuse", action="store_true", help="use the existing bench_stats as it is")
 parser.add_argument("--disk-gb", type=float, default=30.0)
@@ -41,6 +41,7 @@ parser.add_argument("--budget-min", type=float, default=40.0)
 parser.add_argument("--warm", type=int, default=30)
 parser.add_argument("--cold", type=int, default=10)
 ARGS = parser.parse_args()
+DB = ARGS.db
 
 if not ARGS.reuse:
     subprocess.run(["dropdb", "-h", HOST, "-U", "postgres", "--if-exists", DB], check=True)
@@ -203,7 +204,8 @@ def grow(lo: int, hi: int):
 def one_days_changes(n: int, today: dt.date) -> dict:
     """A day's worth of work at this size: joins, moves, leavings, tickets and cases, all today."""
     joins = max(n // DAYS, 1)
-    base = n + 10_000_000_000  # member numbers out of the generated range
+    # Member numbers out of the generated range, and past any earlier run's (--reuse).
+    base = n + 10_000_000_000 + sql("select count(*) from members_member where member_no like 'D%'")[0][0]
     before = sql("select coalesce(max(id), 0) from members_member")[0][0]
     sql(
         f"""insert into members_member (org_id, org_path, member_no, name, id_number, id_index, phone, phone_index,

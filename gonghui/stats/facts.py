@@ -1,8 +1,11 @@
 """What each day's figures are, computed from the source rows of every feature app.
 
-`facts_between(d0, d1)` answers {(org_id, day, metric, dim): value} for the OWN node of each union, from
-the rows as they stand now. It is a pure read: the same rows give the same facts, whenever it runs, so a
-day can be recomputed at any time (a transfer today does not change how yesterday's joins are counted: a
+`fact_pieces(d0, d1)` is the OWN-node figures of each union over d0..d1 as querysets the database groups
+(one per metric: columns k_org, k_dim, k_val), which stats.rollup glues into one UNION ALL and sums — into
+OwnFact with INSERT … SELECT on a rebuild, or read back on the nightly run; `approval_facts(d0, d1)` is the
+one figure counted in Python (approval waits in working days need the holiday calendar). Both are pure reads
+of the rows as they stand now: the same rows give the same facts, whenever they run, so a month can be
+recomputed at any time (a transfer today does not change how yesterday's joins are counted: a
 member's union on a past day comes from the transfer history, not from where the member is now).
 
 Stats sits above the feature apps (floor 4, beside the shell): it reads their models, it never writes them.
@@ -12,10 +15,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from decimal import Decimal
 
-from django.db.models import BigIntegerField, Count, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models import Case as CaseWhen
+from django.db.models.functions import Cast, Coalesce, Round, TruncDate
 from django.utils import timezone
 
 from gonghui.aid.models import Payment as AidPayment
@@ -27,7 +42,8 @@ from gonghui.members.models import Enrollment, Member, StatusChange, Transfer
 from gonghui.service_orders.models import ServiceOrder
 from gonghui.stations.models import StationVisit
 
-Key = tuple[int, dt.date, str, str]
+Key = tuple[int, str, str]  # (org_id, metric, dim)
+Piece = tuple[str, QuerySet]  # (metric, queryset of k_org, k_dim, k_val)
 
 HOLDING = [str(s) for s in Member.HOLDING]
 LEAVING = [str(s) for s in Member.LEAVING]
@@ -53,12 +69,6 @@ def _day(field: str):
     return TruncDate(field, tzinfo=timezone.get_current_timezone())
 
 
-def _fen(amount) -> int:
-    if amount is None:
-        return 0
-    return int((Decimal(str(amount)) * 100).quantize(Decimal("1")))
-
-
 def _as_date(value) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -79,97 +89,98 @@ def _org_then(member_ref: str, moment_ref: str, fallback: str, *, strict: bool):
     return Coalesce(Subquery(first_move), F(fallback), output_field=BigIntegerField())
 
 
-def facts_between(d0: dt.date, d1: dt.date) -> dict[Key, int]:
-    out: dict[Key, int] = defaultdict(int)
-
-    def add(org_id, day, metric, dim, value):
-        if value:
-            out[(org_id, _as_date(day), metric, str(dim or ""))] += int(value)
-
-    start, end = _bounds(d0, d1)
-    _members(d0, d1, start, end, add)
-    _approvals(start, end, add)
-    _cases(start, end, add)
-    _service_orders(start, end, add)
-    _campaigns(start, end, add)
-    _stations(d0, d1, add)
-    _money(d0, d1, start, end, add)
-    return {k: v for k, v in out.items() if v}
+def _dim(expr) -> Coalesce:
+    if isinstance(expr, str):
+        expr = F(expr)
+    return Coalesce(Cast(expr, CharField()), Value(""), output_field=CharField())
 
 
-def _members(d0, d1, start, end, add):
-    # Joins: counted at the union joined (before any transfer of this membership), on joined_at.
-    joins = (
-        Member.objects.filter(joined_at__gte=d0, joined_at__lte=d1)
-        .annotate(
-            o=Coalesce(
-                Subquery(
-                    Transfer.objects.filter(
-                        member_id=OuterRef("pk"),
-                        status=Transfer.Status.DONE,
-                        in_at__date__gte=OuterRef("joined_at"),
-                    )
-                    .order_by("in_at", "id")
-                    .values("from_org_id")[:1]
-                ),
-                F("org_id"),
-                output_field=BigIntegerField(),
-            )
-        )
-        .values_list("o", "joined_at", "source", "occupation", "employment_form")
-        .annotate(n=Count("id"))
+def _grouped(qs: QuerySet, org, dim, value) -> QuerySet:
+    """qs grouped by (union, dimension) in the database: the columns k_org, k_dim, k_val."""
+    org = F(org) if isinstance(org, str) else org
+    return (
+        qs.annotate(k_org=org, k_dim=_dim(dim) if dim is not None else Value("", output_field=CharField()))
+        .values("k_org", "k_dim")
+        .annotate(k_val=value)
         .order_by()
     )
-    for org_id, day, source, occupation, form, n in joins:
-        add(org_id, day, "join", source, n)
-        add(org_id, day, "join_occ", occupation, n)
-        add(org_id, day, "join_form", form, n)
-        add(org_id, day, "net", form, n)
+
+
+def _fen_sum(field: str):
+    """Money summed in the database, as whole fen (amounts have two decimals)."""
+    return Cast(Round(Sum(field) * Value(100)), BigIntegerField())
+
+
+N = Count("id")
+MINUS_N = Value(0) - Count("id")
+
+
+def fact_pieces(d0: dt.date, d1: dt.date) -> list[Piece]:
+    start, end = _bounds(d0, d1)
+    return [
+        *_members(d0, d1, start, end),
+        *_cases(start, end),
+        *_service_orders(start, end),
+        *_campaigns(start, end),
+        *_stations(d0, d1),
+        *_money(d0, d1, start, end),
+    ]
+
+
+def _members(d0, d1, start, end) -> list[Piece]:
+    # Joins: counted at the union joined (before any transfer of this membership), on joined_at.
+    joined = Member.objects.filter(joined_at__gte=d0, joined_at__lte=d1)
+    at_join = Coalesce(
+        Subquery(
+            Transfer.objects.filter(
+                member_id=OuterRef("pk"),
+                status=Transfer.Status.DONE,
+                in_at__date__gte=OuterRef("joined_at"),
+            )
+            .order_by("in_at", "id")
+            .values("from_org_id")[:1]
+        ),
+        F("org_id"),
+        output_field=BigIntegerField(),
+    )
+    pieces = [
+        ("join", _grouped(joined, at_join, "source", N)),
+        ("join_occ", _grouped(joined, at_join, "occupation", N)),
+        ("join_form", _grouped(joined, at_join, "employment_form", N)),
+        ("net", _grouped(joined, at_join, "employment_form", N)),
+    ]
 
     # Leaving and coming back: a status change between holding and leaving statuses. Changes before the
     # member's current joined_at belong to an earlier membership whose join a re-join overwrote: skipped.
     changes = StatusChange.objects.filter(at__gte=start, at__lt=end, at__date__gte=F("member__joined_at"))
-    leaves = (
-        changes.filter(from_status__in=HOLDING, to_status__in=LEAVING)
-        .annotate(o=_org_then("member_id", "at", "member__org_id", strict=True), d=_day("at"))
-        .values_list("o", "d", "to_status", "member__employment_form")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for org_id, day, to_status, form, n in leaves:
-        add(org_id, day, "leave", to_status, n)
-        add(org_id, day, "net", form, -n)
-    returns = (
-        changes.filter(from_status__in=LEAVING, to_status__in=HOLDING)
-        .annotate(o=_org_then("member_id", "at", "member__org_id", strict=True), d=_day("at"))
-        .values_list("o", "d", "member__employment_form")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for org_id, day, form, n in returns:
-        add(org_id, day, "return", "", n)
-        add(org_id, day, "net", form, n)
+    then = _org_then("member_id", "at", "member__org_id", strict=True)
+    leaves = changes.filter(from_status__in=HOLDING, to_status__in=LEAVING)
+    returns = changes.filter(from_status__in=LEAVING, to_status__in=HOLDING)
+    pieces += [
+        ("leave", _grouped(leaves, then, "to_status", N)),
+        ("net", _grouped(leaves, then, "member__employment_form", MINUS_N)),
+        ("return", _grouped(returns, then, None, N)),
+        ("net", _grouped(returns, then, "member__employment_form", N)),
+    ]
 
-    moves = (
-        Transfer.objects.filter(
-            status=Transfer.Status.DONE,
-            in_at__gte=start,
-            in_at__lt=end,
-            in_at__date__gte=F("member__joined_at"),
-        )
-        .annotate(d=_day("in_at"))
-        .values_list("from_org_id", "to_org_id", "d", "member__employment_form")
-        .annotate(n=Count("id"))
-        .order_by()
+    moves = Transfer.objects.filter(
+        status=Transfer.Status.DONE,
+        in_at__gte=start,
+        in_at__lt=end,
+        in_at__date__gte=F("member__joined_at"),
     )
-    for from_id, to_id, day, form, n in moves:
-        add(from_id, day, "xfer_out", "", n)
-        add(from_id, day, "net", form, -n)
-        add(to_id, day, "xfer_in", "", n)
-        add(to_id, day, "net", form, n)
+    pieces += [
+        ("xfer_out", _grouped(moves, "from_org_id", None, N)),
+        ("net", _grouped(moves, "from_org_id", "member__employment_form", MINUS_N)),
+        ("xfer_in", _grouped(moves, "to_org_id", None, N)),
+        ("net", _grouped(moves, "to_org_id", "member__employment_form", N)),
+    ]
+    return pieces
 
 
-def _approvals(start, end, add):
+def approval_facts(d0: dt.date, d1: dt.date) -> dict[Key, int]:
+    """Approvals decided in d0..d1 and their waits in working days (the holiday calendar is Python's)."""
+    start, end = _bounds(d0, d1)
     decided = (
         Enrollment.objects.filter(
             decided_at__gte=start,
@@ -182,113 +193,68 @@ def _approvals(start, end, add):
         .order_by()
     )
     rows = [(o, _as_date(d), _as_date(a), s, n) for o, d, a, s, n in decided]
+    out: dict[Key, int] = defaultdict(int)
     if not rows:
-        return
+        return out
     calendar = WorkCalendar(min(r[2] for r in rows), max(r[1] for r in rows))
     for org_id, day, arrived, status, n in rows:
-        add(org_id, day, "enr_decided", status, n)
+        out[(org_id, "enr_decided", str(status))] += n
         wait = working_days_between(arrived, day, calendar=calendar) if day > arrived else 0
-        add(org_id, day, "enr_wait", wait_bucket(wait), n)
+        out[(org_id, "enr_wait", wait_bucket(wait))] += n
+    return out
 
 
-def _cases(start, end, add):
-    filed = (
-        Case.objects.filter(created_at__gte=start, created_at__lt=end)
-        .exclude(status=Case.Status.MERGED)
-        .annotate(d=_day("created_at"))
-        .values_list("org_id", "d", "category")
-        .annotate(n=Count("id"))
-        .order_by()
+def _cases(start, end) -> list[Piece]:
+    filed = Case.objects.filter(created_at__gte=start, created_at__lt=end).exclude(status=Case.Status.MERGED)
+    closed = Case.objects.filter(resolved_at__gte=start, resolved_at__lt=end).exclude(
+        status=Case.Status.MERGED
     )
-    for org_id, day, category, n in filed:
-        add(org_id, day, "case_filed", category, n)
-    closed = (
-        Case.objects.filter(resolved_at__gte=start, resolved_at__lt=end)
-        .exclude(status=Case.Status.MERGED)
-        .annotate(d=_day("resolved_at"))
-        .values_list("org_id", "d", "resolved_on_time")
-        .annotate(n=Count("id"), money=Sum("amount_recovered"))
-        .order_by()
-    )
-    for org_id, day, on_time, n, money in closed:
-        add(org_id, day, "case_closed", "ontime" if on_time else "late", n)
-        add(org_id, day, "case_recovered", "", _fen(money))
+    on_time = CaseWhen(When(resolved_on_time=True, then=Value("ontime")), default=Value("late"))
+    return [
+        ("case_filed", _grouped(filed, "org_id", "category", N)),
+        ("case_closed", _grouped(closed, "org_id", on_time, N)),
+        ("case_recovered", _grouped(closed, "org_id", None, _fen_sum("amount_recovered"))),
+    ]
 
 
-def _service_orders(start, end, add):
-    placed = (
-        ServiceOrder.objects.filter(ordered_at__gte=start, ordered_at__lt=end)
-        .annotate(d=_day("ordered_at"))
-        .values_list("org_id", "d")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for org_id, day, n in placed:
-        add(org_id, day, "order_placed", "", n)
-    served = (
-        ServiceOrder.objects.filter(served_at__gte=start, served_at__lt=end)
-        .annotate(d=_day("served_at"))
-        .values_list("org_id", "d")
-        .annotate(n=Count("id"), people=Sum("attended_count"))
-        .order_by()
-    )
-    for org_id, day, n, people in served:
-        add(org_id, day, "order_served", "", n)
-        add(org_id, day, "order_people", "", people or 0)
+def _service_orders(start, end) -> list[Piece]:
+    placed = ServiceOrder.objects.filter(ordered_at__gte=start, ordered_at__lt=end)
+    served = ServiceOrder.objects.filter(served_at__gte=start, served_at__lt=end)
+    return [
+        ("order_placed", _grouped(placed, "org_id", None, N)),
+        ("order_served", _grouped(served, "org_id", None, N)),
+        ("order_people", _grouped(served, "org_id", None, Coalesce(Sum("attended_count"), Value(0)))),
+    ]
 
 
-def _campaigns(start, end, add):
-    issued = (
-        Ticket.objects.filter(created_at__gte=start, created_at__lt=end)
-        .annotate(d=_day("created_at"))
-        .values_list("campaign__org_id", "d", "campaign__kind")
-        .annotate(n=Count("id"))
-        .order_by()
+def _campaigns(start, end) -> list[Piece]:
+    issued = Ticket.objects.filter(created_at__gte=start, created_at__lt=end)
+    redeemed = Ticket.objects.filter(
+        redeemed_at__gte=start, redeemed_at__lt=end, status=Ticket.Status.REDEEMED
     )
-    for org_id, day, kind, n in issued:
-        add(org_id, day, "ticket_issued", kind, n)
-    redeemed = (
-        Ticket.objects.filter(redeemed_at__gte=start, redeemed_at__lt=end, status=Ticket.Status.REDEEMED)
-        .annotate(d=_day("redeemed_at"))
-        .values_list("campaign__org_id", "d", "campaign__kind")
-        .annotate(n=Count("id"), money=Sum("offer__face_value"))
-        .order_by()
-    )
-    for org_id, day, kind, n, money in redeemed:
-        add(org_id, day, "ticket_redeemed", kind, n)
-        add(org_id, day, "ticket_money", kind, _fen(money))
+    return [
+        ("ticket_issued", _grouped(issued, "campaign__org_id", "campaign__kind", N)),
+        ("ticket_redeemed", _grouped(redeemed, "campaign__org_id", "campaign__kind", N)),
+        (
+            "ticket_money",
+            _grouped(redeemed, "campaign__org_id", "campaign__kind", _fen_sum("offer__face_value")),
+        ),
+    ]
 
 
-def _stations(d0, d1, add):
-    visits = (
-        StationVisit.objects.filter(visited_on__gte=d0, visited_on__lte=d1)
-        .values_list("station__org_id", "visited_on")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for org_id, day, n in visits:
-        add(org_id, day, "station_visit", "", n)
+def _stations(d0, d1) -> list[Piece]:
+    visits = StationVisit.objects.filter(visited_on__gte=d0, visited_on__lte=d1)
+    return [("station_visit", _grouped(visits, "station__org_id", None, N))]
 
 
-def _money(d0, d1, start, end, add):
-    aid = (
-        AidPayment.objects.filter(batch__status="paid", batch__paid_on__gte=d0, batch__paid_on__lte=d1)
-        .values_list("application__org_id", "batch__paid_on", "batch__programme__kind")
-        .annotate(n=Count("id"), money=Sum("amount"))
-        .order_by()
+def _money(d0, d1, start, end) -> list[Piece]:
+    aid = AidPayment.objects.filter(batch__status="paid", batch__paid_on__gte=d0, batch__paid_on__lte=d1)
+    funds = FundApplication.objects.filter(
+        Q(status=FundApplication.Status.PAID), paid_at__gte=start, paid_at__lt=end
     )
-    for org_id, day, kind, n, money in aid:
-        add(org_id, day, "aid_people", kind, n)
-        add(org_id, day, "aid_paid", kind, _fen(money))
-    funds = (
-        FundApplication.objects.filter(
-            Q(status=FundApplication.Status.PAID), paid_at__gte=start, paid_at__lt=end
-        )
-        .annotate(d=_day("paid_at"))
-        .values_list("org_id", "d", "scheme__category")
-        .annotate(n=Count("id"), money=Sum("approved_amount"))
-        .order_by()
-    )
-    for org_id, day, category, n, money in funds:
-        add(org_id, day, "fund_count", category, n)
-        add(org_id, day, "fund_paid", category, _fen(money))
+    return [
+        ("aid_people", _grouped(aid, "application__org_id", "batch__programme__kind", N)),
+        ("aid_paid", _grouped(aid, "application__org_id", "batch__programme__kind", _fen_sum("amount"))),
+        ("fund_count", _grouped(funds, "org_id", "scheme__category", N)),
+        ("fund_paid", _grouped(funds, "org_id", "scheme__category", _fen_sum("approved_amount"))),
+    ]
