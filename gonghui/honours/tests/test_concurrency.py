@@ -9,11 +9,12 @@ from django.db import connection, transaction
 from gonghui.core.errors import DomainError
 from gonghui.honours import services
 from gonghui.honours.models import TechProblem
+from gonghui.honours.services.selections import _actor_member
 from gonghui.testing.factories import make_member, make_user
 
 
 def _naive_take(*, actor, problem, barrier):
-    member = services._actor_member(actor)
+    member = _actor_member(actor)
     with transaction.atomic():
         row = TechProblem.objects.get(pk=problem.pk)
         if row.status != TechProblem.Status.POSTED:
