@@ -69,7 +69,7 @@ def test_a_loan_goes_to_an_enterprise_union_below_the_lender_inside_the_licence(
             actor=personas.county_staffer,
             collection=collection,
             borrower=personas.tree.grassroots,
-            starts_on="2026-12-01",
+            starts_on="2026-11-16",
             ends_on="2027-01-31",
         )
     assert (exc.value.code, exc.value.field) == ("date_too_late", "ends_on")
