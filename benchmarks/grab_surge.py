@@ -312,6 +312,7 @@ async def fire(url_for, method: str, headers_for, total: int, concurrency: int) 
     counter = itertools.count()
     latencies: list[float] = []
     statuses: dict[str, int] = {"2xx": 0, "4xx": 0, "5xx": 0, "conn_err": 0}
+    last_2xx = [0.0]
     by_code: dict[int, int] = {}
     timeout = aiohttp.ClientTimeout(total=60)
     connector = aiohttp.TCPConnector(limit=concurrency)
@@ -329,6 +330,8 @@ async def fire(url_for, method: str, headers_for, total: int, concurrency: int) 
                     continue
                 latencies.append(time.perf_counter() - t0)
                 by_code[code] = by_code.get(code, 0) + 1
+                if code // 100 == 2:
+                    last_2xx[0] = time.perf_counter()
                 statuses[f"{code // 100}xx" if code // 100 in (2, 4, 5) else "5xx"] += 1
 
         start = time.perf_counter()
@@ -351,6 +354,7 @@ async def fire(url_for, method: str, headers_for, total: int, concurrency: int) 
         "mean": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
         **statuses,
         "by_code": dict(sorted(by_code.items())),
+        "last_2xx": last_2xx[0] - start if last_2xx[0] else float("nan"),
     }
 
 
@@ -359,6 +363,7 @@ def show(title: str, r: dict) -> None:
     print(f"  wall time      {r['wall']:.2f} s")
     print(f"  requests/s     {r['rps']:.0f}")
     print(f"  latency ms     p50 {r['p50']:.1f}  p95 {r['p95']:.1f}  p99 {r['p99']:.1f}  max {r['max']:.1f}")
+    print(f"  last 2xx at    {r['last_2xx']:.2f} s (for the grab: when the last place was sold)")
     print(
         f"  responses      2xx {r['2xx']}  4xx {r['4xx']}  5xx {r['5xx']}  connection errors {r['conn_err']}"
         f"  by status {r['by_code']}"
@@ -366,27 +371,50 @@ def show(title: str, r: dict) -> None:
 
 
 WRK_GRAB = """
--- One POST per token; thread k of n takes tokens k, k+n, k+2n, … and stops when it runs out.
-local tokens, ips, idx, step = {}, {}, 0, 1
-function setup(thread) thread:set("tid", #threads_list); table.insert(threads_list, thread) end
+-- One POST per token: thread k of n takes tokens k, k+n, k+2n, ... Each thread notes when its first
+-- request left and when its share was answered (date(1), once each: wrk's Lua has no sub-second clock),
+-- leaves a file in WRK_DONE_DIR and stops; the caller then ends wrk with SIGINT (wrk otherwise sleeps out
+-- its whole -d window) and done() prints the rush's own wall time.
+local tokens, ips, idx, step, answered, codes = {}, {}, 0, 1, 0, {}
+share = 0  -- global: done() reads it through thread:get
 threads_list = {}
+local function now() local f = io.popen("date +%s.%N"); local t = tonumber(f:read("*l")); f:close(); return t end
+function setup(thread) thread:set("tid", #threads_list); table.insert(threads_list, thread) end
 function init(args)
   for line in io.lines(os.getenv("WRK_TOKENS")) do
     local tok, ip = line:match("([^ ]+) ([^ ]+)")
     tokens[#tokens + 1], ips[#ips + 1] = tok, ip
   end
-  idx = tid + 1
   step = tonumber(os.getenv("WRK_THREADS"))
+  idx = tid + 1
+  share = math.floor((#tokens - idx) / step) + 1
+  started = now()
 end
 function request()
   local i = idx
-  if i > #tokens then i = #tokens end
+  if i > #tokens then i = #tokens end  -- a connection still open after the last token repeats it
   idx = idx + step
   return wrk.format("POST", os.getenv("WRK_PATH"),
     {["Authorization"] = "Bearer " .. tokens[i], ["X-Forwarded-For"] = ips[i]}, "")
 end
 function response(status, headers, body)
-  if idx > #tokens + step then wrk.thread:stop() end
+  answered = answered + 1
+  if answered <= share then codes[status] = (codes[status] or 0) + 1 end
+  if answered == share then
+    finished = now()
+    local f = io.open(os.getenv("WRK_DONE_DIR") .. "/" .. tid, "w"); f:write(finished); f:close()
+    wrk.thread:stop()
+  end
+end
+function done(summary, latency, requests)
+  local first, last, n, by = nil, nil, 0, {}
+  for _, t in ipairs(threads_list) do
+    local s, f = t:get("started"), t:get("finished")
+    if s and (not first or s < first) then first = s end
+    if f and (not last or f > last) then last = f end
+    n = n + (t:get("share") or 0)
+  end
+  io.write(string.format("RUSH answered %d in %.2f s\\n", n, (last or 0) - (first or 0)))
 end
 """
 
@@ -400,45 +428,97 @@ def run_wrk(
     script: str | None = None,
     env: dict | None = None,
 ) -> dict:
-    """wrk's own figures: requests/s and non-2xx count."""
+    """wrk's own figures: requests/s, p99 and non-2xx count; with WRK_GRAB also the rush's own wall time."""
     import re
     import shutil
     import tempfile
 
     if shutil.which("wrk") is None:
         raise SystemExit("未安装 wrk：apt-get install wrk")
-    cmd = [
-        "wrk",
-        "-t",
-        str(threads),
-        "-c",
-        str(connections),
-        "-d",
-        f"{seconds}s",
-        "--latency",
-        "--timeout",
-        "30s",
-    ]
+    cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency"]
+    cmd += ["--timeout", "30s"]
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         if script:
             f.write(script)
     if script:
         cmd += ["-s", f.name]
-    out = subprocess.run(
-        [*cmd, url], capture_output=True, text=True, env={**os.environ, **(env or {})}
-    ).stdout
+    env = {**os.environ, **(env or {})}
+    if "WRK_DONE_DIR" in env:
+        import signal as _signal
+
+        proc = subprocess.Popen([*cmd, url], stdout=subprocess.PIPE, text=True, env=env)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and len(os.listdir(env["WRK_DONE_DIR"])) < threads:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.2)
+        if proc.poll() is None:
+            proc.send_signal(_signal.SIGINT)  # wrk stops, prints its summary and runs done()
+        out = proc.communicate()[0]
+    else:
+        out = subprocess.run([*cmd, url], capture_output=True, text=True, env=env).stdout
     os.unlink(f.name)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     total = int(re.search(r"(\d+) requests in", out).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     p99 = re.search(r"99%\s+([\d.]+\w+)", out)
-    return {
+    rush = re.search(r"RUSH answered (\d+) in ([\d.]+) s", out)
+    result = {
         "rps": rps,
         "requests": total,
         "non2xx": int(non2xx.group(1)) if non2xx else 0,
         "p99": p99.group(1) if p99 else "?",
         "raw": out,
     }
+    if rush and float(rush.group(2)) > 0:
+        # The rush's own rate: the tokens answered over the time from first request to last answer.
+        result.update(answered=int(rush.group(1)), wall=float(rush.group(2)))
+        result["rps"] = result["answered"] / result["wall"]
+    return result
+
+
+def wrk_rush(args, base: str, reseed) -> None:
+    """Health and the rush again, driven by wrk (C): the client no longer eats the server's CPU.
+    `reseed()` makes a fresh campaign (and warms it unless --cold-tokens) and returns (campaign, offers,
+    tokens)."""
+    import tempfile
+
+    from gonghui.campaigns.models import Ticket
+
+    health = f"{base}/api/v1/health"
+    log("wrk：天花板 20 秒")
+    w_health = run_wrk(health, seconds=20, connections=args.concurrency)
+    campaign_id, offer_ids, tokens = reseed()
+    with tempfile.NamedTemporaryFile("w", delete=False) as f:
+        f.write("\n".join(f"{t} {member_ip(i, args.members_per_ip)}" for i, t in enumerate(tokens)))
+    path = f"/api/v1/campaigns/{campaign_id}/offers/{offer_ids[0]}/grab"
+    log(f"wrk：开抢 {len(tokens)} 个令牌")
+    with tempfile.TemporaryDirectory() as done_dir:
+        w_grab = run_wrk(
+            base + path,
+            seconds=max(120, len(tokens) // 100),
+            connections=args.concurrency,
+            script=WRK_GRAB,
+            env={"WRK_TOKENS": f.name, "WRK_PATH": path, "WRK_THREADS": "2", "WRK_DONE_DIR": done_dir},
+        )
+    os.unlink(f.name)
+    from django.db.models import Count
+
+    tickets = Ticket.objects.filter(campaign_id=campaign_id)
+    issued = tickets.count()
+    duplicates = tickets.values("member_id").annotate(n=Count("id")).filter(n__gt=1).count()
+    print("\n== wrk (C load generator, same server)")
+    print(f"  health  {w_health['rps']:.0f} req/s  p99 {w_health['p99']}  non-2xx {w_health['non2xx']}")
+    if "wall" in w_grab:
+        print(
+            f"  grab    {w_grab['rps']:.0f} req/s  ({w_grab['answered']} tokens answered in {w_grab['wall']:.1f} s)"
+            f"  p99 {w_grab['p99']}"
+        )
+    else:
+        print(f"  grab    {w_grab['rps']:.0f} req/s over wrk's window (the rush did not finish in it)")
+    print(
+        f"  ratio grab/health {w_grab['rps'] / w_health['rps']:.2f}; tickets {issued}, duplicates {duplicates}"
+    )
 
 
 def load_cluster_env(args) -> str:
@@ -489,10 +569,10 @@ def main() -> None:
 
         # The phones signed in a few minutes ago and have been showing the countdown since.
         ApiToken.objects.update(last_used_at=timezone.now())
-        if not args.cold_tokens:
-            from gonghui.campaigns.models import Campaign
-            from gonghui.campaigns.services import campaign_prewarm
+        from gonghui.campaigns.models import Campaign
+        from gonghui.campaigns.services import campaign_prewarm
 
+        if not args.cold_tokens:
             # What `manage.py campaigns_prewarm` does a few minutes before the opening.
             started = time.perf_counter()
             warmed = campaign_prewarm(campaign=Campaign.objects.get(pk=campaign_id))
@@ -514,6 +594,19 @@ def main() -> None:
                 args.concurrency,
             )
         )
+        if args.wrk:
+
+            def reseed():
+                campaign_id, offer_ids, tokens = seed(args)
+                ApiToken.objects.update(last_used_at=timezone.now())
+                flush_redis(args.redis)
+                if not args.cold_tokens:
+                    campaign_prewarm(campaign=Campaign.objects.get(pk=campaign_id))
+                connection.close()
+                return campaign_id, offer_ids, tokens
+
+            # Figures of the Python client's run are printed below, after the server stops.
+            wrk_rush(args, base, reseed)
     finally:
         stop_server(proc)
 
@@ -601,38 +694,17 @@ def main_cluster(args) -> None:
     )
     print(f"  ratio grab/health req/s {grab['rps'] / ceiling['rps']:.2f}")
     if args.wrk:
-        import tempfile
 
-        log("wrk：天花板 20 秒")
-        w_health = run_wrk(health, seconds=20, connections=args.concurrency)
-        campaign_id, offer_ids, tokens = seed(args)
-        connection.close()
-        cache.clear()
-        if not args.cold_tokens:
-            campaign_prewarm(campaign=Campaign.objects.get(pk=campaign_id))
+        def reseed():
+            campaign_id, offer_ids, tokens = seed(args)
             connection.close()
-        with tempfile.NamedTemporaryFile("w", delete=False) as f:
-            f.write("\n".join(f"{t} {xff(i)}" for i, t in enumerate(tokens)))
-        path = f"/api/v1/campaigns/{campaign_id}/offers/{offer_ids[0]}/grab"
-        # wrk runs for a fixed time: the rate is that of the rush's first 20 s (the sale and the first
-        # sold-out answers); tokens beyond the last repeat it (answered 409/429 like any late tap).
-        log(f"wrk：开抢 {len(tokens)} 个令牌，前 20 秒")
-        w_grab = run_wrk(
-            base + path,
-            seconds=20,
-            connections=args.concurrency,
-            script=WRK_GRAB,
-            env={"WRK_TOKENS": f.name, "WRK_PATH": path, "WRK_THREADS": "2"},
-        )
-        os.unlink(f.name)
-        issued = Ticket.objects.filter(campaign_id=campaign_id).count()
-        print("\n== wrk (C load generator)")
-        print(f"  health  {w_health['rps']:.0f} req/s  p99 {w_health['p99']}  non-2xx {w_health['non2xx']}")
-        print(
-            f"  grab    {w_grab['rps']:.0f} req/s  p99 {w_grab['p99']}  requests {w_grab['requests']}  "
-            f"non-2xx {w_grab['non2xx']} (409 sold out is non-2xx)"
-        )
-        print(f"  ratio grab/health {w_grab['rps'] / w_health['rps']:.2f}; tickets {issued}")
+            cache.clear()
+            if not args.cold_tokens:
+                campaign_prewarm(campaign=Campaign.objects.get(pk=campaign_id))
+                connection.close()
+            return campaign_id, offer_ids, tokens
+
+        wrk_rush(args, base, reseed)
     print(f"  machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 

@@ -12,6 +12,7 @@ database), only the per-IP and per-member request rates go uncounted for those s
 from __future__ import annotations
 
 import logging
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -83,15 +84,34 @@ def limits() -> tuple[tuple[int, int], tuple[int, int]]:
     return tuple(member), tuple(ip)
 
 
-# Both counters and both flags in one command: in a rush every request passes here, and one EVALSHA
-# costs the app server far less to encode and parse than a six-command pipeline. A counter's window
-# starts at its first hit (INCR then EXPIRE, atomic inside the script).
+class Pass(NamedTuple):
+    allowed: bool
+    retry_after: int
+    known_sold_out: bool  # sold out, and this member had not tried before the flag went up
+    target: object | None  # the cached grab target (an Offer with its campaign and union), if any
+
+
+# Everything the gate knows, in one command: both counters, both flags and the cached grab target. In a
+# rush every request passes here, and one EVALSHA costs the app server far less than several round trips.
+# A counter's window starts at its first hit (INCR then EXPIRE, atomic inside the script).
+#
+# The "tried" flag (held_key) goes up here, before the sale, for a member let through to the database:
+# once the offer is sold out, members who never tried hear 已抢完 from the flag alone, while anyone who
+# did (so may hold a ticket) goes on to the database and hears 你已领取 or 已抢完 from it. A flag for a
+# member who then lost only costs that member's later taps a database round trip; setting it here spares
+# every sale a write after COMMIT.
 _HIT_SCRIPT = """
 local m = redis.call('INCR', KEYS[1])
 if m == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 local ip = redis.call('INCR', KEYS[2])
 if ip == 1 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
-return {m, ip, redis.call('EXISTS', KEYS[3]), redis.call('EXISTS', KEYS[4])}
+local sold = redis.call('EXISTS', KEYS[3])
+local tried = redis.call('EXISTS', KEYS[4])
+if m > tonumber(ARGV[3]) or ip > tonumber(ARGV[4]) or (sold == 1 and tried == 0) then
+  return {m, ip, sold, tried, false}
+end
+redis.call('SET', KEYS[4], 1, 'EX', ARGV[5])
+return {m, ip, sold, tried, redis.call('GET', KEYS[5])}
 """
 _hit_script = None
 
@@ -103,20 +123,24 @@ def _run_hit_script(redis, keys: list[str], args: list[int]):
     return _hit_script(keys=keys, args=args, client=redis)
 
 
-def hit(user_id: int, ip: str | None, campaign_id: int, offer_id: int) -> tuple[bool, int, bool]:
-    """Count one grab attempt. Returns (allowed, retry_after_seconds, offer_known_sold_out_and_not_held).
-
-    With Redis this is one round trip for both counters and both flags."""
+def hit(user_id: int, ip: str | None, campaign_id: int, offer_id: int) -> Pass:
+    """Count one grab attempt and mark the member as having tried; with Redis, one round trip."""
     (m_max, m_win), (ip_max, ip_win) = limits()
     m_key, ip_key = _key("rl:m", user_id), _key("rl:ip", ip or "-")
+    sold_key, tried_key = sold_out_key(campaign_id, offer_id), held_key(offer_id, user_id)
+    target = None
     redis = _redis()
     if redis is not None:
-        keys = [m_key, ip_key, sold_out_key(campaign_id, offer_id), held_key(offer_id, user_id)]
+        keys = [m_key, ip_key, sold_key, tried_key, cache.make_key(target_key(campaign_id, offer_id))]
         try:
-            m_count, ip_count, sold_out, held = _run_hit_script(redis, keys, [m_win, ip_win])
+            m_count, ip_count, sold_out, held, raw = _run_hit_script(
+                redis, keys, [m_win, ip_win, m_max, ip_max, HELD_TTL]
+            )
         except RedisError as exc:
             logger.warning("抢购闸门：Redis 不可用（%s），本次由数据库判定", type(exc).__name__)
-            return True, 0, False
+            return Pass(True, 0, False, None)
+        if raw is not None:
+            target = cache.client.decode(raw)
     else:
         counts = []
         for key, window in ((m_key, m_win), (ip_key, ip_win)):
@@ -127,13 +151,16 @@ def hit(user_id: int, ip: str | None, campaign_id: int, offer_id: int) -> tuple[
                 cache.set(key, 1, window)
                 counts.append(1)
         m_count, ip_count = counts
-        found = cache.get_many([sold_out_key(campaign_id, offer_id), held_key(offer_id, user_id)])
-        sold_out, held = sold_out_key(campaign_id, offer_id) in found, held_key(offer_id, user_id) in found
+        found = cache.get_many([sold_key, tried_key, target_key(campaign_id, offer_id)])
+        sold_out, held = sold_key in found, tried_key in found
+        target = found.get(target_key(campaign_id, offer_id))
+        if m_count <= m_max and ip_count <= ip_max and not (sold_out and not held):
+            cache.set(tried_key, 1, HELD_TTL)
     if m_count > m_max:
-        return False, m_win, False
+        return Pass(False, m_win, False, None)
     if ip_count > ip_max:
-        return False, ip_win, False
-    return True, 0, bool(sold_out) and not held
+        return Pass(False, ip_win, False, None)
+    return Pass(True, 0, bool(sold_out) and not held, target)
 
 
 def _set(key: str, ttl: int) -> None:
@@ -168,7 +195,8 @@ def clear_sold_out(campaign_id: int, offer_id: int) -> None:
 
 
 def mark_held(offer_id: int, user_id: int) -> None:
-    """Remember that this user holds a ticket, so after the sell-out they hear 你已领取, not 已抢完."""
+    """Remember that this user holds a ticket they did not grab (a place passed on from the waitlist), so
+    after the sell-out they hear 你已领取, not 已抢完. A grab sets the flag itself, in hit()."""
     _set(held_key(offer_id, user_id), HELD_TTL)
 
 

@@ -57,6 +57,9 @@ class Campaign(models.Model):
     occupations = models.JSONField("限定职业", default=list, blank=True)
     new_form_only = models.BooleanField("仅限新就业形态劳动者", default=False)
     per_member_limit = models.PositiveSmallIntegerField("每人限领（本活动内）", default=1)
+    # Names of the eligibility rules other apps registered that apply to this campaign (honours: only
+    # honour holders). Kept on the row so a grab of an ordinary campaign asks no other app anything.
+    extra_rules = models.JSONField("附加资格规则", default=list, blank=True, editable=False)
     # Offers are fixed at creation; kept here so the grab need not count them.
     offer_count = models.PositiveSmallIntegerField(default=1, editable=False)
     lottery_weight_losers = models.BooleanField("上次未中签者加权（两倍权重）", default=False)

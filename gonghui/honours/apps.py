@@ -13,4 +13,4 @@ class HonoursConfig(AppConfig):
         from . import services
 
         notices.register_source("honours", label="评选表彰", on_objection=services.objection_to_case)
-        eligibility_rule_register(services.campaign_refusal)
+        eligibility_rule_register("honours", services.campaign_refusal)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from contextlib import nullcontext
 
 from django.core.cache import cache
@@ -14,7 +15,7 @@ from gonghui.accounts import realname
 from gonghui.core.audit import audit_event, audit_record
 from gonghui.core.errors import DomainError, NotFound
 from gonghui.core.models import AuditEvent
-from gonghui.core.rows import insert_row
+from gonghui.core.rows import columns_sql, fields_of, from_row, insert_row
 from gonghui.members.models import Member
 from gonghui.members.services import member_lock
 
@@ -32,13 +33,28 @@ def real_name_refusal() -> str:
 
 
 # Rules other apps plug in at start-up (honours: a campaign a union aimed at honour holders refuses others).
-# Each is rule(campaign, member) -> reason | None, and must stay cheap: the grab calls it once per sale.
-_EXTRA_RULES: list = []
+# Each is rule(campaign, member) -> reason | None, asked only for the campaigns it was applied to
+# (campaign_rule_apply), once per sale.
+_EXTRA_RULES: dict = {}
 
 
-def eligibility_rule_register(rule) -> None:
+def eligibility_rule_register(name: str, rule) -> None:
+    _EXTRA_RULES[name] = rule
+
+
+@transaction.atomic
+def campaign_rule_apply(*, campaign: Campaign, rule: str) -> None:
+    """From now on the registered rule `rule` also decides who may take part in this campaign. The caller
+    (the app that owns the rule) audits why."""
     if rule not in _EXTRA_RULES:
-        _EXTRA_RULES.append(rule)
+        raise ValueError(f"未注册的资格规则：{rule}")
+    locked = Campaign.objects.select_for_update().only("extra_rules").get(pk=campaign.pk)
+    if rule not in locked.extra_rules:
+        locked.extra_rules = [*locked.extra_rules, rule]
+        Campaign.objects.filter(pk=campaign.pk).update(extra_rules=locked.extra_rules)
+    campaign.extra_rules = locked.extra_rules
+    # The rush reads the campaign from the cached grab target: drop it so the rule applies at once.
+    gate.forget_targets_after_commit(campaign.pk)
 
 
 def ineligibility(campaign: Campaign, member: Member | None, user) -> str | None:
@@ -56,8 +72,9 @@ def ineligibility(campaign: Campaign, member: Member | None, user) -> str | None
     if campaign.occupations and member.occupation not in campaign.occupations:
         allowed = "、".join(OCCUPATION_LABELS.get(o, o) for o in campaign.occupations)
         return f"仅限以下职业：{allowed}"
-    for rule in _EXTRA_RULES:
-        reason = rule(campaign, member)
+    for name in campaign.extra_rules:
+        rule = _EXTRA_RULES.get(name)
+        reason = rule(campaign, member) if rule is not None else None
         if reason:
             return reason
     return None
@@ -75,8 +92,26 @@ def member_of(user) -> Member | None:
 _GRAB_MEMBER_FIELDS = ("id", "user_id", "org_id", "org_path", "status", "employment_form", "occupation")
 
 
+@functools.cache
+def _grab_member_shape(vendor: str):
+    fields = fields_of(Member, _GRAB_MEMBER_FIELDS)
+    qn = connection.ops.quote_name
+    meta = Member._meta
+    sql = (
+        f"SELECT {columns_sql(fields, 'm')} FROM {qn(meta.db_table)} m "
+        f"WHERE m.{qn(meta.get_field('user').column)} = %s"
+    )
+    return sql, fields
+
+
 def _grab_member(user) -> Member | None:
-    return Member.objects.filter(user=user).only(*_GRAB_MEMBER_FIELDS).first()
+    # Hand-written SQL (user is one-to-one): through the ORM, building this query cost more CPU than
+    # running it, once per sale.
+    sql, fields = _grab_member_shape(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk])
+        row = cursor.fetchone()
+    return None if row is None else from_row(Member, fields, row)
 
 
 class _SoldOut(Exception):
@@ -137,16 +172,17 @@ def offer_grab(
     *, actor, campaign_id: int, offer_id: int, idempotency_key: str | None = None, ip: str | None = None
 ) -> GrabOutcome:
     """One tap on 抢. Repeats (double tap, network retry, same idempotency key) return the same ticket."""
-    allowed, retry_after, known_sold_out = gate.hit(actor.pk, ip, campaign_id, offer_id)
-    if not allowed:
+    passed = gate.hit(actor.pk, ip, campaign_id, offer_id)
+    if not passed.allowed:
+        wait = passed.retry_after
         raise GrabRefused(
-            f"操作太频繁，请 {retry_after} 秒后再试", code="rate_limited", status=429, retry_after=retry_after
+            f"操作太频繁，请 {wait} 秒后再试", code="rate_limited", status=429, retry_after=wait
         )
-    if known_sold_out:
+    if passed.known_sold_out:
         raise _refuse_sold_out()
     if idempotency_key is not None:
         idempotency_key = idempotency_key.strip()[:64] or None
-    offer = _grab_target(campaign_id, offer_id)
+    offer = passed.target if passed.target is not None else _grab_target(campaign_id, offer_id)
     campaign = offer.campaign
     now = timezone.now()
     _check_window(campaign, now)
@@ -277,7 +313,6 @@ def _sale_statement(actor, member: Member, offer: Offer, idempotency_key, now, *
         raise _LimitReached if limit is not None and held_before >= limit else _SoldOut
     ticket.pk = int(sold_ticket)
     ticket._state.adding, ticket._state.db = False, connection.alias
-    transaction.on_commit(lambda: gate.mark_held(offer.pk, actor.pk))
     return ticket
 
 
@@ -300,7 +335,6 @@ def _sell(actor, member: Member, offer: Offer, idempotency_key: str | None, now,
     )
     if not sold:
         raise _SoldOut
-    transaction.on_commit(lambda: gate.mark_held(offer.pk, actor.pk))
     return ticket
 
 

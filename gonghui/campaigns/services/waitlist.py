@@ -137,6 +137,8 @@ def _promote_from_waitlist(offer: Offer, campaign: Campaign, now) -> Ticket | No
         entry.status = WaitlistEntry.Status.PROMOTED
         entry.save(update_fields=["status"])
         if member.user_id:
+            # Sold out again: their next tap on 抢 must reach the database and hear 你已领取.
+            transaction.on_commit(lambda uid=member.user_id: gate.mark_held(offer.pk, uid))
             notify(
                 user=member.user,
                 title=f"候补成功：{campaign.title}·{offer.name}",

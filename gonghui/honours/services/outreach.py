@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
 from gonghui.campaigns.selectors import campaign_managed_get
+from gonghui.campaigns.services import campaign_rule_apply
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import Conflict, DomainError
 from gonghui.mutual_aid.selectors import product_get
@@ -56,6 +57,7 @@ def honour_campaign_target(*, actor, org: Org, campaign_id, levels=()) -> Honour
                 reached=len(holders),
                 created_by=actor,
             )
+            campaign_rule_apply(campaign=campaign, rule="honours")
             audit_record(
                 actor=actor,
                 action="honours.campaign_target",
@@ -84,7 +86,8 @@ def honour_campaign_target(*, actor, org: Org, campaign_id, levels=()) -> Honour
 
 
 def campaign_refusal(campaign, member) -> str | None:
-    """campaigns' eligibility hook: a campaign aimed at honour holders refuses everyone else."""
+    """campaigns' eligibility rule "honours", asked only for campaigns aimed at honour holders: it refuses
+    everyone else."""
     key = _target_key(campaign.pk)
     target = cache.get(key)
     if target is None:

@@ -335,8 +335,17 @@ def test_campaign_aimed_at_honour_holders_refuses_everyone_else(world):
             offers=[{"name": "七月营期", "capacity": 20}],
         )
         assert campaigns.ineligibility(camp, world.other, world.other.user) is None  # before: open to all
+        offer = camp.offers.get()
+        # The holder's grab before the targeting puts the campaign in the rush's cache.
+        won = campaigns.offer_grab(actor=world.worker, campaign_id=camp.pk, offer_id=offer.pk)
+        assert won.result == "won"
         row = services.honour_campaign_target(actor=world.admin, org=world.tree.county, campaign_id=camp.pk)
         assert row.reached == 1
+        with pytest.raises(campaigns.GrabRefused) as refused:
+            campaigns.offer_grab(actor=world.other.user, campaign_id=camp.pk, offer_id=offer.pk)
+        assert refused.value.code == "not_eligible" and "劳模" in refused.value.message
+        camp.refresh_from_db()
+        assert camp.extra_rules == ["honours"]
         assert "劳模" in campaigns.ineligibility(camp, world.other, world.other.user)
         assert campaigns.ineligibility(camp, world.member, world.worker) is None
         with pytest.raises(NotFound):
