@@ -161,8 +161,8 @@ TOKEN_CACHE_TTL = 3600
 # last_used_at is informational (the token list shows "last used"): a few minutes' precision is enough,
 # and it spares a write per API call.
 TOKEN_TOUCH_EVERY = dt.timedelta(minutes=5)
-_TOKEN_USER_DEFER = ("user__password",)
-_TOKEN_USER_DEFER_FIELDS = ("password",)
+_USER_NOT_CACHED = ("password",)
+_TOKEN_USER_DEFER = tuple(f"user__{name}" for name in _USER_NOT_CACHED)
 
 
 def token_cache_key(key_hash: str) -> str:
@@ -208,7 +208,7 @@ def api_token_user(raw: str) -> User | None:
 @functools.cache
 def _token_lookup_shape(vendor: str):
     user_fields = fields_of(
-        User, [f.name for f in User._meta.concrete_fields if f.name not in _TOKEN_USER_DEFER_FIELDS]
+        User, [f.name for f in User._meta.concrete_fields if f.name not in _USER_NOT_CACHED]
     )
     token_fields = fields_of(ApiToken, ["id", "expires_at", "last_used_at"])
     qn = connection.ops.quote_name
