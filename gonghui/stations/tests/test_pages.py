@@ -179,7 +179,15 @@ def test_closure_form_and_bad_dates(personas, make_station):
     assert s.closures.get().reason == "春节"
 
 
-@time_machine.travel(dt.datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
+SIBLING_DAY = dt.datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def _in_days(n: int) -> str:
+    """A date n days after the stood clock, as the closure form takes it."""
+    return (SIBLING_DAY.date() + dt.timedelta(days=n)).isoformat()
+
+
+@time_machine.travel(SIBLING_DAY, tick=False)
 def test_sibling_staff_get_404_on_every_page_and_endpoint_and_change_nothing(personas, make_station, api):
     s = make_station()
     observer = make_staff(personas.tree.county, Staff.Role.OBSERVER)
@@ -187,7 +195,7 @@ def test_sibling_staff_get_404_on_every_page_and_endpoint_and_change_nothing(per
 
     fb = services.feedback_submit(actor=observer, station=s, ratings={"rest": 3}, problem="灯坏了")
     closure = services.closure_add(
-        actor=personas.county_staffer, station=s, start="2026-12-02", end="2026-12-02"
+        actor=personas.county_staffer, station=s, start=_in_days(2), end=_in_days(2)
     )
     c = client_for(personas.sibling_staffer)
     for url in [
@@ -200,7 +208,7 @@ def test_sibling_staff_get_404_on_every_page_and_endpoint_and_change_nothing(per
         assert c.get(url).status_code == 404, url
     for url, data in [
         (f"/workbench/stations/{s.pk}/edit/", station_form(personas.tree.county, name="改名")),
-        (f"/workbench/stations/{s.pk}/closures/", {"start_date": "2026-12-05"}),
+        (f"/workbench/stations/{s.pk}/closures/", {"start_date": _in_days(5)}),
         (f"/workbench/stations/{s.pk}/closures/{closure.pk}/delete/", {}),
         (f"/workbench/stations/feedback/{fb.pk}/resolve/", {"resolution": "已处理好了"}),
         ("/workbench/stations/new/", station_form(personas.tree.county)),
@@ -213,7 +221,7 @@ def test_sibling_staff_get_404_on_every_page_and_endpoint_and_change_nothing(per
     assert a.get(f"stations/{s.pk}").status_code == 404
     assert a.get(f"stations/{s.pk}/visits").status_code == 404
     assert a.get(f"stations/{s.pk}/feedback").status_code == 404
-    assert a.post(f"stations/{s.pk}/closures", {"start_date": "2026-12-09"}).status_code == 404
+    assert a.post(f"stations/{s.pk}/closures", {"start_date": _in_days(9)}).status_code == 404
     assert a.post(f"stations/feedback/{fb.pk}/resolve", {"resolution": "已处理"}).status_code == 404
     assert (
         a.patch(
